@@ -1,0 +1,57 @@
+"""Connections to the warehouse, and the embedded PostgreSQL used when BROADSHEET_DATABASE_URL is unset."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg
+
+from broadsheet.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+class WarehouseUnavailable(RuntimeError):
+    """The warehouse cannot be reached; the message says which URL and what to check."""
+
+
+def connect(database_url: str) -> psycopg.Connection:
+    try:
+        return psycopg.connect(database_url, autocommit=False, application_name="broadsheet")
+    except psycopg.OperationalError as error:
+        raise WarehouseUnavailable(
+            f"cannot connect to the warehouse at {_redacted(database_url)}: {error}. "
+            "Check BROADSHEET_DATABASE_URL, or unset it to use the embedded PostgreSQL."
+        ) from error
+
+
+def _redacted(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    return psycopg.conninfo.make_conninfo(url, password="***") if "password" in url or ":" in url.split("@")[0] else url
+
+
+@contextmanager
+def embedded_postgres(data_dir: Path) -> Iterator[str]:
+    """Start (or reuse) an embedded PostgreSQL with its data in `data_dir`; stop it when the block ends."""
+    import pgserver  # imported here: only needed when no warehouse URL is configured
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    server = pgserver.get_server(data_dir, cleanup_mode="stop")
+    try:
+        yield server.get_uri()
+    finally:
+        server.cleanup()
+
+
+@contextmanager
+def warehouse_url(settings: Settings) -> Iterator[str]:
+    """The configured warehouse URL, or an embedded PostgreSQL started for the duration of the block."""
+    if settings.database_url is not None:
+        yield settings.database_url.get_secret_value()
+        return
+    with embedded_postgres(settings.embedded_postgres_dir) as url:
+        logger.info("BROADSHEET_DATABASE_URL is unset: using embedded PostgreSQL in %s", settings.embedded_postgres_dir)
+        yield url

@@ -1,0 +1,114 @@
+"""`make demo`: serve the bundled demo sites, run the nightly DAG once through Airflow, print what it loaded."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+
+import psycopg
+from rich.console import Console
+from rich.table import Table
+
+from broadsheet.airflow_local import run_dag_once
+from broadsheet.crawlers.registry import load_registry
+from broadsheet.database import connect, warehouse_url
+from broadsheet.demo_sites import serve_demo_sites
+from broadsheet.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SiteReport:
+    site_key: str
+    run_id: str
+    pages_fetched: int
+    articles_new: int
+    articles_changed: int
+    articles_unchanged: int
+    articles_in_warehouse: int
+    duplicate_rows: int
+    rejects: list[tuple[str, str, str]]  # reason, url, detail
+    samples: list[tuple[str, datetime | None, str]]  # title, published_at, body start
+
+
+def site_reports(conn: psycopg.Connection) -> list[SiteReport]:
+    """What the most recent run of each site did, read back from the warehouse."""
+    reports = []
+    runs = conn.execute(
+        """
+        select distinct on (site_key)
+            site_key, run_id, pages_fetched, articles_new, articles_changed, articles_unchanged
+        from etl.runs
+        order by site_key, finished_at desc
+        """
+    ).fetchall()
+    for site_key, run_id, pages, new, changed, unchanged in runs:
+        total, distinct = conn.execute(
+            "select count(*), count(distinct canonical_url) from warehouse.articles where site_key = %s",
+            (site_key,),
+        ).fetchone()
+        rejects = conn.execute(
+            "select reason, url, detail from etl.rejects where run_id = %s and site_key = %s order by url",
+            (run_id, site_key),
+        ).fetchall()
+        samples = conn.execute(
+            """
+            select title, published_at, left(body_text, 90)
+            from warehouse.articles
+            where site_key = %s
+            order by published_at desc nulls last, canonical_url
+            limit 3
+            """,
+            (site_key,),
+        ).fetchall()
+        reports.append(SiteReport(site_key, run_id, pages, new, changed, unchanged, total, total - distinct,
+                                  rejects, samples))
+    return reports
+
+
+def print_reports(reports: list[SiteReport], console: Console) -> None:
+    for report in reports:
+        console.rule(f"[bold]{report.site_key}[/bold]  (run {report.run_id})")
+        console.print(
+            f"pages fetched: {report.pages_fetched}   articles loaded: {report.articles_new} new, "
+            f"{report.articles_changed} changed, {report.articles_unchanged} unchanged   "
+            f"rows in warehouse: {report.articles_in_warehouse}   duplicate rows: {report.duplicate_rows}"
+        )
+        if report.articles_new == 0 and report.articles_changed == 0 and report.articles_unchanged:
+            console.print("[green]re-run: every article was already loaded; no row was added or changed[/green]")
+        console.print(f"pages rejected: {len(report.rejects)}")
+        for reason, url, detail in report.rejects:
+            console.print(f"  - {reason}: {url} ({detail})")
+        table = Table("title", "published_at (UTC)", "body starts", show_lines=False)
+        for title, published_at, body in report.samples:
+            table.add_row(title, published_at.astimezone(UTC).isoformat() if published_at else "-", body + "…")
+        console.print(table)
+
+
+def run_demo(settings: Settings, console: Console) -> list[SiteReport]:
+    sites = load_registry(settings.sites_dir)
+    ports = {key: int(site.base_url.rsplit(":", 1)[1]) for key, site in sites.items() if site.base_url.count(":") == 2}
+    logical_date = datetime.combine(datetime.now(UTC).date(), time(0), tzinfo=UTC)
+    try:
+        serving = serve_demo_sites(ports)
+        running = serving.__enter__()
+    except OSError as error:
+        raise SystemExit(
+            f"cannot serve the demo sites on ports {sorted(ports.values())}: {error}. "
+            "Stop whatever uses them (another `make demo`?) and try again."
+        ) from error
+    try:
+        console.print(f"serving {len(running)} demo sites: " + ", ".join(f"{k} {s.origin}" for k, s in running.items()))
+        if settings.database_url is None:
+            console.print(f"BROADSHEET_DATABASE_URL is unset: starting an embedded PostgreSQL in {settings.embedded_postgres_dir}")
+        with warehouse_url(settings) as url:
+            console.print(f"running Airflow DAG broadsheet_nightly for {logical_date.date()} (dag.test) …")
+            run_dag_once(settings, url, logical_date)
+            with connect(url) as conn:
+                reports = site_reports(conn)
+        print_reports(reports, console)
+        return reports
+    finally:
+        serving.__exit__(None, None, None)

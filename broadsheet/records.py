@@ -1,0 +1,98 @@
+"""The typed records that cross stage boundaries: crawl -> archive -> extract -> normalise -> load."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+@dataclass(frozen=True)
+class FetchedPage:
+    """One HTTP exchange as the crawler saw it and the archive keeps it."""
+
+    site_key: str
+    requested_url: str
+    final_url: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    fetched_at: datetime
+    archive_location: str = ""  # "<warc file name>#<byte offset>", set when read back from the archive
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+@dataclass(frozen=True)
+class DateCandidate:
+    """A date string found on a page, with where it was found."""
+
+    raw: str
+    source: str  # e.g. "json-ld", "meta:article:published_time", "time[datetime]", "byline"
+
+
+@dataclass(frozen=True)
+class ExtractedArticle:
+    """What extraction got from one page: clean body and raw metadata, before normalisation."""
+
+    site_key: str
+    url: str
+    canonical_url: str
+    title: str
+    authors: list[str]
+    body_text: str
+    language: str | None
+    published_candidates: list[DateCandidate]
+    modified_candidates: list[DateCandidate]
+    fetched_at: datetime
+    archive_location: str
+
+
+@dataclass(frozen=True)
+class Article:
+    """An article ready for the warehouse: dates in UTC, with where they came from."""
+
+    site_key: str
+    url: str
+    canonical_url: str
+    title: str
+    authors: list[str]
+    body_text: str
+    language: str | None
+    published_at: datetime | None
+    published_raw: str | None
+    published_source: str | None
+    modified_at: datetime | None
+    modified_raw: str | None
+    modified_source: str | None
+    fetched_at: datetime
+    archive_location: str
+    word_count: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "word_count", len(self.body_text.split()))
+
+
+class RejectReason(StrEnum):
+    """Why a fetched page did not become an article. Small on purpose: details go in Reject.detail."""
+
+    HTTP_ERROR = "http_error"
+    NOT_HTML = "not_html"
+    UNDECODABLE = "undecodable"
+    NO_ARTICLE_BODY = "no_article_body"
+    NO_TITLE = "no_title"
+    NO_DATE = "no_date"
+
+
+@dataclass(frozen=True)
+class Reject:
+    """A page that could not be used, with the stage that refused it and why."""
+
+    site_key: str
+    url: str
+    stage: str
+    reason: RejectReason
+    detail: str
+    archive_location: str

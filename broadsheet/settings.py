@@ -1,0 +1,67 @@
+"""One settings object for the whole pipeline, read once from BROADSHEET_* variables and passed down.
+
+Scrapy's and Airflow's settings are derived from it (see crawlers/scrapy_settings.py and
+broadsheet/airflow_env.py) rather than configured a second time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Everything an operator can change, with the defaults the demo runs on."""
+
+    model_config = SettingsConfigDict(env_prefix="BROADSHEET_", env_file=None, extra="ignore")
+
+    database_url: SecretStr | None = Field(
+        default=None,
+        description="PostgreSQL URL of the warehouse. Unset: an embedded PostgreSQL (pgserver) is started.",
+    )
+    data_dir: Path = Field(
+        default=PROJECT_ROOT / ".broadsheet",
+        description="Where archives (WARC), stage outputs, the embedded database and Airflow's home live.",
+    )
+    sites_dir: Path = Field(
+        default=PROJECT_ROOT / "crawlers" / "sites",
+        description="The site registry: one TOML file per site.",
+    )
+    site_origins: dict[str, str] = Field(
+        default_factory=dict,
+        description="Per-site override of a registry entry's base_url (JSON), e.g. to crawl a local mirror.",
+    )
+    sql_dir: Path = Field(default=PROJECT_ROOT / "sql", description="Numbered SQL migrations.")
+    dags_dir: Path = Field(default=PROJECT_ROOT / "dags", description="Airflow DAG files.")
+    user_agent: str = Field(
+        default="BroadsheetBot/0.1 (+https://github.com/broadsheet/broadsheet; news archiving)",
+        description="User-Agent sent to every site; robots.txt rules for this agent are obeyed.",
+    )
+    download_delay_seconds: float = Field(default=0.0, ge=0, description="Delay between requests to a site.")
+    concurrent_requests_per_domain: int = Field(default=4, ge=1)
+    download_timeout_seconds: float = Field(default=30.0, gt=0)
+    max_response_bytes: int = Field(default=10 * 1024 * 1024, gt=0, description="Larger bodies are dropped.")
+    max_pages_per_site: int = Field(default=5000, ge=1, description="Hard cap on pages fetched per site per run.")
+    crawl_timeout_seconds: float = Field(default=1800, gt=0, description="A site crawl is stopped after this.")
+    schedule_cron: str = Field(default="0 0 * * *", description="When the nightly DAG runs (cron).")
+    schedule_timezone: str = Field(default="UTC", description="Time zone the cron expression is read in.")
+
+    @property
+    def archive_dir(self) -> Path:
+        return self.data_dir / "archive"
+
+    @property
+    def work_dir(self) -> Path:
+        return self.data_dir / "work"
+
+    @property
+    def embedded_postgres_dir(self) -> Path:
+        return self.data_dir / "pgdata"
+
+    @property
+    def airflow_home(self) -> Path:
+        return self.data_dir / "airflow"

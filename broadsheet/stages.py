@@ -1,0 +1,168 @@
+"""The pipeline's stages for one site and one data interval, as the DAG's tasks call them.
+
+Each stage reads the previous stage's output from files, writes its own, and returns a small reference
+(paths and counts) for Airflow's XCom: page bodies never travel through the scheduler. Every stage can be
+re-run: it rewrites its own output whole.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import TypeAdapter
+
+from broadsheet.archive import archive_path, read_archive
+from broadsheet.crawlers.registry import SiteConfig, load_registry
+from broadsheet.crawlers.run import crawl_site
+from broadsheet.database import connect, warehouse_url
+from broadsheet.loader import LoadSummary, RunContext, load_site_run
+from broadsheet.migrations import apply_migrations
+from broadsheet.records import Article, ExtractedArticle, Reject, RejectReason
+from broadsheet.settings import Settings
+from broadsheet.transforms.dates import normalise_date
+from broadsheet.transforms.extract import extract_article
+
+logger = logging.getLogger(__name__)
+Record = TypeVar("Record")
+
+
+@dataclass(frozen=True)
+class SiteRun:
+    """Which site, which run, which interval: what every stage of one mapped task group shares."""
+
+    site_key: str
+    run_id: str
+    interval_start: datetime
+    interval_end: datetime
+
+    @property
+    def slug(self) -> str:
+        return re.sub(r"[^A-Za-z0-9_.-]+", "_", self.run_id)
+
+    def work_dir(self, settings: Settings) -> Path:
+        path = settings.work_dir / self.slug / self.site_key
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+
+def _write_jsonl(path: Path, records: Iterable[Record], record_type: type[Record]) -> int:
+    adapter = TypeAdapter(record_type)
+    count = 0
+    temporary = path.with_suffix(".tmp")
+    with temporary.open("wb") as stream:
+        for record in records:
+            stream.write(adapter.dump_json(record) + b"\n")
+            count += 1
+    temporary.replace(path)  # a re-run never leaves half a file behind
+    return count
+
+
+def _read_jsonl(path: Path, record_type: type[Record]) -> Iterator[Record]:
+    adapter = TypeAdapter(record_type)
+    if not path.exists():
+        return
+    with path.open("rb") as stream:
+        for line in stream:
+            yield adapter.validate_json(line)
+
+
+def _site(settings: Settings, site_key: str) -> SiteConfig:
+    sites = load_registry(settings.sites_dir, settings.site_origins)
+    if site_key not in sites:
+        raise KeyError(f"site '{site_key}' is not in the registry at {settings.sites_dir}")
+    return sites[site_key]
+
+
+def enabled_site_keys(settings: Settings) -> list[str]:
+    return [key for key, site in load_registry(settings.sites_dir, settings.site_origins).items() if site.enabled]
+
+
+def prepare_warehouse(settings: Settings) -> list[str]:
+    """Apply pending SQL migrations; returns the ones applied now."""
+    with warehouse_url(settings) as url, connect(url) as conn:
+        return apply_migrations(conn, settings.sql_dir)
+
+
+def crawl(settings: Settings, run: SiteRun) -> dict:
+    """Crawl the site into this run's WARC file; download failures become crawl-stage rejects."""
+    site = _site(settings, run.site_key)
+    path = archive_path(settings.archive_dir, site.key, run.interval_start, run.slug)
+    path.unlink(missing_ok=True)  # a retried crawl starts its archive file again
+    result = crawl_site(settings, site, path, window_end=run.interval_end)
+    rejects = [
+        Reject(site.key, url, "crawl", RejectReason.HTTP_ERROR, error, "") for url, error in result.download_errors
+    ]
+    _write_jsonl(run.work_dir(settings) / "crawl_rejects.jsonl", rejects, Reject)
+    logger.info("site=%s run=%s stage=crawl archived=%d errors=%d", site.key, run.run_id,
+                result.pages_archived, len(rejects))
+    return {"archive_path": str(path), "pages_archived": result.pages_archived}
+
+
+def extract(settings: Settings, run: SiteRun, archive_file: str) -> dict:
+    """Extract every archived page of the run: articles to one file, rejects to another."""
+    work = run.work_dir(settings)
+    pages = 0
+    extracted: list[ExtractedArticle] = []
+    rejects: list[Reject] = list(_read_jsonl(work / "crawl_rejects.jsonl", Reject))
+    path = Path(archive_file)
+    for page in read_archive(path) if path.exists() else ():
+        pages += 1
+        result = extract_article(page)
+        (rejects if isinstance(result, Reject) else extracted).append(result)
+    _write_jsonl(work / "extracted.jsonl", extracted, ExtractedArticle)
+    _write_jsonl(work / "extract_rejects.jsonl", rejects, Reject)
+    logger.info("site=%s run=%s stage=extract pages=%d articles=%d rejects=%d", run.site_key, run.run_id,
+                pages, len(extracted), len(rejects))
+    return {"pages_fetched": pages, "articles": len(extracted), "rejects": len(rejects)}
+
+
+def normalise(settings: Settings, run: SiteRun) -> dict:
+    """Give every extracted article its UTC dates, with where each came from."""
+    site = _site(settings, run.site_key)
+    work = run.work_dir(settings)
+    articles: list[Article] = []
+    rejects: list[Reject] = list(_read_jsonl(work / "extract_rejects.jsonl", Reject))
+    for item in _read_jsonl(work / "extracted.jsonl", ExtractedArticle):
+        published = normalise_date(item.published_candidates, site.timezone, site.languages, item.fetched_at)
+        modified = normalise_date(item.modified_candidates, site.timezone, site.languages, item.fetched_at)
+        if published is None:
+            rejects.append(Reject(site.key, item.url, "normalise", RejectReason.NO_DATE,
+                                  f"no readable publication date among {len(item.published_candidates)} candidates; "
+                                  "loaded with a null published_at", item.archive_location))
+        articles.append(Article(
+            site_key=item.site_key, url=item.url, canonical_url=item.canonical_url, title=item.title,
+            authors=item.authors, body_text=item.body_text, language=item.language,
+            published_at=published.at if published else None,
+            published_raw=published.raw if published else None,
+            published_source=published.source if published else None,
+            modified_at=modified.at if modified else None,
+            modified_raw=modified.raw if modified else None,
+            modified_source=modified.source if modified else None,
+            fetched_at=item.fetched_at, archive_location=item.archive_location,
+        ))
+    _write_jsonl(work / "articles.jsonl", articles, Article)
+    _write_jsonl(work / "rejects.jsonl", rejects, Reject)
+    logger.info("site=%s run=%s stage=normalise articles=%d undated=%d", site.key, run.run_id, len(articles),
+                sum(1 for a in articles if a.published_at is None))
+    return {"articles": len(articles), "rejects": len(rejects)}
+
+
+def load(settings: Settings, run: SiteRun, pages_fetched: int) -> LoadSummary:
+    """Load the run's articles and rejects into the warehouse in one transaction."""
+    site = _site(settings, run.site_key)
+    work = run.work_dir(settings)
+    context = RunContext(run.run_id, site, run.interval_start, run.interval_end)
+    with warehouse_url(settings) as url, connect(url) as conn:
+        return load_site_run(
+            conn,
+            context,
+            _read_jsonl(work / "articles.jsonl", Article),
+            _read_jsonl(work / "rejects.jsonl", Reject),
+            pages_fetched=pages_fetched,
+        )

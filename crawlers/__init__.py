@@ -1,0 +1,1 @@
+"""Crawl news sites with Scrapy: discovery, politeness, raw pages out."""

@@ -1,0 +1,107 @@
+"""Turn one archived page into an ExtractedArticle (or a Reject): our boilerplate rules, then trafilatura."""
+
+from __future__ import annotations
+
+import logging
+import re
+from urllib.parse import urljoin
+
+import trafilatura
+from lxml import etree, html
+
+from broadsheet.records import ExtractedArticle, FetchedPage, Reject, RejectReason
+from broadsheet.transforms.boilerplate import apply_text_rules, apply_tree_rules
+from broadsheet.transforms.page_metadata import read_page_metadata
+
+logger = logging.getLogger(__name__)
+
+STAGE = "extract"
+HTML_TYPES = {"text/html", "application/xhtml+xml", ""}
+MIN_BODY_WORDS = 60
+TITLE_SUFFIX = re.compile(r"\s+[|\-–—·:»]\s+[^|\-–—·:»]{2,60}$")
+
+
+def _reject(page: FetchedPage, reason: RejectReason, detail: str) -> Reject:
+    return Reject(page.site_key, page.final_url, STAGE, reason, detail, page.archive_location)
+
+
+def _decode(page: FetchedPage) -> str | None:
+    """The page's text, in its declared charset, else UTF-8; None when it is not text at all."""
+    if b"\x00" in page.body[:4096]:
+        return None
+    match = re.search(r"charset=([\w-]+)", page.headers.get("content-type", ""), re.I)
+    for encoding in ([match.group(1)] if match else []) + ["utf-8"]:
+        try:
+            return page.body.decode(encoding)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return None
+
+
+def clean_title(title: str, site_name: str | None) -> str:
+    """Drop a trailing site name ("Headline - Harbour Herald") that <title> and og:title often carry."""
+    title = " ".join(title.split())
+    if site_name and title.endswith(site_name):
+        stripped = TITLE_SUFFIX.sub("", title)
+        return stripped if stripped else title
+    return title
+
+
+def clean_author(name: str) -> str:
+    name = re.sub(r"^\s*(by|von|por|par|di)\s+", "", name.strip(), flags=re.I)
+    return " ".join(name.split())
+
+
+def extract_article(page: FetchedPage) -> ExtractedArticle | Reject:
+    """Extract the article of one fetched page; a page that is not a usable article becomes a Reject."""
+    if page.status >= 400:
+        return _reject(page, RejectReason.HTTP_ERROR, f"HTTP {page.status}")
+    if page.content_type not in HTML_TYPES:
+        return _reject(page, RejectReason.NOT_HTML, f"content type {page.content_type!r}")
+    text = _decode(page)
+    if text is None:
+        return _reject(page, RejectReason.UNDECODABLE, "body is binary or not in its declared encoding")
+    try:
+        tree = html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as error:
+        return _reject(page, RejectReason.UNDECODABLE, f"HTML could not be parsed: {error}")
+
+    metadata = read_page_metadata(tree)
+    removed = apply_tree_rules(tree)
+    logger.debug("site=%s url=%s boilerplate removed: %s", page.site_key, page.final_url, removed)
+    document = trafilatura.bare_extraction(
+        tree,
+        url=page.final_url,
+        include_comments=False,
+        include_tables=True,
+        with_metadata=True,
+        deduplicate=False,
+    )
+    body = document.text if document is not None and document.text else ""
+    title = metadata.title or (document.title if document is not None else None) or ""
+    title = clean_title(title, metadata.site_name or (document.sitename if document else None))
+    if not title:
+        return _reject(page, RejectReason.NO_TITLE, "no headline in JSON-LD, OpenGraph, <h1> or <title>")
+    body = apply_text_rules(body, title)
+    if len(body.split()) < MIN_BODY_WORDS:
+        return _reject(
+            page, RejectReason.NO_ARTICLE_BODY, f"{len(body.split())} words of body text (< {MIN_BODY_WORDS})"
+        )
+
+    authors = metadata.authors or (
+        [a for a in re.split(r";|,| and ", document.author or "") if a.strip()] if document else []
+    )
+    canonical = urljoin(page.final_url, metadata.canonical_url) if metadata.canonical_url else page.final_url
+    return ExtractedArticle(
+        site_key=page.site_key,
+        url=page.final_url,
+        canonical_url=canonical,
+        title=title,
+        authors=[clean_author(a) for a in authors if clean_author(a)],
+        body_text=body,
+        language=metadata.language or (document.language if document else None),
+        published_candidates=metadata.published,
+        modified_candidates=metadata.modified,
+        fetched_at=page.fetched_at,
+        archive_location=page.archive_location,
+    )
