@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
+from urllib.parse import urlsplit
 
 import psycopg
 from rich.console import Console
@@ -87,9 +88,16 @@ def print_reports(reports: list[SiteReport], console: Console) -> None:
         console.print(table)
 
 
+def _port(origin: str) -> int:
+    port = urlsplit(origin).port
+    if urlsplit(origin).hostname not in ("127.0.0.1", "localhost") or port is None:
+        raise SystemExit(f"the demo serves its sites on 127.0.0.1:<port>; {origin!r} is not such an origin")
+    return port
+
+
 def run_demo(settings: Settings, console: Console) -> list[SiteReport]:
-    sites = load_registry(settings.sites_dir)
-    ports = {key: int(site.base_url.rsplit(":", 1)[1]) for key, site in sites.items() if site.base_url.count(":") == 2}
+    sites = load_registry(settings.sites_dir, settings.site_origins)
+    ports = {key: _port(site.base_url) for key, site in sites.items()}
     logical_date = datetime.combine(datetime.now(UTC).date(), time(0), tzinfo=UTC)
     try:
         serving = serve_demo_sites(ports)

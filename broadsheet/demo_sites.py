@@ -33,6 +33,11 @@ CONTENT_TYPES = {
 }
 
 
+def demo_site_keys(sites_dir: Path = DEMO_SITES_DIR) -> list[str]:
+    """The bundled demo sites: every folder of tests/sites with a public/ document root."""
+    return sorted(p.name for p in sites_dir.iterdir() if (p / "public").is_dir())
+
+
 def _resolve(document_root: Path, url_path: str) -> Path | None:
     """Map a URL path to a file under the document root, the way a static web server does."""
     relative = unquote(urlsplit(url_path).path).lstrip("/")

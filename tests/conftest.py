@@ -1,0 +1,84 @@
+"""Shared fixtures: real PostgreSQL, the demo sites over real HTTP, and their ground truth.
+
+Under CI=true a missing service fails the tests that need it; on a developer's machine they are skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+
+from broadsheet.demo_sites import DEMO_SITES_DIR, serve_demo_sites
+from broadsheet.settings import Settings
+
+SERVER_URL = os.environ.get("BROADSHEET_TEST_SERVER_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def missing_service(message: str) -> None:
+    """Fail under CI (a missing service is a broken build there), skip elsewhere."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"required service missing under CI: {message}")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> str:
+    try:
+        with psycopg.connect(SERVER_URL, connect_timeout=5):
+            pass
+    except psycopg.OperationalError as error:
+        missing_service(f"PostgreSQL at {SERVER_URL} is not reachable: {error}")
+    return SERVER_URL
+
+
+def _database_url(server_url: str, name: str) -> str:
+    return psycopg.conninfo.make_conninfo(server_url, dbname=name)
+
+
+@pytest.fixture
+def database_url(postgres_server: str) -> Iterator[str]:
+    """A fresh, empty database on the real server, dropped after the test."""
+    name = f"broadsheet_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(postgres_server, autocommit=True) as admin:
+        admin.execute(f'create database "{name}"')
+    try:
+        yield _database_url(postgres_server, name)
+    finally:
+        with psycopg.connect(postgres_server, autocommit=True) as admin:
+            admin.execute(f'drop database if exists "{name}" with (force)')
+
+
+@pytest.fixture(scope="session")
+def demo_origins() -> Iterator[dict[str, str]]:
+    """The bundled demo sites, served over real HTTP on free ports of 127.0.0.1."""
+    with serve_demo_sites() as running:
+        yield {key: site.origin for key, site in running.items()}
+
+
+@pytest.fixture
+def settings(tmp_path: Path, demo_origins: dict[str, str]) -> Settings:
+    """Settings for one test: its own data folder, the demo sites at their test ports, no warehouse yet."""
+    return Settings(data_dir=tmp_path / "data", site_origins=demo_origins, database_url=None)
+
+
+def load_expected(site_key: str, origin: str) -> dict[str, Any]:
+    """A demo site's ground truth (tests/sites/<key>/expected.json) with its origin filled in."""
+    data = json.loads((DEMO_SITES_DIR / site_key / "expected.json").read_text(encoding="utf-8"))
+    for article in data["articles"]:
+        article["url"] = origin + article["path"]
+        article["canonical_url"] = origin + article.get("canonical_path", article["path"])
+    for reject in data.get("rejects", []):
+        reject["url"] = origin + reject["path"]
+    return data
+
+
+@pytest.fixture(scope="session")
+def expected(demo_origins: dict[str, str]) -> dict[str, dict[str, Any]]:
+    return {key: load_expected(key, origin) for key, origin in demo_origins.items()}
