@@ -23,11 +23,12 @@ $(INSTALLED): uv.lock pyproject.toml | $(UV)
 demo: install  ## serve the demo sites, run the nightly DAG once, print what was loaded
 	$(VENV)/bin/broadsheet demo
 
-test: install  ## the whole test suite, against real PostgreSQL, HTTP, Scrapy and Airflow
+test: install lint  ## lint, then the whole test suite against real PostgreSQL, HTTP, Scrapy and Airflow
 	$(VENV)/bin/pytest
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 clean:
 	rm -rf .broadsheet test-artifacts

@@ -50,7 +50,9 @@ def _airflow(args: list[str], env: dict[str, str], log_path: Path) -> subprocess
     with log_path.open("a", encoding="utf-8") as log:
         log.write(f"\n$ airflow {' '.join(args)}\n")
         log.flush()
-        return subprocess.run([executable, *args], env=env, stdout=log, stderr=subprocess.STDOUT, text=True, check=False)
+        return subprocess.run(
+            [executable, *args], env=env, stdout=log, stderr=subprocess.STDOUT, text=True, check=False
+        )
 
 
 def run_dag_once(settings: Settings, database_url: str, logical_date: datetime) -> Path:

@@ -107,8 +107,6 @@ def read_archive(path: Path) -> Iterator[FetchedPage]:
                 status=int(http.get_statuscode()),
                 headers={k.lower(): v for k, v in http.headers if k.lower() != "content-length"},
                 body=body,
-                fetched_at=datetime.strptime(headers.get_header("WARC-Date"), "%Y-%m-%dT%H:%M:%SZ").replace(
-                    tzinfo=UTC
-                ),
+                fetched_at=datetime.strptime(headers.get_header("WARC-Date"), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC),
                 archive_location=f"{path.name}#{records.get_record_offset()}",
             )

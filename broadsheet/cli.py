@@ -15,7 +15,9 @@ console = Console()
 
 @app.callback()
 def main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log every stage's summary lines.")) -> None:
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
 
 
 @app.command()

@@ -64,8 +64,9 @@ def site_reports(conn: psycopg.Connection) -> list[SiteReport]:
             """,
             (site_key,),
         ).fetchall()
-        reports.append(SiteReport(site_key, run_id, pages, new, changed, unchanged, total, total - distinct,
-                                  rejects, samples))
+        reports.append(
+            SiteReport(site_key, run_id, pages, new, changed, unchanged, total, total - distinct, rejects, samples)
+        )
     return reports
 
 
@@ -110,7 +111,9 @@ def run_demo(settings: Settings, console: Console) -> list[SiteReport]:
     try:
         console.print(f"serving {len(running)} demo sites: " + ", ".join(f"{k} {s.origin}" for k, s in running.items()))
         if settings.database_url is None:
-            console.print(f"BROADSHEET_DATABASE_URL is unset: starting an embedded PostgreSQL in {settings.embedded_postgres_dir}")
+            console.print(
+                f"BROADSHEET_DATABASE_URL is unset: starting an embedded PostgreSQL in {settings.embedded_postgres_dir}"
+            )
         with warehouse_url(settings) as url:
             console.print(f"running Airflow DAG broadsheet_nightly for {logical_date.date()} (dag.test) …")
             run_dag_once(settings, url, logical_date)

@@ -71,8 +71,8 @@ def _handler_for(document_root: Path) -> type[BaseHTTPRequestHandler]:
                     mimetypes.guess_type(path.name)[0] or "application/octet-stream"
                 )
             if content_type.startswith(("text/", "application/xml", "application/rss", "application/atom")):
-                origin = f"http://{self.headers.get('Host') or '%s:%d' % self.server.server_address[:2]}"
-                body = body.replace(ORIGIN_PLACEHOLDER, origin.encode())
+                host, port = self.server.server_address[:2]
+                body = body.replace(ORIGIN_PLACEHOLDER, f"http://{host}:{port}".encode())
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))

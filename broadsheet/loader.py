@@ -21,10 +21,23 @@ from broadsheet.records import Article, Reject
 logger = logging.getLogger(__name__)
 
 STAGED_COLUMNS = (
-    "site_key", "canonical_url", "url", "title", "authors",
-    "published_at", "published_raw", "published_source",
-    "modified_at", "modified_raw", "modified_source",
-    "language", "body_text", "word_count", "content_hash", "archive_location", "fetched_at",
+    "site_key",
+    "canonical_url",
+    "url",
+    "title",
+    "authors",
+    "published_at",
+    "published_raw",
+    "published_source",
+    "modified_at",
+    "modified_raw",
+    "modified_source",
+    "language",
+    "body_text",
+    "word_count",
+    "content_hash",
+    "archive_location",
+    "fetched_at",
 )
 
 
@@ -52,11 +65,23 @@ def content_hash(article: Article) -> str:
 
 def _staged_row(article: Article) -> tuple:
     return (
-        article.site_key, article.canonical_url, article.url, article.title, article.authors,
-        article.published_at, article.published_raw, article.published_source,
-        article.modified_at, article.modified_raw, article.modified_source,
-        article.language, article.body_text, article.word_count, content_hash(article),
-        article.archive_location, article.fetched_at,
+        article.site_key,
+        article.canonical_url,
+        article.url,
+        article.title,
+        article.authors,
+        article.published_at,
+        article.published_raw,
+        article.published_source,
+        article.modified_at,
+        article.modified_raw,
+        article.modified_source,
+        article.language,
+        article.body_text,
+        article.word_count,
+        content_hash(article),
+        article.archive_location,
+        article.fetched_at,
     )
 
 
@@ -142,8 +167,7 @@ def load_site_run(
         )
         _upsert_site(conn, run.site)
         conn.execute(
-            "create temporary table staged_articles "
-            "(like warehouse.articles including defaults) on commit drop"
+            "create temporary table staged_articles (like warehouse.articles including defaults) on commit drop"
         )
         conn.execute(
             "alter table staged_articles drop column article_id, drop column first_seen_at, "
@@ -158,7 +182,9 @@ def load_site_run(
             cursor.execute(_UPSERT_ARTICLES, {"run_id": run.run_id})
             results = [row[0] for row in cursor.fetchall()]
             cursor.execute(_TOUCH_UNCHANGED)
-            distinct_articles = cursor.execute("select count(distinct canonical_url) from staged_articles").fetchone()[0]
+            distinct_articles = cursor.execute("select count(distinct canonical_url) from staged_articles").fetchone()[
+                0
+            ]
         new = sum(1 for is_new in results if is_new)
         changed = len(results) - new
         reject_count = 0
@@ -170,8 +196,15 @@ def load_site_run(
                 on conflict (run_id, site_key, url, stage) do update set
                     reason = excluded.reason, detail = excluded.detail, archive_location = excluded.archive_location
                 """,
-                (run.run_id, reject.site_key, reject.url, reject.stage, reject.reason.value, reject.detail,
-                 reject.archive_location),
+                (
+                    run.run_id,
+                    reject.site_key,
+                    reject.url,
+                    reject.stage,
+                    reject.reason.value,
+                    reject.detail,
+                    reject.archive_location,
+                ),
             )
             reject_count += 1
         summary = LoadSummary(
@@ -196,13 +229,27 @@ def load_site_run(
                 articles_changed = excluded.articles_changed, articles_unchanged = excluded.articles_unchanged,
                 rejects = excluded.rejects, status = excluded.status
             """,
-            (run.run_id, run.site.key, run.interval_start, run.interval_end, started_at,
-             summary.pages_fetched, summary.articles_new, summary.articles_changed,
-             summary.articles_unchanged, summary.rejects),
+            (
+                run.run_id,
+                run.site.key,
+                run.interval_start,
+                run.interval_end,
+                started_at,
+                summary.pages_fetched,
+                summary.articles_new,
+                summary.articles_changed,
+                summary.articles_unchanged,
+                summary.rejects,
+            ),
         )
     logger.info(
         "site=%s run=%s stage=load staged=%d new=%d changed=%d unchanged=%d rejects=%d",
-        run.site.key, run.run_id, staged, summary.articles_new, summary.articles_changed,
-        summary.articles_unchanged, summary.rejects,
+        run.site.key,
+        run.run_id,
+        staged,
+        summary.articles_new,
+        summary.articles_changed,
+        summary.articles_unchanged,
+        summary.rejects,
     )
     return summary

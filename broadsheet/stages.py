@@ -99,8 +99,9 @@ def crawl(settings: Settings, run: SiteRun) -> dict:
         Reject(site.key, url, "crawl", RejectReason.HTTP_ERROR, error, "") for url, error in result.download_errors
     ]
     _write_jsonl(run.work_dir(settings) / "crawl_rejects.jsonl", rejects, Reject)
-    logger.info("site=%s run=%s stage=crawl archived=%d errors=%d", site.key, run.run_id,
-                result.pages_archived, len(rejects))
+    logger.info(
+        "site=%s run=%s stage=crawl archived=%d errors=%d", site.key, run.run_id, result.pages_archived, len(rejects)
+    )
     return {"archive_path": str(path), "pages_archived": result.pages_archived}
 
 
@@ -117,8 +118,14 @@ def extract(settings: Settings, run: SiteRun, archive_file: str) -> dict:
         (rejects if isinstance(result, Reject) else extracted).append(result)
     _write_jsonl(work / "extracted.jsonl", extracted, ExtractedArticle)
     _write_jsonl(work / "extract_rejects.jsonl", rejects, Reject)
-    logger.info("site=%s run=%s stage=extract pages=%d articles=%d rejects=%d", run.site_key, run.run_id,
-                pages, len(extracted), len(rejects))
+    logger.info(
+        "site=%s run=%s stage=extract pages=%d articles=%d rejects=%d",
+        run.site_key,
+        run.run_id,
+        pages,
+        len(extracted),
+        len(rejects),
+    )
     return {"pages_fetched": pages, "articles": len(extracted), "rejects": len(rejects)}
 
 
@@ -132,24 +139,45 @@ def normalise(settings: Settings, run: SiteRun) -> dict:
         published = normalise_date(item.published_candidates, site.timezone, site.languages, item.fetched_at)
         modified = normalise_date(item.modified_candidates, site.timezone, site.languages, item.fetched_at)
         if published is None:
-            rejects.append(Reject(site.key, item.url, "normalise", RejectReason.NO_DATE,
-                                  f"no readable publication date among {len(item.published_candidates)} candidates; "
-                                  "loaded with a null published_at", item.archive_location))
-        articles.append(Article(
-            site_key=item.site_key, url=item.url, canonical_url=item.canonical_url, title=item.title,
-            authors=item.authors, body_text=item.body_text, language=item.language,
-            published_at=published.at if published else None,
-            published_raw=published.raw if published else None,
-            published_source=published.source if published else None,
-            modified_at=modified.at if modified else None,
-            modified_raw=modified.raw if modified else None,
-            modified_source=modified.source if modified else None,
-            fetched_at=item.fetched_at, archive_location=item.archive_location,
-        ))
+            rejects.append(
+                Reject(
+                    site.key,
+                    item.url,
+                    "normalise",
+                    RejectReason.NO_DATE,
+                    f"no readable publication date among {len(item.published_candidates)} candidates; "
+                    "loaded with a null published_at",
+                    item.archive_location,
+                )
+            )
+        articles.append(
+            Article(
+                site_key=item.site_key,
+                url=item.url,
+                canonical_url=item.canonical_url,
+                title=item.title,
+                authors=item.authors,
+                body_text=item.body_text,
+                language=item.language,
+                published_at=published.at if published else None,
+                published_raw=published.raw if published else None,
+                published_source=published.source if published else None,
+                modified_at=modified.at if modified else None,
+                modified_raw=modified.raw if modified else None,
+                modified_source=modified.source if modified else None,
+                fetched_at=item.fetched_at,
+                archive_location=item.archive_location,
+            )
+        )
     _write_jsonl(work / "articles.jsonl", articles, Article)
     _write_jsonl(work / "rejects.jsonl", rejects, Reject)
-    logger.info("site=%s run=%s stage=normalise articles=%d undated=%d", site.key, run.run_id, len(articles),
-                sum(1 for a in articles if a.published_at is None))
+    logger.info(
+        "site=%s run=%s stage=normalise articles=%d undated=%d",
+        site.key,
+        run.run_id,
+        len(articles),
+        sum(1 for a in articles if a.published_at is None),
+    )
     return {"articles": len(articles), "rejects": len(rejects)}
 
 

@@ -76,9 +76,7 @@ def load_site(path: Path) -> SiteConfig:
     try:
         site = SiteConfig.model_validate(data)
     except ValidationError as error:
-        problems = "; ".join(
-            f"field '{'.'.join(str(p) for p in e['loc'])}': {e['msg']}" for e in error.errors()
-        )
+        problems = "; ".join(f"field '{'.'.join(str(p) for p in e['loc'])}': {e['msg']}" for e in error.errors())
         raise RegistryError(f"{path}: site '{data.get('key')}': {problems}") from error
     if site.key != path.stem:
         raise RegistryError(f"{path}: site key '{site.key}' must equal the file name '{path.stem}'")

@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from broadsheet.crawlers.registry import SiteConfig
+
 from broadsheet.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -32,9 +33,7 @@ class CrawlResult:
     download_errors: list[tuple[str, str]] = field(default_factory=list)
 
 
-def crawl_site(
-    settings: Settings, site: SiteConfig, archive_path: Path, window_end: datetime | None
-) -> CrawlResult:
+def crawl_site(settings: Settings, site: SiteConfig, archive_path: Path, window_end: datetime | None) -> CrawlResult:
     """Crawl one site into `archive_path` (a WARC file), in a child process."""
     job = {
         "settings": {**settings.model_dump(mode="json"), "database_url": None},
@@ -58,18 +57,15 @@ def crawl_site(
         for line in completed.stderr.splitlines()[-200:]:
             logger.info("site=%s scrapy: %s", site.key, line)
     if completed.returncode != 0:
-        raise CrawlFailed(
-            f"crawl of {site.key} exited with {completed.returncode}: {completed.stderr.strip()[-2000:]}"
-        )
+        raise CrawlFailed(f"crawl of {site.key} exited with {completed.returncode}: {completed.stderr.strip()[-2000:]}")
     result = json.loads(completed.stdout.strip().splitlines()[-1])
     return CrawlResult(**{**result, "download_errors": [tuple(e) for e in result["download_errors"]]})
 
 
 def _run_in_this_process(job: dict) -> CrawlResult:
-    from scrapy.crawler import CrawlerProcess
-
     from broadsheet.crawlers.scrapy_settings import scrapy_settings
     from broadsheet.crawlers.spider import NewsSpider
+    from scrapy.crawler import CrawlerProcess
 
     settings = Settings.model_validate(job["settings"])
     site = SiteConfig.model_validate(job["site"])

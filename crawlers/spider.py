@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import scrapy
+from broadsheet.crawlers.discovery import parse_feed
+from broadsheet.crawlers.items import CrawledExchange
+from broadsheet.crawlers.registry import SiteConfig
 from scrapy.http import Response
 from scrapy.spiders import SitemapSpider
 from twisted.python.failure import Failure
 
-from broadsheet.crawlers.discovery import parse_feed
-from broadsheet.crawlers.items import CrawledExchange
-from broadsheet.crawlers.registry import SiteConfig
 from broadsheet.records import FetchedPage
 
 
@@ -34,7 +34,8 @@ def _parse_lastmod(value: str | None) -> datetime | None:
 
 class NewsSpider(SitemapSpider):
     name = "news"
-    sitemap_rules = [("", "parse_page")]  # every entry that passes sitemap_filter is a page to fetch
+    # every sitemap entry that passes sitemap_filter is a page to fetch
+    sitemap_rules: ClassVar[list[tuple[str, str]]] = [("", "parse_page")]
 
     def __init__(self, site: SiteConfig, window_end: datetime | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)

@@ -32,8 +32,9 @@ def _run_demo(tmp_path: Path, database_url: str | None, expected_keys) -> str:
     env["BROADSHEET_SITE_ORIGINS"] = json.dumps({key: f"http://127.0.0.1:{_free_port()}" for key in expected_keys})
     if database_url:
         env["BROADSHEET_DATABASE_URL"] = database_url
-    result = subprocess.run([BROADSHEET, "demo"], env=env, capture_output=True, text=True, timeout=900,
-                            check=False, cwd=tmp_path)
+    result = subprocess.run(
+        [BROADSHEET, "demo"], env=env, capture_output=True, text=True, timeout=900, check=False, cwd=tmp_path
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return re.sub(r"\s+", " ", result.stdout)
 

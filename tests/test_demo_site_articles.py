@@ -13,16 +13,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from broadsheet.archive import read_archive
 from broadsheet.crawlers.registry import load_registry
 from broadsheet.crawlers.run import crawl_site
-from broadsheet.records import ExtractedArticle, FetchedPage, Reject
-from broadsheet.settings import Settings
 from broadsheet.transforms.dates import normalise_date
 from broadsheet.transforms.extract import extract_article
-from broadsheet.demo_sites import demo_site_keys
 
+from broadsheet.archive import read_archive
+from broadsheet.demo_sites import demo_site_keys
+from broadsheet.records import ExtractedArticle, FetchedPage, Reject
+from broadsheet.settings import Settings
 
 DEMO_SITE_KEYS = demo_site_keys()
 
@@ -67,8 +66,12 @@ def test_the_seed_article_keeps_every_paragraph_and_drops_all_boilerplate(crawle
     kept = [b for b in seed["boilerplate"] if _words(b) in body]
     assert missing == [], "article paragraphs missing from the body"
     assert kept == [], "boilerplate left in the body"
-    for phrase in ("Please enter your comment", "Please enter your name here", "More Articles from the Author",
-                   "Most Popular"):
+    for phrase in (
+        "Please enter your comment",
+        "Please enter your name here",
+        "More Articles from the Author",
+        "Most Popular",
+    ):
         assert phrase.casefold() not in body.casefold()
     assert article.title == seed["title"]
     assert body.casefold().count(seed["title"].casefold()) == 0, "the headline is repeated inside the body"
@@ -90,10 +93,10 @@ def test_every_article_has_its_title_authors_paragraphs_and_no_boilerplate(crawl
             problems.append(f"{want['path']}: authors {article.authors} != {want['authors']}")
         if article.canonical_url != want["canonical_url"]:
             problems.append(f"{want['path']}: canonical {article.canonical_url} != {want['canonical_url']}")
-        problems += [f"{want['path']}: missing paragraph {p[:60]!r}" for p in want["body_paragraphs"]
-                     if _words(p) not in body]
-        problems += [f"{want['path']}: boilerplate kept {b[:60]!r}" for b in want["boilerplate"]
-                     if _words(b) in body]
+        problems += [
+            f"{want['path']}: missing paragraph {p[:60]!r}" for p in want["body_paragraphs"] if _words(p) not in body
+        ]
+        problems += [f"{want['path']}: boilerplate kept {b[:60]!r}" for b in want["boilerplate"] if _words(b) in body]
     assert problems == []
 
 
@@ -144,24 +147,37 @@ def _write_site(root: Path, files: dict[str, str]) -> None:
 
 def test_robots_txt_is_obeyed_and_articles_after_the_interval_are_not_fetched(tmp_path: Path):
     from broadsheet.crawlers.registry import SiteConfig
+
     from broadsheet.demo_sites import serve_demo_sites
 
     page = "<html><head><title>{0}</title></head><body><h1>{0}</h1><p>Text.</p></body></html>"
-    _write_site(tmp_path, {
-        "robots.txt": "User-agent: *\nDisallow: /news/private/\nSitemap: {{origin}}/sitemap.xml\n",
-        "sitemap.xml": (
-            '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-            "<url><loc>{{origin}}/news/public/a</loc><lastmod>2024-03-14T10:00:00+00:00</lastmod></url>"
-            "<url><loc>{{origin}}/news/private/b</loc><lastmod>2024-03-14T10:00:00+00:00</lastmod></url>"
-            "<url><loc>{{origin}}/news/public/later</loc><lastmod>2024-03-16T10:00:00+00:00</lastmod></url>"
-            "<url><loc>{{origin}}/about/</loc></url></urlset>"
-        ),
-        "news/public/a": page.format("A"), "news/private/b": page.format("B"),
-        "news/public/later": page.format("Later"), "about/index.html": page.format("About"),
-    })
+    _write_site(
+        tmp_path,
+        {
+            "robots.txt": "User-agent: *\nDisallow: /news/private/\nSitemap: {{origin}}/sitemap.xml\n",
+            "sitemap.xml": (
+                '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                "<url><loc>{{origin}}/news/public/a</loc><lastmod>2024-03-14T10:00:00+00:00</lastmod></url>"
+                "<url><loc>{{origin}}/news/private/b</loc><lastmod>2024-03-14T10:00:00+00:00</lastmod></url>"
+                "<url><loc>{{origin}}/news/public/later</loc><lastmod>2024-03-16T10:00:00+00:00</lastmod></url>"
+                "<url><loc>{{origin}}/about/</loc></url></urlset>"
+            ),
+            "news/public/a": page.format("A"),
+            "news/private/b": page.format("B"),
+            "news/public/later": page.format("Later"),
+            "about/index.html": page.format("About"),
+        },
+    )
     with serve_demo_sites(sites_dir=tmp_path) as running:
-        site = SiteConfig(key="mini_site", name="Mini", base_url=running["mini_site"].origin, sitemaps=["/robots.txt"],
-                          article_patterns=["^/news/"], timezone="UTC", languages=["en"])
+        site = SiteConfig(
+            key="mini_site",
+            name="Mini",
+            base_url=running["mini_site"].origin,
+            sitemaps=["/robots.txt"],
+            article_patterns=["^/news/"],
+            timezone="UTC",
+            languages=["en"],
+        )
         archive = tmp_path / "mini.warc.gz"
         crawl_site(Settings(data_dir=tmp_path), site, archive, window_end=datetime(2024, 3, 15, tzinfo=UTC))
     fetched = {re.sub(r"^http://[^/]+", "", p.final_url) for p in read_archive(archive)}

@@ -9,26 +9,41 @@ from pathlib import Path
 
 import psycopg
 import pytest
-
 from broadsheet.crawlers.registry import SiteConfig
+
 from broadsheet.loader import RunContext, load_site_run
 from broadsheet.migrations import MigrationError, apply_migrations
 from broadsheet.records import Article, Reject, RejectReason
 from broadsheet.settings import Settings
 
-SITE = SiteConfig(key="example_times", name="Example Times", base_url="https://www.example.com",
-                  article_patterns=["^/news/"], timezone="Europe/Paris", languages=["fr"])
+SITE = SiteConfig(
+    key="example_times",
+    name="Example Times",
+    base_url="https://www.example.com",
+    article_patterns=["^/news/"],
+    timezone="Europe/Paris",
+    languages=["fr"],
+)
 INTERVAL = (datetime(2024, 3, 15, tzinfo=UTC), datetime(2024, 3, 16, tzinfo=UTC))
 
 
 def _article(n: int, body: str = "Le conseil municipal a voté le budget.") -> Article:
     return Article(
-        site_key=SITE.key, url=f"https://www.example.com/news/{n}?utm_source=x",
-        canonical_url=f"https://www.example.com/news/{n}", title=f"Titre {n}", authors=["Claire Dubois"],
-        body_text=body, language="fr", published_at=datetime(2024, 3, 15, 8, n, tzinfo=UTC),
-        published_raw=f"2024-03-15T09:{n:02d}:00+01:00", published_source="json-ld",
-        modified_at=None, modified_raw=None, modified_source=None,
-        fetched_at=datetime(2024, 3, 15, 23, 0, tzinfo=UTC), archive_location=f"run.warc.gz#{n * 100}",
+        site_key=SITE.key,
+        url=f"https://www.example.com/news/{n}?utm_source=x",
+        canonical_url=f"https://www.example.com/news/{n}",
+        title=f"Titre {n}",
+        authors=["Claire Dubois"],
+        body_text=body,
+        language="fr",
+        published_at=datetime(2024, 3, 15, 8, n, tzinfo=UTC),
+        published_raw=f"2024-03-15T09:{n:02d}:00+01:00",
+        published_source="json-ld",
+        modified_at=None,
+        modified_raw=None,
+        modified_source=None,
+        fetched_at=datetime(2024, 3, 15, 23, 0, tzinfo=UTC),
+        archive_location=f"run.warc.gz#{n * 100}",
     )
 
 

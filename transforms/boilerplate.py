@@ -42,27 +42,40 @@ def _remove_where(tree: html.HtmlElement, keep_if_main_text: bool, test: Callabl
 
 def _by_class_or_id(pattern: re.Pattern[str]) -> TreeRule:
     def rule(tree: html.HtmlElement) -> int:
-        return _remove_where(
-            tree, True, lambda e: bool(pattern.search(f"{e.get('class', '')} {e.get('id', '')}"))
-        )
+        return _remove_where(tree, True, lambda e: bool(pattern.search(f"{e.get('class', '')} {e.get('id', '')}")))
 
     return rule
 
 
-COMMENT_TOKENS = _token_pattern("comments?", "respond", "comment-respond", "comment-form", "commentform",
-                                 "disqus", "kommentare?", "reply")
-AUTHOR_BIO_TOKENS = _token_pattern("author-?box", "author-box-wrap", "author-bio", "about-author", "author-card",
-                                   "author-info", "bio", "autor-?box")
-RELATED_TOKENS = _token_pattern("related(?:-posts?)?", "td_block_related_posts", "popular", "most-?read",
-                                "most-?popular", "meistgelesen", "read-?next", "more-?from", "recommended",
-                                "mehr-zum-thema", "lesen-sie-auch", "related-links?", "teaser-?list")
+COMMENT_TOKENS = _token_pattern(
+    "comments?", "respond", "comment-respond", "comment-form", "commentform", "disqus", "kommentare?", "reply"
+)
+AUTHOR_BIO_TOKENS = _token_pattern(
+    "author-?box", "author-box-wrap", "author-bio", "about-author", "author-card", "author-info", "bio", "autor-?box"
+)
+RELATED_TOKENS = _token_pattern(
+    "related(?:-posts?)?",
+    "td_block_related_posts",
+    "popular",
+    "most-?read",
+    "most-?popular",
+    "meistgelesen",
+    "read-?next",
+    "more-?from",
+    "recommended",
+    "mehr-zum-thema",
+    "lesen-sie-auch",
+    "related-links?",
+    "teaser-?list",
+)
 SHARE_TOKENS = _token_pattern("share", "sharing", "social", "share-?bar", "teilen", "td-post-sharing")
 NEWSLETTER_TOKENS = _token_pattern("newsletter(?:-\\w+)?", "subscribe", "subscription", "signup", "sign-up")
 COOKIE_TOKENS = _token_pattern("cookie(?:-\\w+)?", "consent", "gdpr", "paywall")
 TAG_LIST_TOKENS = _token_pattern("tags", "post-tags", "td-post-source-tags", "tag-list", "tagcloud")
 WIDGET_HEADINGS = re.compile(
-    r"^\s*(more articles from the author|more from (the )?author|most popular|most read|related( articles| posts| stories)?"
-    r"|read (more|next)|recommended|you may also like|meistgelesen|mehr zum thema|lesen sie auch|das könnte sie auch interessieren"
+    r"^\s*(more articles from the author|more from (the )?author|most popular|most read"
+    r"|related( articles| posts| stories)?|read (more|next)|recommended|you may also like"
+    r"|meistgelesen|mehr zum thema|lesen sie auch|das könnte sie auch interessieren"
     r"|leave a reply|comments?|kommentare?( \(\d+\))?)\s*:?\s*$",
     re.I,
 )
@@ -80,7 +93,7 @@ def remove_author_bios(tree: html.HtmlElement) -> int:
 
 
 def remove_related_lists(tree: html.HtmlElement) -> int:
-    """"More articles from the author", "Most popular", "Related", "Read next" blocks."""
+    """ "More articles from the author", "Most popular", "Related", "Read next" blocks."""
     removed = _by_class_or_id(RELATED_TOKENS)(tree)
 
     def headed_by_widget_title(element: html.HtmlElement) -> bool:
@@ -108,8 +121,14 @@ def remove_captions_and_credits(tree: html.HtmlElement) -> int:
     return _remove_where(
         tree,
         True,
-        lambda e: e.tag in ("figure", "figcaption")
-        or bool(_token_pattern("wp-caption(?:-text)?", "caption", "credit", "bildunterschrift").search(e.get("class", ""))),
+        lambda e: (
+            e.tag in ("figure", "figcaption")
+            or bool(
+                _token_pattern("wp-caption(?:-text)?", "caption", "credit", "bildunterschrift").search(
+                    e.get("class", "")
+                )
+            )
+        ),
     )
 
 
@@ -145,7 +164,9 @@ def remove_repeated_headline(body: str, title: str) -> str:
     return "\n".join(line for line in body.split("\n") if not wanted or _normalised(line) != wanted)
 
 
-READ_MORE_LINE = re.compile(r"^\s*(read more|read also|see also|related|lesen sie auch|mehr dazu|auch interessant)\s*:", re.I)
+READ_MORE_LINE = re.compile(
+    r"^\s*(read more|read also|see also|related|lesen sie auch|mehr dazu|auch interessant)\s*:", re.I
+)
 
 
 def remove_read_more_lines(body: str, title: str) -> str:

@@ -7,11 +7,11 @@ import re
 from urllib.parse import urljoin
 
 import trafilatura
+from broadsheet.transforms.boilerplate import apply_text_rules, apply_tree_rules
+from broadsheet.transforms.page_metadata import read_page_metadata
 from lxml import etree, html
 
 from broadsheet.records import ExtractedArticle, FetchedPage, Reject, RejectReason
-from broadsheet.transforms.boilerplate import apply_text_rules, apply_tree_rules
-from broadsheet.transforms.page_metadata import read_page_metadata
 
 logger = logging.getLogger(__name__)
 

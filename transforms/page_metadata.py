@@ -18,10 +18,29 @@ from broadsheet.records import DateCandidate
 
 logger = logging.getLogger(__name__)
 
-ARTICLE_TYPES = {"Article", "NewsArticle", "ReportageNewsArticle", "BlogPosting", "AnalysisNewsArticle",
-                 "OpinionNewsArticle", "ReviewNewsArticle", "LiveBlogPosting", "Report", "WebPage"}
-PUBLISHED_META = ("article:published_time", "og:published_time", "datePublished", "pubdate",
-                  "publish-date", "dc.date.issued", "dcterms.created", "parsely-pub-date", "sailthru.date")
+ARTICLE_TYPES = {
+    "Article",
+    "NewsArticle",
+    "ReportageNewsArticle",
+    "BlogPosting",
+    "AnalysisNewsArticle",
+    "OpinionNewsArticle",
+    "ReviewNewsArticle",
+    "LiveBlogPosting",
+    "Report",
+    "WebPage",
+}
+PUBLISHED_META = (
+    "article:published_time",
+    "og:published_time",
+    "datePublished",
+    "pubdate",
+    "publish-date",
+    "dc.date.issued",
+    "dcterms.created",
+    "parsely-pub-date",
+    "sailthru.date",
+)
 MODIFIED_META = ("article:modified_time", "og:updated_time", "dateModified", "dcterms.modified")
 BYLINE_CLASSES = re.compile(r"byline|date|dateline|article-meta|post-meta|entry-meta|published|time", re.I)
 UPDATED_WORDS = re.compile(r"\b(updated?|aktualisiert|actualizado|mis à jour|modifi)", re.I)
@@ -74,9 +93,7 @@ def _person_names(value: Any) -> list[str]:
 
 
 def _meta(tree: html.HtmlElement, name: str) -> str | None:
-    found = tree.xpath(
-        "//meta[@property=$n or @name=$n or @itemprop=$n]/@content", n=name
-    )
+    found = tree.xpath("//meta[@property=$n or @name=$n or @itemprop=$n]/@content", n=name)
     return found[0].strip() if found and found[0].strip() else None
 
 
@@ -90,8 +107,11 @@ def read_page_metadata(tree: html.HtmlElement) -> PageMetadata:
             meta.title, meta.title_source = str(obj["headline"]).strip(), "json-ld"
         if not meta.authors and obj.get("author"):
             meta.authors = _person_names(obj["author"])
-        for key, bucket in (("datePublished", meta.published), ("dateCreated", meta.published),
-                            ("dateModified", meta.modified)):
+        for key, bucket in (
+            ("datePublished", meta.published),
+            ("dateCreated", meta.published),
+            ("dateModified", meta.modified),
+        ):
             value = obj.get(key)
             if isinstance(value, int | float):
                 value = str(value)

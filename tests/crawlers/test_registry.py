@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from broadsheet.crawlers.registry import RegistryError, load_registry, load_site
+
 from broadsheet.settings import Settings
 
 GOOD = """

@@ -31,8 +31,14 @@ def test_dag_file_imports_without_errors_and_wires_every_stage(settings: Setting
     out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert result["errors"] == {}
-    assert {"site_pipeline.crawl", "site_pipeline.extract", "site_pipeline.normalise",
-            "site_pipeline.load", "enabled_sites", "prepare_warehouse"} <= set(result["tasks"])
+    assert {
+        "site_pipeline.crawl",
+        "site_pipeline.extract",
+        "site_pipeline.normalise",
+        "site_pipeline.load",
+        "enabled_sites",
+        "prepare_warehouse",
+    } <= set(result["tasks"])
 
 
 def _per_site(conn: psycopg.Connection) -> dict[str, tuple[int, int]]:

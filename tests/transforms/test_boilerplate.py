@@ -3,64 +3,90 @@
 from __future__ import annotations
 
 import pytest
-from lxml import html
-
 from broadsheet.transforms import boilerplate
+from lxml import html
 
 ARTICLE = "<p>The harbour authority confirmed the night ferry will run again from Monday, after repairs.</p>"
 
 
 def _page(extra: str) -> html.HtmlElement:
-    return html.document_fromstring(f"<html><body><article><div class='entry-content'>{ARTICLE}{extra}</div></article></body></html>")
+    return html.document_fromstring(
+        f"<html><body><article><div class='entry-content'>{ARTICLE}{extra}</div></article></body></html>"
+    )
 
 
 RULE_CASES = [
-    (boilerplate.remove_comment_sections,
-     "<div id='comments' class='comments'><div id='respond' class='comment-respond'><form id='commentform'>"
-     "<textarea></textarea><div class='td-warning-comment'>Please enter your comment!</div>"
-     "<div class='td-warning-author'>Please enter your name here</div></form></div></div>",
-     "Please enter your comment"),
-    (boilerplate.remove_comment_sections,
-     "<form action='/wp-comments-post.php'><p>Leave a reply</p><textarea name='comment'></textarea></form>",
-     "Leave a reply"),
-    (boilerplate.remove_author_bios,
-     "<div class='author-box-wrap'><img src='a.jpg'><div class='desc'>Kofi Mensah has covered the port for a decade.</div></div>",
-     "covered the port for a decade"),
-    (boilerplate.remove_related_lists,
-     "<div class='td_block_wrap td_block_related_posts'><h4>More Articles from the Author</h4><a href='/x'>Other story</a></div>",
-     "More Articles from the Author"),
-    (boilerplate.remove_related_lists,
-     "<section><h3>Most Popular</h3><ul><li><a href='/a'>Tide tables revised</a></li></ul></section>",
-     "Tide tables revised"),
-    (boilerplate.remove_related_lists,
-     "<aside><h4>Meistgelesen</h4><ol><li>Stadtrat beschließt Haushalt</li></ol></aside>",
-     "Stadtrat beschließt Haushalt"),
-    (boilerplate.remove_share_bars,
-     "<div class='td-post-sharing td-post-sharing-bottom'><a>Facebook</a><a>WhatsApp</a></div>",
-     "WhatsApp"),
-    (boilerplate.remove_newsletter_boxes,
-     "<aside class='newsletter-inline'><p>Get the morning briefing in your inbox.</p></aside>",
-     "morning briefing"),
-    (boilerplate.remove_newsletter_boxes,
-     "<form><label>Your e-mail</label><input type='email'><button>Join</button></form>",
-     "Your e-mail"),
-    (boilerplate.remove_captions_and_credits,
-     "<figure><img src='p.jpg'><figcaption>Dock workers at dawn [Ama Boateng/Reuters]</figcaption></figure>",
-     "Ama Boateng/Reuters"),
-    (boilerplate.remove_captions_and_credits,
-     "<div class='wp-caption'><img src='p.jpg'><p class='wp-caption-text'>Photo: Port Authority</p></div>",
-     "Photo: Port Authority"),
-    (boilerplate.remove_cookie_and_paywall_notices,
-     "<div id='cookie-consent'><p>Wir verwenden Cookies.</p><button>Akzeptieren</button></div>",
-     "Wir verwenden Cookies"),
-    (boilerplate.remove_tag_lists,
-     "<div class='td-post-source-tags'><span>TAGS</span><a>Ferries</a></div>",
-     "TAGS"),
+    (
+        boilerplate.remove_comment_sections,
+        "<div id='comments' class='comments'><div id='respond' class='comment-respond'><form id='commentform'>"
+        "<textarea></textarea><div class='td-warning-comment'>Please enter your comment!</div>"
+        "<div class='td-warning-author'>Please enter your name here</div></form></div></div>",
+        "Please enter your comment",
+    ),
+    (
+        boilerplate.remove_comment_sections,
+        "<form action='/wp-comments-post.php'><p>Leave a reply</p><textarea name='comment'></textarea></form>",
+        "Leave a reply",
+    ),
+    (
+        boilerplate.remove_author_bios,
+        "<div class='author-box-wrap'><img src='a.jpg'>"
+        "<div class='desc'>Kofi Mensah has covered the port for a decade.</div></div>",
+        "covered the port for a decade",
+    ),
+    (
+        boilerplate.remove_related_lists,
+        "<div class='td_block_wrap td_block_related_posts'>"
+        "<h4>More Articles from the Author</h4><a href='/x'>Other story</a></div>",
+        "More Articles from the Author",
+    ),
+    (
+        boilerplate.remove_related_lists,
+        "<section><h3>Most Popular</h3><ul><li><a href='/a'>Tide tables revised</a></li></ul></section>",
+        "Tide tables revised",
+    ),
+    (
+        boilerplate.remove_related_lists,
+        "<aside><h4>Meistgelesen</h4><ol><li>Stadtrat beschließt Haushalt</li></ol></aside>",
+        "Stadtrat beschließt Haushalt",
+    ),
+    (
+        boilerplate.remove_share_bars,
+        "<div class='td-post-sharing td-post-sharing-bottom'><a>Facebook</a><a>WhatsApp</a></div>",
+        "WhatsApp",
+    ),
+    (
+        boilerplate.remove_newsletter_boxes,
+        "<aside class='newsletter-inline'><p>Get the morning briefing in your inbox.</p></aside>",
+        "morning briefing",
+    ),
+    (
+        boilerplate.remove_newsletter_boxes,
+        "<form><label>Your e-mail</label><input type='email'><button>Join</button></form>",
+        "Your e-mail",
+    ),
+    (
+        boilerplate.remove_captions_and_credits,
+        "<figure><img src='p.jpg'><figcaption>Dock workers at dawn [Ama Boateng/Reuters]</figcaption></figure>",
+        "Ama Boateng/Reuters",
+    ),
+    (
+        boilerplate.remove_captions_and_credits,
+        "<div class='wp-caption'><img src='p.jpg'><p class='wp-caption-text'>Photo: Port Authority</p></div>",
+        "Photo: Port Authority",
+    ),
+    (
+        boilerplate.remove_cookie_and_paywall_notices,
+        "<div id='cookie-consent'><p>Wir verwenden Cookies.</p><button>Akzeptieren</button></div>",
+        "Wir verwenden Cookies",
+    ),
+    (boilerplate.remove_tag_lists, "<div class='td-post-source-tags'><span>TAGS</span><a>Ferries</a></div>", "TAGS"),
 ]
 
 
-@pytest.mark.parametrize(("rule", "markup", "boilerplate_text"), RULE_CASES,
-                         ids=[f"{c[0].__name__}-{i}" for i, c in enumerate(RULE_CASES)])
+@pytest.mark.parametrize(
+    ("rule", "markup", "boilerplate_text"), RULE_CASES, ids=[f"{c[0].__name__}-{i}" for i, c in enumerate(RULE_CASES)]
+)
 def test_rule_removes_its_kind_of_boilerplate_and_keeps_the_article(rule, markup, boilerplate_text):
     tree = _page(markup)
     assert boilerplate_text in tree.text_content()
