@@ -26,10 +26,15 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _run_demo(tmp_path: Path, database_url: str | None, expected_keys) -> str:
+def _demo_origins(site_keys) -> str:
+    """Free ports for the demo sites; one choice per test, as the registry's fixed ports are for a user."""
+    return json.dumps({key: f"http://127.0.0.1:{_free_port()}" for key in site_keys})
+
+
+def _run_demo(tmp_path: Path, database_url: str | None, origins: str) -> str:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BROADSHEET_", "AIRFLOW"))}
     env["BROADSHEET_DATA_DIR"] = str(tmp_path / "data")
-    env["BROADSHEET_SITE_ORIGINS"] = json.dumps({key: f"http://127.0.0.1:{_free_port()}" for key in expected_keys})
+    env["BROADSHEET_SITE_ORIGINS"] = origins
     if database_url:
         env["BROADSHEET_DATABASE_URL"] = database_url
     result = subprocess.run(
@@ -44,14 +49,15 @@ def _article_counts(expected) -> dict[str, int]:
 
 
 def test_demo_prints_what_it_loaded_and_a_rerun_loads_no_duplicate(tmp_path, database_url, expected):
-    first = _run_demo(tmp_path, database_url, expected)
+    origins = _demo_origins(expected)
+    first = _run_demo(tmp_path, database_url, origins)
     for site_key, count in _article_counts(expected).items():
         assert f"{site_key} " in first
         assert f"articles loaded: {count} new, 0 changed, 0 unchanged" in first
         assert f"rows in warehouse: {count} duplicate rows: 0" in first
     assert "pages rejected:" in first and "published_at (UTC)" in first
 
-    second = _run_demo(tmp_path, database_url, expected)
+    second = _run_demo(tmp_path, database_url, origins)
     for site_key, count in _article_counts(expected).items():
         assert f"articles loaded: 0 new, 0 changed, {count} unchanged" in second, site_key
         assert f"rows in warehouse: {count} duplicate rows: 0" in second
@@ -59,7 +65,7 @@ def test_demo_prints_what_it_loaded_and_a_rerun_loads_no_duplicate(tmp_path, dat
 
 
 def test_demo_without_a_database_url_starts_and_stops_an_embedded_postgres(tmp_path, expected):
-    output = _run_demo(tmp_path, None, expected)
+    output = _run_demo(tmp_path, None, _demo_origins(expected))
     pgdata = tmp_path / "data" / "pgdata"
     assert f"BROADSHEET_DATABASE_URL is unset: starting an embedded PostgreSQL in {pgdata}" in output
     assert not (pgdata / "postmaster.pid").exists(), "the embedded PostgreSQL was left running"

@@ -142,7 +142,32 @@ def remove_tag_lists(tree: html.HtmlElement) -> int:
     return _by_class_or_id(TAG_LIST_TOKENS)(tree)
 
 
+LEAD_TOKENS = _token_pattern(
+    r"[\w-]*lead", "lede", "intro", r"[\w-]*teaser", "vorspann", "standfirst", "summary", "chapo", "entradilla"
+)
+
+
+def keep_lead_paragraph(tree: html.HtmlElement) -> int:
+    """Move the article's lead paragraph (Vorspann, intro) into the body container it precedes.
+
+    Themes put the lead above the text container, often with a class ("teaser", "intro") that trafilatura
+    treats as boilerplate, so the lead is lost although it is the article's first paragraph.
+    """
+    moved = 0
+    for lead in tree.xpath("//p[@class]"):
+        if not LEAD_TOKENS.search(lead.get("class", "")) or len(lead.text_content().split()) < 15:
+            continue
+        body = next((e for e in lead.itersiblings() if len(e.xpath("./p")) >= 2), None)
+        if body is None:
+            continue
+        lead.attrib.pop("class")
+        body.insert(0, lead)
+        moved += 1
+    return moved
+
+
 TREE_RULES: list[TreeRule] = [
+    keep_lead_paragraph,
     remove_comment_sections,
     remove_author_bios,
     remove_related_lists,

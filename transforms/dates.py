@@ -53,16 +53,29 @@ def _fast_path(raw: str) -> datetime | None:
     return None
 
 
+BYLINE_SEPARATORS = re.compile(r"\s*[|•·\n]\s*")
+_DATEPARSER_SETTINGS = {"RETURN_AS_TIMEZONE_AWARE": False, "PREFER_DATES_FROM": "past", "STRICT_PARSING": False}
+
+
 def _free_text(raw: str, languages: list[str]) -> datetime | None:
+    """Read a date out of free text such as a byline ("Von A. Brenner | 15. März 2024, 14:30 Uhr | 2 Min.").
+
+    A byline is split at its separators and only segments with a four-digit year are read, so that
+    "2 Min. Lesezeit" or "3 comments" beside the date are never taken for a day of the month.
+    """
     text = re.sub(r"\b([ap])\.\s?m\.", r"\1m", raw, flags=re.I)
-    settings = {"RETURN_AS_TIMEZONE_AWARE": False, "PREFER_DATES_FROM": "past", "STRICT_PARSING": False}
-    parsed = dateparser.parse(text, languages=languages, settings=settings)
-    if parsed is None:
-        found = search_dates(text, languages=languages, settings=settings) or []
+    for segment in BYLINE_SEPARATORS.split(text):
+        if not re.search(r"\d{4}", segment):
+            continue
+        parsed = dateparser.parse(segment, languages=languages, settings=_DATEPARSER_SETTINGS)
+        if parsed is not None:
+            return parsed
+        found = search_dates(segment, languages=languages, settings=_DATEPARSER_SETTINGS) or []
         # the longest matched span carries the most of the date (day, month, year and time)
         found = [f for f in found if re.search(r"\d{4}", f[0])]
-        parsed = max(found, key=lambda f: len(f[0]))[1] if found else None
-    return parsed
+        if found:
+            return max(found, key=lambda f: len(f[0]))[1]
+    return None
 
 
 def parse_candidate(candidate: DateCandidate, zone: ZoneInfo, languages: list[str]) -> datetime | None:

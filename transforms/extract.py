@@ -47,9 +47,22 @@ def clean_title(title: str, site_name: str | None) -> str:
     return title
 
 
+AUTHOR_SEPARATORS = re.compile(r"\s*(?:;|,|&|\band\b|\bund\b|\bet\b)\s*", re.I)
+
+
 def clean_author(name: str) -> str:
     name = re.sub(r"^\s*(by|von|por|par|di)\s+", "", name.strip(), flags=re.I)
     return " ".join(name.split())
+
+
+def split_authors(names: list[str]) -> list[str]:
+    """One name per person: "Thomas Lindner und Julia Hartmann" is two authors."""
+    people = []
+    for name in names:
+        for part in AUTHOR_SEPARATORS.split(clean_author(name)):
+            if part.strip() and part.strip() not in people:
+                people.append(clean_author(part))
+    return people
 
 
 def extract_article(page: FetchedPage) -> ExtractedArticle | Reject:
@@ -88,16 +101,14 @@ def extract_article(page: FetchedPage) -> ExtractedArticle | Reject:
             page, RejectReason.NO_ARTICLE_BODY, f"{len(body.split())} words of body text (< {MIN_BODY_WORDS})"
         )
 
-    authors = metadata.authors or (
-        [a for a in re.split(r";|,| and ", document.author or "") if a.strip()] if document else []
-    )
+    authors = metadata.authors or ([document.author] if document is not None and document.author else [])
     canonical = urljoin(page.final_url, metadata.canonical_url) if metadata.canonical_url else page.final_url
     return ExtractedArticle(
         site_key=page.site_key,
         url=page.final_url,
         canonical_url=canonical,
         title=title,
-        authors=[clean_author(a) for a in authors if clean_author(a)],
+        authors=split_authors(authors),
         body_text=body,
         language=metadata.language or (document.language if document else None),
         published_candidates=metadata.published,

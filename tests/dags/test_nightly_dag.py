@@ -22,7 +22,7 @@ LOGICAL_DATE = datetime(2024, 4, 10, tzinfo=UTC)  # interval 2024-04-09 .. 04-10
 def test_dag_file_imports_without_errors_and_wires_every_stage(settings: Settings):
     probe = (
         "import json; from airflow.dag_processing.dagbag import DagBag;"
-        f"bag = DagBag(dag_folder={str(settings.dags_dir)!r}, include_examples=False);"
+        f"bag = DagBag(dag_folder={str(settings.dags_dir)!r});"
         "dag = bag.dags.get('broadsheet_nightly');"
         "print(json.dumps({'errors': {k: str(v) for k, v in bag.import_errors.items()},"
         " 'tasks': sorted(dag.task_ids) if dag else []}))"

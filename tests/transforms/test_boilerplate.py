@@ -112,3 +112,24 @@ def test_headline_repeated_inside_the_body_is_dropped_but_other_lines_stay():
 def test_read_more_lines_inside_the_body_are_dropped():
     body = "First paragraph.\nRead more: Ferry fares rise in April\nLesen Sie auch: Neue Brücke\nLast paragraph."
     assert boilerplate.apply_text_rules(body, "Title") == "First paragraph.\nLast paragraph."
+
+
+def test_a_lead_paragraph_above_the_text_container_is_moved_into_it():
+    tree = html.document_fromstring(
+        "<html><body><article><h1>Stadtrat beschließt Haushalt</h1>"
+        "<p class='artikel-teaser'><strong>Nach vier Stunden Debatte hat der Stadtrat am Donnerstag den Haushalt "
+        "für dieses Jahr verabschiedet, mit 19 zu 17 Stimmen.</strong></p>"
+        "<div class='artikel-text'><p>Erster Absatz.</p><p>Zweiter Absatz.</p></div></article></body></html>"
+    )
+    assert boilerplate.keep_lead_paragraph(tree) == 1
+    container = tree.xpath("//div[@class='artikel-text']")[0]
+    assert container[0].text_content().startswith("Nach vier Stunden Debatte")
+    assert container[0].get("class") is None
+
+
+def test_a_short_teaser_line_is_not_taken_for_a_lead():
+    tree = html.document_fromstring(
+        "<html><body><article><p class='teaser'>Mehr lesen</p>"
+        "<div><p>Erster Absatz.</p><p>Zweiter Absatz.</p></div></article></body></html>"
+    )
+    assert boilerplate.keep_lead_paragraph(tree) == 0
