@@ -7,6 +7,7 @@ archive is "<file name>#<byte offset of its response record>", stored beside the
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from http import HTTPStatus
@@ -22,6 +23,7 @@ from broadsheet.records import FetchedPage
 
 SITE_KEY_HEADER = "Broadsheet-Site-Key"
 REQUESTED_URI_HEADER = "Broadsheet-Requested-URI"
+DISCOVERY_HEADER = "Broadsheet-Discovery"  # JSON: what the sitemap or feed said about the URL
 # Scrapy hands us decoded bodies; these headers would describe the wire encoding, not what we store.
 _WIRE_ONLY_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
 
@@ -51,6 +53,8 @@ class ArchiveWriter:
             SITE_KEY_HEADER: page.site_key,
             REQUESTED_URI_HEADER: page.requested_url,
         }
+        if page.discovery:
+            common[DISCOVERY_HEADER] = json.dumps(page.discovery, ensure_ascii=True, sort_keys=True)
         request_line = f"GET {page.final_url} HTTP/1.1"
         request = self._writer.create_warc_record(
             page.final_url,
@@ -109,4 +113,5 @@ def read_archive(path: Path) -> Iterator[FetchedPage]:
                 body=body,
                 fetched_at=datetime.strptime(headers.get_header("WARC-Date"), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC),
                 archive_location=f"{path.name}#{records.get_record_offset()}",
+                discovery=json.loads(headers.get_header(DISCOVERY_HEADER) or "{}"),
             )

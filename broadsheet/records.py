@@ -19,6 +19,9 @@ class FetchedPage:
     body: bytes
     fetched_at: datetime
     archive_location: str = ""  # "<warc file name>#<byte offset>", set when read back from the archive
+    # What discovery said about the URL before it was fetched, e.g. {"source": "news-sitemap",
+    # "lastmod": "...", "news_publication_date": "...", "news_title": "...", "feed_published": "..."}.
+    discovery: dict[str, str] = field(default_factory=dict)
 
     @property
     def content_type(self) -> str:
@@ -69,6 +72,14 @@ class Article:
     modified_source: str | None
     fetched_at: datetime
     archive_location: str
+    # Filled by date normalisation: "instant" | "minute" | "day" | "month"; whether the zone was assumed
+    # from the site's registry entry (True) or stated by the page (False); quality flags such as
+    # "sources_disagree" or "modified_before_published".
+    published_precision: str | None = None
+    is_published_timezone_assumed: bool | None = None
+    modified_precision: str | None = None
+    is_modified_timezone_assumed: bool | None = None
+    date_flags: list[str] = field(default_factory=list)
     word_count: int = field(init=False)
 
     def __post_init__(self) -> None:
