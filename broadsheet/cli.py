@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 
 import typer
 from rich.console import Console
@@ -10,7 +11,8 @@ from rich.console import Console
 from broadsheet.settings import Settings
 
 app = typer.Typer(help="Broadsheet: nightly news crawling into a PostgreSQL warehouse.", no_args_is_help=True)
-console = Console()
+# Piped output (CI logs, `| tee`) gets a wide console instead of rich's 80 columns.
+console = Console(width=None if sys.stdout.isatty() else 140)
 
 
 @app.callback()

@@ -56,7 +56,7 @@ def site_reports(conn: psycopg.Connection) -> list[SiteReport]:
         ).fetchall()
         samples = conn.execute(
             """
-            select title, published_at, left(body_text, 90)
+            select title, published_at, left(body_text, 60)
             from warehouse.articles
             where site_key = %s
             order by published_at desc nulls last, canonical_url
@@ -85,7 +85,8 @@ def print_reports(reports: list[SiteReport], console: Console) -> None:
             console.print(f"  - {reason}: {url} ({detail})")
         table = Table("title", "published_at (UTC)", "body starts", show_lines=False)
         for title, published_at, body in report.samples:
-            table.add_row(title, published_at.astimezone(UTC).isoformat() if published_at else "-", body + "…")
+            when = published_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if published_at else "-"
+            table.add_row(title, when, body + "…")
         console.print(table)
 
 
