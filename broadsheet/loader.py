@@ -1,14 +1,18 @@
-"""Load one site's articles for one run into the warehouse: COPY into staging, then one set-based upsert.
+"""Load one site's run into the warehouse: COPY into staging, then set-based upserts, in one transaction.
 
 Everything for a site and data interval happens in one transaction under an advisory lock, so two runs of
-the same site and interval cannot interleave, and a re-run changes nothing: rows whose content hash is
-unchanged are not rewritten, and the canonical URL keeps every article to one row.
+the same site and interval cannot interleave, a load killed half way leaves nothing behind, and a re-run
+changes nothing: rows whose content hash is unchanged are not rewritten, the canonical URL keeps every
+article to one row, each distinct content becomes one row of article_versions, and a page that now
+answers 404/410 marks its article removed. Rows are streamed: a load never holds a night in memory.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -16,29 +20,22 @@ from datetime import UTC, datetime
 import psycopg
 
 from broadsheet.crawlers.registry import SiteConfig
-from broadsheet.records import Article, Reject
+from broadsheet.records import ArchivedPage, Article, Reject
 
 logger = logging.getLogger(__name__)
 
-STAGED_COLUMNS = (
-    "site_key",
-    "canonical_url",
-    "url",
-    "title",
-    "authors",
-    "published_at",
-    "published_raw",
-    "published_source",
-    "modified_at",
-    "modified_raw",
-    "modified_source",
-    "language",
-    "body_text",
-    "word_count",
-    "content_hash",
-    "archive_location",
+ARTICLE_COLUMNS = (
+    "load_id", "site_key", "canonical_url", "url", "title", "authors", "section", "tags",
+    "published_at", "published_raw", "published_source", "published_precision", "is_published_timezone_assumed",
+    "modified_at", "modified_raw", "modified_source", "modified_precision", "is_modified_timezone_assumed",
+    "date_flags", "language", "body_text", "body_markup", "word_count", "content_hash", "archive_location",
     "fetched_at",
-)
+)  # fmt: skip
+PAGE_COLUMNS = (
+    "load_id", "site_key", "requested_url", "final_url", "status", "headers", "fetched_at", "content_hash",
+    "archive_location",
+)  # fmt: skip
+GONE_STATUSES = (404, 410)
 
 
 @dataclass(frozen=True)
@@ -56,99 +53,251 @@ class LoadSummary:
     articles_new: int
     articles_changed: int
     articles_unchanged: int
+    articles_removed: int
     rejects: int
 
 
 def content_hash(article: Article) -> str:
+    """What makes two loads of an article "the same content": its title and body."""
     return hashlib.sha256(f"{article.title}\n\n{article.body_text}".encode()).hexdigest()
 
 
-def _staged_row(article: Article) -> tuple:
+def _article_row(load_id: uuid.UUID, article: Article) -> tuple:
     return (
-        article.site_key,
-        article.canonical_url,
-        article.url,
-        article.title,
-        article.authors,
-        article.published_at,
-        article.published_raw,
-        article.published_source,
-        article.modified_at,
-        article.modified_raw,
-        article.modified_source,
-        article.language,
-        article.body_text,
-        article.word_count,
-        content_hash(article),
-        article.archive_location,
-        article.fetched_at,
-    )
+        load_id, article.site_key, article.canonical_url, article.url, article.title, article.authors,
+        article.section, article.tags,
+        article.published_at, article.published_raw, article.published_source, article.published_precision,
+        article.is_published_timezone_assumed,
+        article.modified_at, article.modified_raw, article.modified_source, article.modified_precision,
+        article.is_modified_timezone_assumed,
+        article.date_flags, article.language, article.body_text, article.body_markup, article.word_count,
+        content_hash(article), article.archive_location, article.fetched_at,
+    )  # fmt: skip
 
+
+def _page_row(load_id: uuid.UUID, page: ArchivedPage) -> tuple:
+    return (
+        load_id, page.site_key, page.requested_url, page.final_url, page.status, json.dumps(page.headers),
+        page.fetched_at, page.content_hash, page.archive_location,
+    )  # fmt: skip
+
+
+_UPSERT_SITE = """
+insert into warehouse.sites (site_key, name, base_url, timezone, languages)
+values (%(key)s, %(name)s, %(base_url)s, %(timezone)s, %(languages)s)
+on conflict (site_key) do update set
+    name = excluded.name,
+    base_url = excluded.base_url,
+    timezone = excluded.timezone,
+    languages = excluded.languages
+where (warehouse.sites.name, warehouse.sites.base_url, warehouse.sites.timezone, warehouse.sites.languages)
+    is distinct from (excluded.name, excluded.base_url, excluded.timezone, excluded.languages)
+"""
+
+_INSERT_PAGES = """
+insert into raw.pages (
+    run_id, site_key, requested_url, final_url, status, headers, fetched_at, content_hash, archive_location
+)
+select
+    %(run_id)s, site_key, requested_url, final_url, status, headers, fetched_at, content_hash, archive_location
+from staging.page_rows
+where load_id = %(load_id)s
+on conflict (site_key, archive_location) do nothing
+"""
 
 _UPSERT_ARTICLES = """
 with latest_per_article as (
     select distinct on (canonical_url) *
-    from staged_articles
+    from staging.article_rows
+    where load_id = %(load_id)s
     order by canonical_url, fetched_at desc
-)
-insert into warehouse.articles (
-    site_key, canonical_url, url, title, authors,
-    published_at, published_raw, published_source,
-    modified_at, modified_raw, modified_source,
-    language, body_text, word_count, content_hash, archive_location,
-    first_seen_at, last_seen_at, loaded_by_run_id
+),
+upserted as (
+    insert into warehouse.articles (
+        site_key, canonical_url, url, title, authors, section, tags,
+        published_at, published_raw, published_source, published_precision, is_published_timezone_assumed,
+        modified_at, modified_raw, modified_source, modified_precision, is_modified_timezone_assumed,
+        date_flags, language, body_text, body_markup, word_count, content_hash, archive_location,
+        search_config, first_seen_at, last_seen_at, loaded_by_run_id
+    )
+    select
+        staged.site_key, staged.canonical_url, staged.url, staged.title, staged.authors, staged.section,
+        staged.tags,
+        staged.published_at, staged.published_raw, staged.published_source, staged.published_precision,
+        staged.is_published_timezone_assumed,
+        staged.modified_at, staged.modified_raw, staged.modified_source, staged.modified_precision,
+        staged.is_modified_timezone_assumed,
+        staged.date_flags, staged.language, staged.body_text, staged.body_markup, staged.word_count,
+        staged.content_hash, staged.archive_location,
+        coalesce(search_language.search_config, 'simple'), staged.fetched_at, staged.fetched_at, %(run_id)s
+    from latest_per_article as staged
+    left join warehouse.search_languages as search_language on search_language.language = staged.language
+    on conflict (canonical_url) do update set
+        url = excluded.url,
+        title = excluded.title,
+        authors = excluded.authors,
+        section = excluded.section,
+        tags = excluded.tags,
+        published_at = excluded.published_at,
+        published_raw = excluded.published_raw,
+        published_source = excluded.published_source,
+        published_precision = excluded.published_precision,
+        is_published_timezone_assumed = excluded.is_published_timezone_assumed,
+        modified_at = excluded.modified_at,
+        modified_raw = excluded.modified_raw,
+        modified_source = excluded.modified_source,
+        modified_precision = excluded.modified_precision,
+        is_modified_timezone_assumed = excluded.is_modified_timezone_assumed,
+        date_flags = excluded.date_flags,
+        language = excluded.language,
+        body_text = excluded.body_text,
+        body_markup = excluded.body_markup,
+        word_count = excluded.word_count,
+        content_hash = excluded.content_hash,
+        archive_location = excluded.archive_location,
+        search_config = excluded.search_config,
+        last_seen_at = greatest(warehouse.articles.last_seen_at, excluded.last_seen_at),
+        removed_at = null,
+        loaded_by_run_id = excluded.loaded_by_run_id
+    where warehouse.articles.content_hash is distinct from excluded.content_hash
+    returning (xmax = 0) as is_new
 )
 select
-    site_key, canonical_url, url, title, authors,
-    published_at, published_raw, published_source,
-    modified_at, modified_raw, modified_source,
-    language, body_text, word_count, content_hash, archive_location,
-    fetched_at, fetched_at, %(run_id)s
-from latest_per_article
-on conflict (canonical_url) do update set
-    url = excluded.url,
-    title = excluded.title,
-    authors = excluded.authors,
-    published_at = excluded.published_at,
-    published_raw = excluded.published_raw,
-    published_source = excluded.published_source,
-    modified_at = excluded.modified_at,
-    modified_raw = excluded.modified_raw,
-    modified_source = excluded.modified_source,
-    language = excluded.language,
-    body_text = excluded.body_text,
-    word_count = excluded.word_count,
-    content_hash = excluded.content_hash,
-    archive_location = excluded.archive_location,
-    last_seen_at = greatest(warehouse.articles.last_seen_at, excluded.last_seen_at),
-    loaded_by_run_id = excluded.loaded_by_run_id
-where warehouse.articles.content_hash is distinct from excluded.content_hash
-returning (xmax = 0) as is_new
+    count(*) filter (where is_new) as new_articles,
+    count(*) filter (where not is_new) as changed_articles,
+    (select count(*) from latest_per_article) as distinct_articles
+from upserted
 """
 
 _TOUCH_UNCHANGED = """
 update warehouse.articles as article
-set last_seen_at = staged.fetched_at
-from staged_articles as staged
-where article.canonical_url = staged.canonical_url
+set
+    last_seen_at = greatest(article.last_seen_at, staged.fetched_at),
+    removed_at = null
+from staging.article_rows as staged
+where staged.load_id = %(load_id)s
+  and article.canonical_url = staged.canonical_url
   and article.content_hash = staged.content_hash
-  and staged.fetched_at > article.last_seen_at
+  and (staged.fetched_at > article.last_seen_at or article.removed_at is not null)
+"""
+
+_INSERT_VERSIONS = """
+insert into warehouse.article_versions (
+    article_id, content_hash, title, authors, body_text, body_markup, published_at, modified_at, word_count,
+    archive_location, first_seen_at, loaded_by_run_id
+)
+select distinct on (article.article_id, staged.content_hash)
+    article.article_id, staged.content_hash, staged.title, staged.authors, staged.body_text, staged.body_markup,
+    staged.published_at, staged.modified_at, staged.word_count, staged.archive_location, staged.fetched_at,
+    %(run_id)s
+from staging.article_rows as staged
+join warehouse.articles as article using (canonical_url)
+where staged.load_id = %(load_id)s
+order by article.article_id, staged.content_hash, staged.fetched_at
+on conflict (article_id, content_hash) do nothing
+"""
+
+_INSERT_AUTHORS = """
+insert into warehouse.authors (site_key, name)
+select distinct staged.site_key, author_name
+from staging.article_rows as staged
+cross join lateral unnest(staged.authors) as author_name
+where staged.load_id = %(load_id)s
+on conflict (site_key, name) do nothing
+"""
+
+_RELINK_AUTHORS = """
+with current_bylines as (
+    select article.article_id, author.author_id, min(byline.position)::smallint as position
+    from warehouse.articles as article
+    join staging.article_rows as staged
+        on staged.canonical_url = article.canonical_url
+        and staged.content_hash = article.content_hash
+        and staged.load_id = %(load_id)s
+    cross join lateral unnest(article.authors) with ordinality as byline(name, position)
+    join warehouse.authors as author on author.site_key = article.site_key and author.name = byline.name
+    group by article.article_id, author.author_id
+),
+stale_links as (
+    delete from warehouse.article_authors as link
+    where link.article_id in (select article_id from current_bylines)
+      and not exists (
+          select 1 from current_bylines as wanted
+          where wanted.article_id = link.article_id and wanted.author_id = link.author_id
+      )
+)
+insert into warehouse.article_authors (article_id, author_id, position)
+select article_id, author_id, position
+from current_bylines
+on conflict (article_id, author_id) do update set position = excluded.position
+where warehouse.article_authors.position is distinct from excluded.position
+"""
+
+_MARK_REMOVED = """
+with gone_pages as (
+    select requested_url, final_url, fetched_at
+    from staging.page_rows
+    where load_id = %(load_id)s and status = any(%(gone_statuses)s)
+)
+update warehouse.articles as article
+set removed_at = gone_pages.fetched_at
+from gone_pages
+where article.site_key = %(site_key)s
+  and article.removed_at is null
+  and article.url in (gone_pages.requested_url, gone_pages.final_url)
+  and not exists (
+      select 1 from staging.article_rows as staged
+      where staged.load_id = %(load_id)s and staged.canonical_url = article.canonical_url
+  )
+"""
+
+_INSERT_REJECT = """
+insert into etl.rejects (run_id, site_key, url, stage, reason, detail, archive_location, page_id)
+values (
+    %(run_id)s, %(site_key)s, %(url)s, %(stage)s, %(reason)s, %(detail)s, %(archive_location)s,
+    (select page_id from raw.pages where site_key = %(site_key)s and archive_location = %(archive_location)s)
+)
+on conflict (run_id, site_key, url, stage) do update set
+    reason = excluded.reason,
+    detail = excluded.detail,
+    archive_location = excluded.archive_location,
+    page_id = excluded.page_id
+"""
+
+_RECORD_RUN = """
+insert into etl.runs (
+    run_id, site_key, interval_start, interval_end, started_at, finished_at,
+    pages_fetched, pages_not_modified, articles_new, articles_changed, articles_unchanged, articles_removed,
+    rejects, status
+)
+values (
+    %(run_id)s, %(site_key)s, %(interval_start)s, %(interval_end)s, %(started_at)s, now(),
+    %(pages_fetched)s, %(pages_not_modified)s, %(articles_new)s, %(articles_changed)s, %(articles_unchanged)s,
+    %(articles_removed)s, %(rejects)s, 'succeeded'
+)
+on conflict (run_id, site_key) do update set
+    interval_start = excluded.interval_start,
+    interval_end = excluded.interval_end,
+    started_at = excluded.started_at,
+    finished_at = excluded.finished_at,
+    pages_fetched = excluded.pages_fetched,
+    pages_not_modified = excluded.pages_not_modified,
+    articles_new = excluded.articles_new,
+    articles_changed = excluded.articles_changed,
+    articles_unchanged = excluded.articles_unchanged,
+    articles_removed = excluded.articles_removed,
+    rejects = excluded.rejects,
+    status = excluded.status
 """
 
 
-def _upsert_site(conn: psycopg.Connection, site: SiteConfig) -> None:
-    conn.execute(
-        """
-        insert into warehouse.sites (site_key, name, base_url, timezone, languages)
-        values (%s, %s, %s, %s, %s)
-        on conflict (site_key) do update set
-            name = excluded.name, base_url = excluded.base_url,
-            timezone = excluded.timezone, languages = excluded.languages
-        where (warehouse.sites.name, warehouse.sites.base_url, warehouse.sites.timezone, warehouse.sites.languages)
-            is distinct from (excluded.name, excluded.base_url, excluded.timezone, excluded.languages)
-        """,
-        (site.key, site.name, site.base_url, site.timezone, site.languages),
-    )
+def _copy(cursor: psycopg.Cursor, table: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> int:
+    count = 0
+    with cursor.copy(f"copy {table} ({', '.join(columns)}) from stdin") as copy:
+        for row in rows:
+            copy.write_row(row)
+            count += 1
+    return count
 
 
 def load_site_run(
@@ -156,100 +305,58 @@ def load_site_run(
     run: RunContext,
     articles: Iterable[Article],
     rejects: Iterable[Reject],
-    pages_fetched: int,
+    pages: Iterable[ArchivedPage] = (),
+    pages_not_modified: int = 0,
 ) -> LoadSummary:
     """Load one site's run in one transaction; returns what changed."""
     started_at = datetime.now(UTC)
-    with conn.transaction():
-        conn.execute(
-            "select pg_advisory_xact_lock(hashtext(%s), hashtext(%s))",
-            (run.site.key, run.interval_start.isoformat()),
+    load_id = uuid.uuid4()
+    params = {"load_id": load_id, "run_id": run.run_id, "site_key": run.site.key, "gone_statuses": list(GONE_STATUSES)}
+    with conn.transaction(), conn.cursor() as cursor:
+        cursor.execute(
+            "select pg_advisory_xact_lock(hashtext(%s), hashtext(%s))", (run.site.key, run.interval_start.isoformat())
         )
-        _upsert_site(conn, run.site)
-        conn.execute(
-            "create temporary table staged_articles (like warehouse.articles including defaults) on commit drop"
-        )
-        conn.execute(
-            "alter table staged_articles drop column article_id, drop column first_seen_at, "
-            "drop column last_seen_at, drop column loaded_by_run_id, add column fetched_at timestamptz not null"
-        )
-        staged = 0
-        with conn.cursor() as cursor:
-            with cursor.copy(f"copy staged_articles ({', '.join(STAGED_COLUMNS)}) from stdin") as copy:
-                for article in articles:
-                    copy.write_row(_staged_row(article))
-                    staged += 1
-            cursor.execute(_UPSERT_ARTICLES, {"run_id": run.run_id})
-            results = [row[0] for row in cursor.fetchall()]
-            cursor.execute(_TOUCH_UNCHANGED)
-            distinct_articles = cursor.execute("select count(distinct canonical_url) from staged_articles").fetchone()[
-                0
-            ]
-        new = sum(1 for is_new in results if is_new)
-        changed = len(results) - new
-        reject_count = 0
-        for reject in rejects:
-            conn.execute(
-                """
-                insert into etl.rejects (run_id, site_key, url, stage, reason, detail, archive_location)
-                values (%s, %s, %s, %s, %s, %s, %s)
-                on conflict (run_id, site_key, url, stage) do update set
-                    reason = excluded.reason, detail = excluded.detail, archive_location = excluded.archive_location
-                """,
-                (
-                    run.run_id,
-                    reject.site_key,
-                    reject.url,
-                    reject.stage,
-                    reject.reason.value,
-                    reject.detail,
-                    reject.archive_location,
-                ),
-            )
-            reject_count += 1
+        cursor.execute(_UPSERT_SITE, run.site.model_dump())
+        pages_fetched = _copy(cursor, "staging.page_rows", PAGE_COLUMNS, (_page_row(load_id, p) for p in pages))
+        cursor.execute(_INSERT_PAGES, params)
+        staged = _copy(cursor, "staging.article_rows", ARTICLE_COLUMNS, (_article_row(load_id, a) for a in articles))
+        new, changed, distinct_articles = cursor.execute(_UPSERT_ARTICLES, params).fetchone()
+        cursor.execute(_TOUCH_UNCHANGED, params)
+        cursor.execute(_INSERT_VERSIONS, params)
+        cursor.execute(_INSERT_AUTHORS, params)
+        cursor.execute(_RELINK_AUTHORS, params)
+        removed = cursor.execute(_MARK_REMOVED, params).rowcount
+        reject_rows = [
+            {**params, "url": r.url, "stage": r.stage, "reason": r.reason.value, "detail": r.detail,
+             "archive_location": r.archive_location}
+            for r in rejects
+        ]  # fmt: skip
+        cursor.executemany(_INSERT_REJECT, reject_rows)
+        cursor.execute("delete from staging.article_rows where load_id = %(load_id)s", params)
+        cursor.execute("delete from staging.page_rows where load_id = %(load_id)s", params)
         summary = LoadSummary(
             site_key=run.site.key,
             pages_fetched=pages_fetched,
             articles_new=new,
             articles_changed=changed,
             articles_unchanged=distinct_articles - new - changed,
-            rejects=reject_count,
+            articles_removed=removed,
+            rejects=len(reject_rows),
         )
-        conn.execute(
-            """
-            insert into etl.runs (
-                run_id, site_key, interval_start, interval_end, started_at, finished_at,
-                pages_fetched, articles_new, articles_changed, articles_unchanged, rejects, status
-            )
-            values (%s, %s, %s, %s, %s, now(), %s, %s, %s, %s, %s, 'succeeded')
-            on conflict (run_id, site_key) do update set
-                interval_start = excluded.interval_start, interval_end = excluded.interval_end,
-                started_at = excluded.started_at, finished_at = excluded.finished_at,
-                pages_fetched = excluded.pages_fetched, articles_new = excluded.articles_new,
-                articles_changed = excluded.articles_changed, articles_unchanged = excluded.articles_unchanged,
-                rejects = excluded.rejects, status = excluded.status
-            """,
-            (
-                run.run_id,
-                run.site.key,
-                run.interval_start,
-                run.interval_end,
-                started_at,
-                summary.pages_fetched,
-                summary.articles_new,
-                summary.articles_changed,
-                summary.articles_unchanged,
-                summary.rejects,
-            ),
+        cursor.execute(
+            _RECORD_RUN,
+            {
+                **params,
+                "interval_start": run.interval_start,
+                "interval_end": run.interval_end,
+                "started_at": started_at,
+                "pages_not_modified": pages_not_modified,
+                **{k: v for k, v in summary.__dict__.items() if k != "site_key"},
+            },
         )
     logger.info(
-        "site=%s run=%s stage=load staged=%d new=%d changed=%d unchanged=%d rejects=%d",
-        run.site.key,
-        run.run_id,
-        staged,
-        summary.articles_new,
-        summary.articles_changed,
-        summary.articles_unchanged,
-        summary.rejects,
-    )
+        "site=%s run=%s stage=load pages=%d staged=%d new=%d changed=%d unchanged=%d removed=%d rejects=%d",
+        run.site.key, run.run_id, pages_fetched, staged, summary.articles_new, summary.articles_changed,
+        summary.articles_unchanged, summary.articles_removed, summary.rejects,
+    )  # fmt: skip
     return summary

@@ -26,6 +26,10 @@ create table if not exists etl.schema_migrations (
     applied_at timestamptz not null default now()
 );
 comment on table etl.schema_migrations is 'Which numbered SQL migrations have been applied, with their checksums.';
+comment on column etl.schema_migrations.version is 'The migration''s number (NNN of NNN_name.sql).';
+comment on column etl.schema_migrations.file_name is 'The migration file that was applied.';
+comment on column etl.schema_migrations.checksum is 'SHA-256 of the file when applied; an edited file is refused.';
+comment on column etl.schema_migrations.applied_at is 'When it was applied.';
 """
 
 

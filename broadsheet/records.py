@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -26,6 +27,33 @@ class FetchedPage:
     @property
     def content_type(self) -> str:
         return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+@dataclass(frozen=True)
+class ArchivedPage:
+    """What the warehouse keeps of one fetch (raw.pages): everything but the body, which stays in the WARC."""
+
+    site_key: str
+    requested_url: str
+    final_url: str
+    status: int
+    headers: dict[str, str]
+    fetched_at: datetime
+    content_hash: str
+    archive_location: str
+
+    @classmethod
+    def of(cls, page: FetchedPage) -> ArchivedPage:
+        return cls(
+            site_key=page.site_key,
+            requested_url=page.requested_url,
+            final_url=page.final_url,
+            status=page.status,
+            headers=page.headers,
+            fetched_at=page.fetched_at,
+            content_hash=hashlib.sha256(page.body).hexdigest(),
+            archive_location=page.archive_location,
+        )
 
 
 @dataclass(frozen=True)
@@ -80,6 +108,9 @@ class Article:
     modified_precision: str | None = None
     is_modified_timezone_assumed: bool | None = None
     date_flags: list[str] = field(default_factory=list)
+    section: str | None = None
+    tags: list[str] = field(default_factory=list)
+    body_markup: str | None = None  # light markup of the body (paragraphs, headings, lists, quotes)
     word_count: int = field(init=False)
 
     def __post_init__(self) -> None:

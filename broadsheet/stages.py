@@ -23,7 +23,7 @@ from broadsheet.crawlers.run import crawl_site
 from broadsheet.database import connect, warehouse_url
 from broadsheet.loader import LoadSummary, RunContext, load_site_run
 from broadsheet.migrations import apply_migrations
-from broadsheet.records import Article, ExtractedArticle, Reject, RejectReason
+from broadsheet.records import ArchivedPage, Article, ExtractedArticle, Reject, RejectReason
 from broadsheet.settings import Settings
 from broadsheet.transforms.dates import normalise_date
 from broadsheet.transforms.extract import extract_article
@@ -112,10 +112,13 @@ def extract(settings: Settings, run: SiteRun, archive_file: str) -> dict:
     extracted: list[ExtractedArticle] = []
     rejects: list[Reject] = list(_read_jsonl(work / "crawl_rejects.jsonl", Reject))
     path = Path(archive_file)
+    archived: list[ArchivedPage] = []
     for page in read_archive(path) if path.exists() else ():
         pages += 1
+        archived.append(ArchivedPage.of(page))
         result = extract_article(page)
         (rejects if isinstance(result, Reject) else extracted).append(result)
+    _write_jsonl(work / "pages.jsonl", archived, ArchivedPage)
     _write_jsonl(work / "extracted.jsonl", extracted, ExtractedArticle)
     _write_jsonl(work / "extract_rejects.jsonl", rejects, Reject)
     logger.info(
@@ -181,7 +184,7 @@ def normalise(settings: Settings, run: SiteRun) -> dict:
     return {"articles": len(articles), "rejects": len(rejects)}
 
 
-def load(settings: Settings, run: SiteRun, pages_fetched: int) -> LoadSummary:
+def load(settings: Settings, run: SiteRun, pages_not_modified: int = 0) -> LoadSummary:
     """Load the run's articles and rejects into the warehouse in one transaction."""
     site = _site(settings, run.site_key)
     work = run.work_dir(settings)
@@ -192,5 +195,6 @@ def load(settings: Settings, run: SiteRun, pages_fetched: int) -> LoadSummary:
             context,
             _read_jsonl(work / "articles.jsonl", Article),
             _read_jsonl(work / "rejects.jsonl", Reject),
-            pages_fetched=pages_fetched,
+            pages=_read_jsonl(work / "pages.jsonl", ArchivedPage),
+            pages_not_modified=pages_not_modified,
         )

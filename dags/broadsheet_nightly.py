@@ -78,7 +78,7 @@ def broadsheet_nightly() -> None:
             from broadsheet import stages
 
             run = stages.SiteRun(normalised["site_key"], run_id, data_interval_start, data_interval_end)
-            return asdict(stages.load(Settings(), run, pages_fetched=normalised["pages_fetched"]))
+            return asdict(stages.load(Settings(), run))
 
         load(normalise(extract(crawl(site_key))))
 

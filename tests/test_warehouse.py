@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,10 +19,11 @@ import pytest
 from broadsheet.crawlers.registry import SiteConfig
 
 from broadsheet.loader import RunContext, load_site_run
-from broadsheet.migrations import MigrationError, apply_migrations
-from broadsheet.records import Article, Reject, RejectReason
+from broadsheet.migrations import MigrationError, apply_migrations, find_migrations
+from broadsheet.records import ArchivedPage, Article, Reject, RejectReason
 from broadsheet.settings import Settings
 
+SQL_DIR = Settings().sql_dir
 SITE = SiteConfig(
     key="example_times",
     name="Example Times",
@@ -25,50 +33,77 @@ SITE = SiteConfig(
     languages=["fr"],
 )
 INTERVAL = (datetime(2024, 3, 15, tzinfo=UTC), datetime(2024, 3, 16, tzinfo=UTC))
+FETCHED_AT = datetime(2024, 3, 15, 23, 0, tzinfo=UTC)
 
 
-def _article(n: int, body: str = "Le conseil municipal a voté le budget.") -> Article:
-    return Article(
+def _article(n: int, body: str = "Le conseil municipal a voté le budget des écoles.", **changes) -> Article:
+    article = Article(
         site_key=SITE.key,
         url=f"https://www.example.com/news/{n}?utm_source=x",
         canonical_url=f"https://www.example.com/news/{n}",
         title=f"Titre {n}",
-        authors=["Claire Dubois"],
+        authors=["Claire Dubois", "Marc Petit"] if n % 2 else ["Claire Dubois"],
         body_text=body,
         language="fr",
-        published_at=datetime(2024, 3, 15, 8, n, tzinfo=UTC),
-        published_raw=f"2024-03-15T09:{n:02d}:00+01:00",
+        published_at=datetime(2024, 3, 15, 8, n % 60, tzinfo=UTC),
+        published_raw=f"2024-03-15T09:{n % 60:02d}:00+01:00",
         published_source="json-ld",
         modified_at=None,
         modified_raw=None,
         modified_source=None,
-        fetched_at=datetime(2024, 3, 15, 23, 0, tzinfo=UTC),
+        fetched_at=FETCHED_AT,
         archive_location=f"run.warc.gz#{n * 100}",
+        section="Politique",
+        tags=["budget", "écoles"],
     )
+    return replace(article, **changes)
+
+
+def _page(url: str, status: int = 200, offset: int = 0) -> ArchivedPage:
+    return ArchivedPage(SITE.key, url, url, status, {"content-type": "text/html"}, FETCHED_AT, "0" * 64,
+                        f"run.warc.gz#{offset}")  # fmt: skip
 
 
 @pytest.fixture
-def conn(database_url: str):
+def conn(database_url: str) -> Iterator[psycopg.Connection]:
     with psycopg.connect(database_url) as connection:
-        apply_migrations(connection, Settings().sql_dir)
+        apply_migrations(connection, SQL_DIR)
         yield connection
+
+
+def _snapshot(conn: psycopg.Connection) -> dict[str, list]:
+    """Every row of every warehouse and etl table (minus timestamps of the load itself)."""
+    tables = {
+        "articles": "select * from warehouse.articles order by article_id",
+        "versions": "select * from warehouse.article_versions order by article_version_id",
+        "authors": "select * from warehouse.authors order by author_id",
+        "links": "select * from warehouse.article_authors order by article_id, author_id",
+        "pages": "select * from raw.pages order by page_id",
+        "rejects": "select reject_id, run_id, site_key, url, stage, reason, detail, page_id from etl.rejects",
+        "runs": "select run_id, site_key, pages_fetched, articles_new + articles_changed + articles_unchanged "
+        "from etl.runs",
+    }
+    return {name: conn.execute(query).fetchall() for name, query in tables.items()}
 
 
 def _count(conn: psycopg.Connection) -> tuple[int, int]:
     return conn.execute("select count(*), count(distinct canonical_url) from warehouse.articles").fetchone()
 
 
+# --- migrations ---------------------------------------------------------------------------------------------
+
+
 def test_migrations_apply_once_and_a_second_apply_changes_nothing(database_url: str):
     with psycopg.connect(database_url) as connection:
-        first = apply_migrations(connection, Settings().sql_dir)
-        second = apply_migrations(connection, Settings().sql_dir)
-    assert first == sorted(p.name for p in Settings().sql_dir.glob("*.sql"))
+        first = apply_migrations(connection, SQL_DIR)
+        second = apply_migrations(connection, SQL_DIR)
+    assert first == sorted(p.name for p in SQL_DIR.glob("*.sql"))
     assert second == []
 
 
 def test_an_applied_migration_that_was_edited_is_refused(database_url: str, tmp_path: Path):
     sql_dir = tmp_path / "sql"
-    shutil.copytree(Settings().sql_dir, sql_dir)
+    shutil.copytree(SQL_DIR, sql_dir)
     with psycopg.connect(database_url) as connection:
         apply_migrations(connection, sql_dir)
         first = sorted(sql_dir.glob("*.sql"))[0]
@@ -77,40 +112,287 @@ def test_an_applied_migration_that_was_edited_is_refused(database_url: str, tmp_
             apply_migrations(connection, sql_dir)
 
 
-def test_loading_the_same_run_twice_adds_no_row(conn: psycopg.Connection):
+def _schema(conn: psycopg.Connection) -> list[tuple]:
+    return conn.execute(
+        """
+        select table_schema, table_name, column_name, data_type, is_nullable, column_default
+        from information_schema.columns
+        where table_schema in ('raw', 'staging', 'warehouse', 'marts', 'etl')
+        order by 1, 2, 3
+        """
+    ).fetchall()
+
+
+def test_a_database_at_any_earlier_version_migrates_to_the_same_schema(postgres_server, database_url, tmp_path):
+    with psycopg.connect(database_url) as connection:
+        apply_migrations(connection, SQL_DIR)
+        wanted = _schema(connection)
+    migrations = find_migrations(SQL_DIR)
+    for applied_first in range(1, len(migrations)):
+        partial = tmp_path / f"upto_{applied_first}"
+        partial.mkdir()
+        for migration in migrations[:applied_first]:
+            shutil.copy(migration.path, partial)
+        name = f"bs_upgrade_{applied_first}_{os.getpid()}"
+        with psycopg.connect(postgres_server, autocommit=True) as admin:
+            admin.execute(f'drop database if exists "{name}"')
+            admin.execute(f'create database "{name}"')
+        try:
+            url = psycopg.conninfo.make_conninfo(postgres_server, dbname=name)
+            with psycopg.connect(url) as connection:
+                apply_migrations(connection, partial)
+                later = apply_migrations(connection, SQL_DIR)
+                assert later == [m.path.name for m in migrations[applied_first:]]
+                assert _schema(connection) == wanted
+        finally:
+            with psycopg.connect(postgres_server, autocommit=True) as admin:
+                admin.execute(f'drop database if exists "{name}" with (force)')
+
+
+def test_every_table_view_and_column_a_bi_user_sees_is_documented(conn: psycopg.Connection):
+    undocumented = conn.execute(
+        """
+        select c.table_schema || '.' || c.table_name || '.' || c.column_name
+        from information_schema.columns as c
+        join pg_class as t on t.relname = c.table_name
+        join pg_namespace as n on n.oid = t.relnamespace and n.nspname = c.table_schema
+        where c.table_schema in ('warehouse', 'marts', 'etl', 'raw')
+          and col_description(t.oid, c.ordinal_position) is null
+        union all
+        select n.nspname || '.' || t.relname
+        from pg_class as t
+        join pg_namespace as n on n.oid = t.relnamespace
+        where n.nspname in ('warehouse', 'marts', 'etl', 'raw') and t.relkind in ('r', 'v')
+          and obj_description(t.oid, 'pg_class') is null
+        """
+    ).fetchall()
+    assert undocumented == []
+
+
+# --- loads ----------------------------------------------------------------------------------------------------
+
+
+def test_loading_the_same_run_twice_leaves_counts_and_contents_equal(conn: psycopg.Connection):
     run = RunContext("run-1", SITE, *INTERVAL)
     articles = [_article(n) for n in range(1, 6)]
-    reject = Reject(SITE.key, "https://www.example.com/news/gone", "extract", RejectReason.HTTP_ERROR, "HTTP 404", "")
-    first = load_site_run(conn, run, articles, [reject], pages_fetched=6)
-    second = load_site_run(conn, run, articles, [reject], pages_fetched=6)
+    pages = [_page(a.url, offset=n * 100) for n, a in enumerate(articles, start=1)]
+    pages.append(_page("https://www.example.com/news/broken", status=500, offset=999))
+    reject = Reject(SITE.key, "https://www.example.com/news/broken", "extract", RejectReason.HTTP_ERROR, "HTTP 500",
+                    "run.warc.gz#999")  # fmt: skip
+    first = load_site_run(conn, run, articles, [reject], pages)
+    snapshot = _snapshot(conn)
+    second = load_site_run(conn, run, articles, [reject], pages)
     assert (first.articles_new, first.articles_changed, first.articles_unchanged) == (5, 0, 0)
     assert (second.articles_new, second.articles_changed, second.articles_unchanged) == (0, 0, 5)
+    assert _snapshot(conn) == snapshot
     assert _count(conn) == (5, 5)
-    assert conn.execute("select count(*) from etl.rejects").fetchone()[0] == 1
-    assert conn.execute("select count(*), sum(articles_unchanged) from etl.runs").fetchone() == (1, 5)
+    page_id = conn.execute("select page_id from etl.rejects").fetchone()[0]
+    assert conn.execute("select status from raw.pages where page_id = %s", (page_id,)).fetchone() == (500,)
+    staged = conn.execute(
+        "select (select count(*) from staging.article_rows) + (select count(*) from staging.page_rows)"
+    )
+    assert staged.fetchone()[0] == 0
 
 
-def test_an_edited_article_updates_its_one_row_and_counts_as_changed(conn: psycopg.Connection):
-    load_site_run(conn, RunContext("run-1", SITE, *INTERVAL), [_article(1), _article(2)], [], pages_fetched=2)
-    edited = replace(_article(2, body="Le conseil municipal a voté le budget, corrigé."))
-    summary = load_site_run(conn, RunContext("run-2", SITE, *INTERVAL), [_article(1), edited], [], pages_fetched=2)
+def test_an_edited_article_becomes_a_new_version_and_keeps_the_old_one(conn: psycopg.Connection):
+    load_site_run(conn, RunContext("run-1", SITE, *INTERVAL), [_article(1), _article(2)], [])
+    edited = _article(2, body="Le conseil municipal a voté le budget des écoles, corrigé.")
+    summary = load_site_run(conn, RunContext("run-2", SITE, *INTERVAL), [_article(1), edited], [])
     assert (summary.articles_new, summary.articles_changed, summary.articles_unchanged) == (0, 1, 1)
     assert _count(conn) == (2, 2)
     body, run_id = conn.execute(
         "select body_text, loaded_by_run_id from warehouse.articles where canonical_url like '%/2'"
     ).fetchone()
     assert body.endswith("corrigé.") and run_id == "run-2"
+    versions = conn.execute(
+        """
+        select version.body_text, version.loaded_by_run_id
+        from warehouse.article_versions as version
+        join warehouse.articles as article using (article_id)
+        where article.canonical_url like '%/2'
+        order by version.article_version_id
+        """
+    ).fetchall()
+    assert versions == [(_article(2).body_text, "run-1"), (edited.body_text, "run-2")]
+
+
+def test_a_page_now_answering_404_marks_its_article_removed_until_it_returns(conn: psycopg.Connection):
+    load_site_run(conn, RunContext("run-1", SITE, *INTERVAL), [_article(1), _article(2)], [])
+    gone = _page(_article(2).url, status=404, offset=5)
+    summary = load_site_run(conn, RunContext("run-2", SITE, *INTERVAL), [_article(1)], [], [gone])
+    assert summary.articles_removed == 1
+    removed = dict(conn.execute("select canonical_url, removed_at from warehouse.articles").fetchall())
+    assert removed == {_article(1).canonical_url: None, _article(2).canonical_url: FETCHED_AT}
+    back = load_site_run(conn, RunContext("run-3", SITE, *INTERVAL), [_article(2)], [])
+    assert back.articles_unchanged == 1
+    assert conn.execute("select count(*) from warehouse.articles where removed_at is not null").fetchone() == (0,)
 
 
 def test_two_urls_with_one_canonical_url_become_one_article(conn: psycopg.Connection):
     twin = replace(_article(1), url="https://www.example.com/news/1?ref=home")
-    load_site_run(conn, RunContext("run-1", SITE, *INTERVAL), [_article(1), twin], [], pages_fetched=2)
+    load_site_run(conn, RunContext("run-1", SITE, *INTERVAL), [_article(1), twin], [])
     assert _count(conn) == (1, 1)
 
 
 def test_published_at_is_stored_as_the_utc_instant_with_its_provenance(conn: psycopg.Connection):
-    load_site_run(conn, RunContext("run-1", SITE, *INTERVAL), [_article(7)], [], pages_fetched=1)
+    load_site_run(conn, RunContext("run-1", SITE, *INTERVAL), [_article(7)], [])
     conn.execute("set time zone 'America/Los_Angeles'")
     row = conn.execute("select published_at, published_raw, published_source from warehouse.articles").fetchone()
     assert row[0] == datetime(2024, 3, 15, 8, 7, tzinfo=UTC)
     assert row[1:] == ("2024-03-15T09:07:00+01:00", "json-ld")
+
+
+def test_authors_sections_tags_and_days_reach_the_marts(conn: psycopg.Connection):
+    late = _article(3, published_at=datetime(2024, 3, 15, 23, 30, tzinfo=UTC))  # 00:30 on the 16th in Paris
+    load_site_run(conn, RunContext("run-1", SITE, *INTERVAL), [_article(1), _article(2), late], [])
+    per_author = dict(conn.execute("select author_name, article_count from marts.articles_per_author").fetchall())
+    assert per_author == {"Claire Dubois": 3, "Marc Petit": 2}
+    per_day = conn.execute(
+        "select published_on_utc, published_on_local, article_count from marts.articles_per_site_day order by 2"
+    ).fetchall()
+    day = datetime(2024, 3, 15).date()
+    assert per_day == [(day, day, 2), (day, datetime(2024, 3, 16).date(), 1)]
+    assert conn.execute("select section, article_count from marts.articles_per_section").fetchall() == [
+        ("Politique", 3)
+    ]
+    assert dict(conn.execute("select tag, article_count from marts.articles_per_tag").fetchall()) == {
+        "budget": 3,
+        "écoles": 3,
+    }
+    assert conn.execute("select article_count from marts.site_freshness").fetchone() == (3,)
+
+
+def test_full_text_search_works_in_the_articles_language(conn: psycopg.Connection):
+    load_site_run(conn, RunContext("run-1", SITE, *INTERVAL), [_article(1, body="Les écoles ferment en juin.")], [])
+    query = (
+        "select title, search_config::text from warehouse.articles where search_vector @@ websearch_to_tsquery(%s, %s)"
+    )
+    # French stemming finds "écoles" from "école"; the simple configuration would not.
+    assert conn.execute(query, ("french", "école")).fetchall() == [("Titre 1", "french")]
+    assert conn.execute(query, ("simple", "école")).fetchall() == []
+
+
+# --- concurrency and crashes ---------------------------------------------------------------------------------
+
+
+def test_two_loads_of_one_site_and_interval_never_interleave(database_url: str, conn: psycopg.Connection):
+    release = threading.Event()
+    copying = threading.Event()
+
+    def slow_articles() -> Iterator[Article]:
+        yield _article(1)
+        copying.set()
+        release.wait(30)
+        yield _article(2)
+
+    results = {}
+
+    def load(name: str, articles) -> None:
+        with psycopg.connect(database_url) as own:
+            results[name] = load_site_run(own, RunContext(name, SITE, *INTERVAL), articles, [])
+
+    first = threading.Thread(target=load, args=("run-a", slow_articles()))
+    first.start()
+    assert copying.wait(30)
+    second = threading.Thread(target=load, args=("run-b", [_article(1), _article(2)]))
+    second.start()
+    deadline = time.monotonic() + 30
+    waiting = 0
+    while time.monotonic() < deadline and not waiting:
+        waiting = conn.execute(
+            "select count(*) from pg_stat_activity where wait_event_type = 'Lock' and wait_event = 'advisory'"
+        ).fetchone()[0]
+        conn.commit()
+        time.sleep(0.05)
+    assert waiting == 1, "the second load should wait for the first one's lock"
+    release.set()
+    first.join(30)
+    second.join(30)
+    assert results["run-a"].articles_new == 2
+    assert results["run-b"].articles_unchanged == 2
+    assert _count(conn) == (2, 2)
+
+
+KILLED_LOAD = """
+import sys, time
+from datetime import datetime, UTC
+import psycopg
+from broadsheet.loader import RunContext, load_site_run
+sys.path.insert(0, {tests!r})
+from test_warehouse import SITE, INTERVAL, _article
+
+def articles():
+    for n in range(1, 2001):
+        if n == 1000:
+            print("halfway", flush=True)
+            time.sleep(60)
+        yield _article(n)
+
+with psycopg.connect({url!r}) as conn:
+    load_site_run(conn, RunContext("run-killed", SITE, *INTERVAL), articles(), [])
+"""
+
+
+def test_a_load_killed_half_way_leaves_nothing_and_the_rerun_completes(database_url, conn):
+    script = KILLED_LOAD.format(tests=str(Path(__file__).parent), url=database_url)
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "halfway"
+        child.send_signal(signal.SIGKILL)
+    finally:
+        child.wait(30)
+    for _ in range(100):  # the server notices the dead client and rolls its transaction back
+        busy = conn.execute("select count(*) from pg_stat_activity where query like '%%staging.article_rows%%'"
+                            " and pid <> pg_backend_pid()").fetchone()[0]  # fmt: skip
+        conn.commit()
+        if not busy:
+            break
+        time.sleep(0.1)
+    counts = conn.execute(
+        """
+        select (select count(*) from warehouse.articles), (select count(*) from staging.article_rows),
+               (select count(*) from etl.runs), (select count(*) from warehouse.sites)
+        """
+    ).fetchone()
+    assert counts == (0, 0, 0, 0)
+    summary = load_site_run(conn, RunContext("run-killed", SITE, *INTERVAL), (_article(n) for n in range(1, 2001)), [])
+    assert summary.articles_new == 2000
+    assert _count(conn) == (2000, 2000)
+
+
+# --- access for BI tools -------------------------------------------------------------------------------------
+
+
+def test_the_bi_role_reads_warehouse_and_marts_and_nothing_else(postgres_server, database_url, conn):
+    load_site_run(conn, RunContext("run-1", SITE, *INTERVAL), [_article(1)], [], [_page(_article(1).url)])
+    conn.execute("create table warehouse.added_later (id int)")  # default privileges cover later tables
+    conn.commit()
+    login = f"bi_test_{os.getpid()}"
+    with psycopg.connect(postgres_server, autocommit=True) as admin:
+        admin.execute(f'drop role if exists "{login}"')
+        admin.execute(f'create role "{login}" login in role broadsheet_bi')
+    try:
+        url = psycopg.conninfo.make_conninfo(database_url, user=login)
+        with psycopg.connect(url, autocommit=True) as bi:
+            views = [r[0] for r in bi.execute(
+                "select table_name from information_schema.views where table_schema = 'marts'").fetchall()]  # fmt: skip
+            assert len(views) >= 6
+            for view in views:
+                bi.execute(f"select * from marts.{view}").fetchall()
+            assert bi.execute("select count(*) from warehouse.articles").fetchone() == (1,)
+            bi.execute("select * from warehouse.added_later").fetchall()
+            for statement in (
+                "select * from raw.pages",
+                "select * from etl.rejects",
+                "select * from staging.article_rows",
+                "insert into warehouse.articles (site_key) values ('x')",
+                "update warehouse.articles set title = 'x'",
+                "delete from warehouse.sites",
+                "create table warehouse.mine (id int)",
+            ):
+                with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                    bi.execute(statement)
+    finally:
+        with psycopg.connect(postgres_server, autocommit=True) as admin:
+            admin.execute(f'drop owned by "{login}"')
+            admin.execute(f'drop role if exists "{login}"')
