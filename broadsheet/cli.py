@@ -39,6 +39,34 @@ def migrate() -> None:
     console.print(f"applied {len(applied)} migration(s): {', '.join(applied) or 'none pending'}")
 
 
+@app.command("warehouse-docs")
+def warehouse_docs(
+    check: bool = typer.Option(False, "--check", help="Fail if docs/warehouse.md is out of date instead of writing."),
+) -> None:
+    """Generate docs/warehouse.md, the data dictionary, from a freshly migrated warehouse's catalog."""
+    from broadsheet.database import connect, embedded_postgres
+    from broadsheet.migrations import apply_migrations
+    from broadsheet.settings import PROJECT_ROOT
+    from broadsheet.warehouse_docs import render_data_dictionary
+
+    settings = Settings()
+    target = PROJECT_ROOT / "docs" / "warehouse.md"
+    # A scratch embedded database: the dictionary describes what the migrations create, not local edits.
+    with embedded_postgres(settings.data_dir / "pgdata-docs") as url, connect(url) as conn:
+        conn.execute("drop schema if exists raw, staging, warehouse, marts, etl cascade")
+        apply_migrations(conn, settings.sql_dir)
+        text = render_data_dictionary(conn)
+    if check:
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            console.print(f"{target} is out of date: run `.venv/bin/broadsheet warehouse-docs`")
+            raise typer.Exit(1)
+        console.print(f"{target} is up to date")
+        return
+    target.parent.mkdir(exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    console.print(f"wrote {target}")
+
+
 @app.command("sites")
 def list_sites() -> None:
     """List the sites in the registry."""

@@ -396,3 +396,11 @@ def test_the_bi_role_reads_warehouse_and_marts_and_nothing_else(postgres_server,
         with psycopg.connect(postgres_server, autocommit=True) as admin:
             admin.execute(f'drop owned by "{login}"')
             admin.execute(f'drop role if exists "{login}"')
+
+
+def test_the_data_dictionary_in_docs_is_up_to_date(conn: psycopg.Connection):
+    from broadsheet.settings import PROJECT_ROOT
+    from broadsheet.warehouse_docs import render_data_dictionary
+
+    documented = (PROJECT_ROOT / "docs" / "warehouse.md").read_text(encoding="utf-8")
+    assert render_data_dictionary(conn) == documented, "run `.venv/bin/broadsheet warehouse-docs` and commit"
