@@ -112,6 +112,16 @@ with latest_per_article as (
     where load_id = %(load_id)s
     order by canonical_url, fetched_at desc
 ),
+new_or_changed as (
+    -- Unchanged articles never reach the insert: PostgreSQL would compute the search vector of every
+    -- candidate row before finding the conflict.
+    select staged.*
+    from latest_per_article as staged
+    where not exists (
+        select 1 from warehouse.articles as article
+        where article.canonical_url = staged.canonical_url and article.content_hash = staged.content_hash
+    )
+),
 upserted as (
     insert into warehouse.articles (
         site_key, canonical_url, url, title, authors, section, tags,
@@ -130,7 +140,7 @@ upserted as (
         staged.date_flags, staged.language, staged.body_text, staged.body_markup, staged.word_count,
         staged.content_hash, staged.archive_location,
         coalesce(search_language.search_config, 'simple'), staged.fetched_at, staged.fetched_at, %(run_id)s
-    from latest_per_article as staged
+    from new_or_changed as staged
     left join warehouse.search_languages as search_language on search_language.language = staged.language
     on conflict (canonical_url) do update set
         url = excluded.url,
@@ -157,15 +167,14 @@ upserted as (
         archive_location = excluded.archive_location,
         search_config = excluded.search_config,
         last_seen_at = greatest(warehouse.articles.last_seen_at, excluded.last_seen_at),
+        search_vector = null,
         removed_at = null,
         loaded_by_run_id = excluded.loaded_by_run_id
     where warehouse.articles.content_hash is distinct from excluded.content_hash
-    returning (xmax = 0) as is_new
+    returning article_id, (xmax = 0) as is_new
 )
-select
-    count(*) filter (where is_new) as new_articles,
-    count(*) filter (where not is_new) as changed_articles,
-    (select count(*) from latest_per_article) as distinct_articles
+insert into touched_articles (article_id, is_new)
+select article_id, is_new
 from upserted
 """
 
@@ -181,39 +190,56 @@ where staged.load_id = %(load_id)s
   and (staged.fetched_at > article.last_seen_at or article.removed_at is not null)
 """
 
+_CREATE_TOUCHED = """
+create temporary table if not exists touched_articles (
+    article_id bigint primary key,
+    is_new boolean not null
+) on commit delete rows
+"""
+
 _INSERT_VERSIONS = """
 insert into warehouse.article_versions (
     article_id, content_hash, title, authors, body_text, body_markup, published_at, modified_at, word_count,
     archive_location, first_seen_at, loaded_by_run_id
 )
-select distinct on (article.article_id, staged.content_hash)
-    article.article_id, staged.content_hash, staged.title, staged.authors, staged.body_text, staged.body_markup,
-    staged.published_at, staged.modified_at, staged.word_count, staged.archive_location, staged.fetched_at,
-    %(run_id)s
-from staging.article_rows as staged
-join warehouse.articles as article using (canonical_url)
-where staged.load_id = %(load_id)s
-order by article.article_id, staged.content_hash, staged.fetched_at
+select
+    article.article_id, article.content_hash, article.title, article.authors, article.body_text,
+    article.body_markup, article.published_at, article.modified_at, article.word_count, article.archive_location,
+    article.last_seen_at, %(run_id)s
+from touched_articles as touched
+join warehouse.articles as article using (article_id)
 on conflict (article_id, content_hash) do nothing
 """
 
 _INSERT_AUTHORS = """
 insert into warehouse.authors (site_key, name)
-select distinct staged.site_key, author_name
-from staging.article_rows as staged
-cross join lateral unnest(staged.authors) as author_name
-where staged.load_id = %(load_id)s
+select distinct article.site_key, author_name
+from touched_articles as touched
+join warehouse.articles as article using (article_id)
+cross join lateral unnest(article.authors) as author_name
 on conflict (site_key, name) do nothing
+"""
+
+_COUNT_TOUCHED = """
+select
+    count(*) filter (where is_new),
+    count(*) filter (where not is_new),
+    (select count(distinct canonical_url) from staging.article_rows where load_id = %(load_id)s)
+from touched_articles
+"""
+
+_INDEX_FOR_SEARCH = """
+update warehouse.articles
+set search_vector = setweight(to_tsvector(search_config, title), 'A')
+    || setweight(to_tsvector(search_config, body_text), 'B')
+where site_key = %(site_key)s and search_vector is null
 """
 
 _RELINK_AUTHORS = """
 with current_bylines as (
     select article.article_id, author.author_id, min(byline.position)::smallint as position
-    from warehouse.articles as article
-    join staging.article_rows as staged
-        on staged.canonical_url = article.canonical_url
-        and staged.content_hash = article.content_hash
-        and staged.load_id = %(load_id)s
+    from touched_articles as touched
+    join warehouse.articles as article using (article_id)
     cross join lateral unnest(article.authors) with ordinality as byline(name, position)
     join warehouse.authors as author on author.site_key = article.site_key and author.name = byline.name
     group by article.article_id, author.author_id
@@ -300,6 +326,17 @@ def _copy(cursor: psycopg.Cursor, table: str, columns: tuple[str, ...], rows: It
     return count
 
 
+def index_for_search(conn: psycopg.Connection, site_key: str) -> int:
+    """Fill the full-text search vector of the site's new and changed articles; returns how many.
+
+    Its own transaction, after the load: to_tsvector is the most expensive part of loading an article, and
+    holding the load's lock and transaction for it would slow every load. Articles are readable at once;
+    they become searchable when this commits, moments later. Safe to re-run: it only fills nulls.
+    """
+    with conn.transaction():
+        return conn.execute(_INDEX_FOR_SEARCH, {"site_key": site_key}).rowcount
+
+
 def load_site_run(
     conn: psycopg.Connection,
     run: RunContext,
@@ -320,7 +357,10 @@ def load_site_run(
         pages_fetched = _copy(cursor, "staging.page_rows", PAGE_COLUMNS, (_page_row(load_id, p) for p in pages))
         cursor.execute(_INSERT_PAGES, params)
         staged = _copy(cursor, "staging.article_rows", ARTICLE_COLUMNS, (_article_row(load_id, a) for a in articles))
-        new, changed, distinct_articles = cursor.execute(_UPSERT_ARTICLES, params).fetchone()
+        cursor.execute(_CREATE_TOUCHED)
+        cursor.execute("delete from touched_articles")  # a caller's open transaction may still hold rows
+        cursor.execute(_UPSERT_ARTICLES, params)
+        new, changed, distinct_articles = cursor.execute(_COUNT_TOUCHED, params).fetchone()
         cursor.execute(_TOUCH_UNCHANGED, params)
         cursor.execute(_INSERT_VERSIONS, params)
         cursor.execute(_INSERT_AUTHORS, params)

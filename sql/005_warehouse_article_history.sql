@@ -10,9 +10,7 @@ alter table warehouse.articles
     add column date_flags text[] not null default '{}',
     add column removed_at timestamptz,
     add column search_config regconfig not null default 'simple',
-    add column search_vector tsvector generated always as (
-        setweight(to_tsvector(search_config, title), 'A') || setweight(to_tsvector(search_config, body_text), 'B')
-    ) stored;
+    add column search_vector tsvector;
 
 create index articles_search_idx on warehouse.articles using gin (search_vector);
 create index articles_url_idx on warehouse.articles (url);
@@ -27,7 +25,7 @@ comment on column warehouse.articles.is_modified_timezone_assumed is 'True when 
 comment on column warehouse.articles.date_flags is 'Quality flags of the dates, e.g. sources_disagree, modified_before_published.';
 comment on column warehouse.articles.removed_at is 'When the article''s page answered 404 or 410; null while it is online.';
 comment on column warehouse.articles.search_config is 'PostgreSQL text search configuration of the article''s language (simple when unknown).';
-comment on column warehouse.articles.search_vector is 'Full-text search vector of title (weight A) and body (weight B), in the article''s language. Query with @@ websearch_to_tsquery(search_config, ...).';
+comment on column warehouse.articles.search_vector is 'Full-text search vector of title (weight A) and body (weight B), in the article''s language, filled right after each load (null until then). Query with @@ websearch_to_tsquery(search_config, ...).';
 
 -- Which PostgreSQL text search configuration serves which ISO 639-1 language.
 create table warehouse.search_languages (

@@ -18,7 +18,7 @@ import psycopg
 import pytest
 from broadsheet.crawlers.registry import SiteConfig
 
-from broadsheet.loader import RunContext, load_site_run
+from broadsheet.loader import RunContext, index_for_search, load_site_run
 from broadsheet.migrations import MigrationError, apply_migrations, find_migrations
 from broadsheet.records import ArchivedPage, Article, Reject, RejectReason
 from broadsheet.settings import Settings
@@ -264,6 +264,8 @@ def test_authors_sections_tags_and_days_reach_the_marts(conn: psycopg.Connection
 
 def test_full_text_search_works_in_the_articles_language(conn: psycopg.Connection):
     load_site_run(conn, RunContext("run-1", SITE, *INTERVAL), [_article(1, body="Les écoles ferment en juin.")], [])
+    assert index_for_search(conn, SITE.key) == 1
+    assert index_for_search(conn, SITE.key) == 0  # only new and changed articles are indexed
     query = (
         "select title, search_config::text from warehouse.articles where search_vector @@ websearch_to_tsquery(%s, %s)"
     )
@@ -317,7 +319,7 @@ KILLED_LOAD = """
 import sys, time
 from datetime import datetime, UTC
 import psycopg
-from broadsheet.loader import RunContext, load_site_run
+from broadsheet.loader import RunContext, index_for_search, load_site_run
 sys.path.insert(0, {tests!r})
 from test_warehouse import SITE, INTERVAL, _article
 
