@@ -313,7 +313,18 @@ on conflict (run_id, site_key) do update set
     articles_unchanged = excluded.articles_unchanged,
     articles_removed = excluded.articles_removed,
     rejects = excluded.rejects,
-    status = excluded.status
+    status = excluded.status,
+    error = null
+"""
+
+_RECORD_FAILED_RUN = """
+insert into etl.runs (run_id, site_key, interval_start, interval_end, started_at, finished_at, status, error)
+values (%(run_id)s, %(site_key)s, %(interval_start)s, %(interval_end)s, now(), now(), 'failed', %(error)s)
+on conflict (run_id, site_key) do update set
+    finished_at = excluded.finished_at,
+    status = 'failed',
+    error = excluded.error
+where etl.runs.status <> 'succeeded'
 """
 
 
@@ -324,6 +335,22 @@ def _copy(cursor: psycopg.Cursor, table: str, columns: tuple[str, ...], rows: It
             copy.write_row(row)
             count += 1
     return count
+
+
+def record_failed_run(conn: psycopg.Connection, run: RunContext, error: str) -> None:
+    """Record that a site's run failed, in its own transaction (the failed load's own was rolled back).
+
+    A run that already succeeded is left as it is: a later retry's failure does not undo a success.
+    """
+    if conn.info.transaction_status == psycopg.pq.TransactionStatus.INERROR:
+        conn.rollback()
+    with conn.transaction():
+        conn.execute(_UPSERT_SITE, run.site.model_dump())
+        conn.execute(
+            _RECORD_FAILED_RUN,
+            {"run_id": run.run_id, "site_key": run.site.key, "interval_start": run.interval_start,
+             "interval_end": run.interval_end, "error": error[:2000]},
+        )  # fmt: skip
 
 
 def index_for_search(conn: psycopg.Connection, site_key: str) -> int:

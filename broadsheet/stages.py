@@ -21,7 +21,7 @@ from broadsheet.archive import archive_path, read_archive
 from broadsheet.crawlers.registry import SiteConfig, load_registry
 from broadsheet.crawlers.run import crawl_site
 from broadsheet.database import connect, warehouse_url
-from broadsheet.loader import LoadSummary, RunContext, index_for_search, load_site_run
+from broadsheet.loader import LoadSummary, RunContext, index_for_search, load_site_run, record_failed_run
 from broadsheet.migrations import apply_migrations
 from broadsheet.records import ArchivedPage, Article, ExtractedArticle, Reject, RejectReason
 from broadsheet.settings import Settings
@@ -190,13 +190,17 @@ def load(settings: Settings, run: SiteRun, pages_not_modified: int = 0) -> LoadS
     work = run.work_dir(settings)
     context = RunContext(run.run_id, site, run.interval_start, run.interval_end)
     with warehouse_url(settings) as url, connect(url) as conn:
-        summary = load_site_run(
-            conn,
-            context,
-            _read_jsonl(work / "articles.jsonl", Article),
-            _read_jsonl(work / "rejects.jsonl", Reject),
-            pages=_read_jsonl(work / "pages.jsonl", ArchivedPage),
-            pages_not_modified=pages_not_modified,
-        )
+        try:
+            summary = load_site_run(
+                conn,
+                context,
+                _read_jsonl(work / "articles.jsonl", Article),
+                _read_jsonl(work / "rejects.jsonl", Reject),
+                pages=_read_jsonl(work / "pages.jsonl", ArchivedPage),
+                pages_not_modified=pages_not_modified,
+            )
+        except Exception as error:
+            record_failed_run(conn, context, f"{type(error).__name__}: {error}")
+            raise
         index_for_search(conn, site.key)
         return summary

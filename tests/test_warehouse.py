@@ -18,7 +18,7 @@ import psycopg
 import pytest
 from broadsheet.crawlers.registry import SiteConfig
 
-from broadsheet.loader import RunContext, index_for_search, load_site_run
+from broadsheet.loader import RunContext, index_for_search, load_site_run, record_failed_run
 from broadsheet.migrations import MigrationError, apply_migrations, find_migrations
 from broadsheet.records import ArchivedPage, Article, Reject, RejectReason
 from broadsheet.settings import Settings
@@ -228,6 +228,23 @@ def test_a_page_now_answering_404_marks_its_article_removed_until_it_returns(con
     assert conn.execute("select count(*) from warehouse.articles where removed_at is not null").fetchone() == (0,)
 
 
+def test_a_failed_load_leaves_no_rows_but_a_failed_run_with_its_error(conn: psycopg.Connection):
+    run = RunContext("run-1", SITE, *INTERVAL)
+
+    def articles_then_bad_data() -> Iterator[Article]:
+        yield _article(1)
+        yield _article(2, title=None)  # violates title not null
+
+    with pytest.raises(psycopg.errors.NotNullViolation):
+        load_site_run(conn, run, articles_then_bad_data(), [])
+    record_failed_run(conn, run, "NotNullViolation: title")
+    assert _count(conn) == (0, 0)
+    assert conn.execute("select status, error from etl.runs").fetchall() == [("failed", "NotNullViolation: title")]
+    load_site_run(conn, run, [_article(1), _article(2)], [])
+    record_failed_run(conn, run, "a late retry failed")  # does not undo the success
+    assert conn.execute("select status, error, articles_new from etl.runs").fetchall() == [("succeeded", None, 2)]
+
+
 def test_two_urls_with_one_canonical_url_become_one_article(conn: psycopg.Connection):
     twin = replace(_article(1), url="https://www.example.com/news/1?ref=home")
     load_site_run(conn, RunContext("run-1", SITE, *INTERVAL), [_article(1), twin], [])
@@ -319,7 +336,7 @@ KILLED_LOAD = """
 import sys, time
 from datetime import datetime, UTC
 import psycopg
-from broadsheet.loader import RunContext, index_for_search, load_site_run
+from broadsheet.loader import RunContext, index_for_search, load_site_run, record_failed_run
 sys.path.insert(0, {tests!r})
 from test_warehouse import SITE, INTERVAL, _article
 
