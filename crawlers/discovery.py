@@ -16,6 +16,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 class FeedEntry:
     url: str
     published_at: datetime | None
+    published_raw: str | None = None  # the date string as found, for the date stage (FetchedPage.discovery)
 
 
 def _parse_feed_date(value: str | None) -> datetime | None:
@@ -41,10 +42,45 @@ def parse_feed(body: bytes) -> Iterator[FeedEntry]:
     for item in root.iter("item"):
         link = (item.findtext("link") or item.findtext("guid") or "").strip()
         if link:
-            yield FeedEntry(link, _parse_feed_date(item.findtext("pubDate")))
+            raw = item.findtext("pubDate")
+            yield FeedEntry(link, _parse_feed_date(raw), raw.strip() if raw else None)
     for entry in root.iter(f"{ATOM}entry"):
         links = entry.findall(f"{ATOM}link")
         href = next((lk.get("href") for lk in links if lk.get("rel", "alternate") == "alternate"), None)
         if href:
             published = entry.findtext(f"{ATOM}published") or entry.findtext(f"{ATOM}updated")
-            yield FeedEntry(href.strip(), _parse_feed_date(published))
+            yield FeedEntry(href.strip(), _parse_feed_date(published), published.strip() if published else None)
+
+
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
+
+
+def sitemap_discovery(body: bytes) -> dict[str, dict[str, str]]:
+    """Per `<loc>` of a urlset, what the sitemap said about it (raw strings), for FetchedPage.discovery.
+
+    Scrapy's own sitemap reader drops nested elements such as `<news:news>`, so the dates and titles a
+    Google News sitemap gives are read here; a broken sitemap yields an empty mapping.
+    """
+    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
+    root = etree.fromstring(body, parser=parser) if body else None
+    found: dict[str, dict[str, str]] = {}
+    if root is None:
+        return found
+    for url in root.iter(f"{SITEMAP}url"):
+        loc = (url.findtext(f"{SITEMAP}loc") or "").strip()
+        if not loc:
+            continue
+        info = {"source": "sitemap"}
+        lastmod = url.findtext(f"{SITEMAP}lastmod")
+        if lastmod and lastmod.strip():
+            info["lastmod"] = lastmod.strip()
+        news = url.find(f"{NEWS}news")
+        if news is not None:
+            info["source"] = "news-sitemap"
+            for tag, key in (("publication_date", "news_publication_date"), ("title", "news_title")):
+                value = news.findtext(f"{NEWS}{tag}")
+                if value and value.strip():
+                    info[key] = value.strip()
+        found[loc] = info
+    return found

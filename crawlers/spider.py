@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 import scrapy
-from broadsheet.crawlers.discovery import parse_feed
+from broadsheet.crawlers.discovery import parse_feed, sitemap_discovery
 from broadsheet.crawlers.items import CrawledExchange
 from broadsheet.crawlers.registry import SiteConfig
 from scrapy.http import Response
@@ -44,6 +44,8 @@ class NewsSpider(SitemapSpider):
         self.allowed_domains = [site.base_url.split("://", 1)[1].split(":")[0]]
         self.sitemap_urls = [site.absolute(path) for path in site.sitemaps]
         self.download_errors: list[tuple[str, str]] = []
+        # what discovery said about each article URL, handed on in FetchedPage.discovery
+        self.discovered: dict[str, dict[str, str]] = {}
 
     def _in_window(self, published_at: datetime | None) -> bool:
         return self.window_end is None or published_at is None or published_at < self.window_end
@@ -62,25 +64,31 @@ class NewsSpider(SitemapSpider):
             if self.site.is_article_url(entry["loc"]) and self._in_window(_parse_lastmod(entry.get("lastmod"))):
                 yield entry
 
-    def _build_request(self, url: str) -> scrapy.Request:
+    def _build_request(self, url: str, discovery: dict[str, str] | None = None) -> scrapy.Request:
         return scrapy.Request(
             url,
             callback=self.parse_page,
             errback=self.on_error,
-            meta={"handle_httpstatus_all": True},
+            meta={"handle_httpstatus_all": True, "discovery": discovery or {}},
         )
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         for entry in parse_feed(response.body):
             url = response.urljoin(entry.url)
             if self.site.is_article_url(url) and self._in_window(entry.published_at):
-                yield self._build_request(url)
+                discovery = {"source": "feed"}
+                if entry.published_raw:
+                    discovery["feed_published"] = entry.published_raw
+                yield self._build_request(url, discovery)
 
     def _parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         # Scrapy's own method, with article requests made by us so that HTTP errors reach parse_page.
+        found: dict[str, dict[str, str]] | None = None
         for request in super()._parse_sitemap(response):
             if request.callback == self.parse_page:
-                yield self._build_request(request.url)
+                if found is None:
+                    found = sitemap_discovery(self._get_sitemap_body(response) or b"")
+                yield self._build_request(request.url, found.get(request.url, {"source": "sitemap"}))
             else:
                 yield request
 
@@ -97,6 +105,7 @@ class NewsSpider(SitemapSpider):
             },
             body=response.body,
             fetched_at=datetime.now(UTC),
+            discovery=dict(response.request.meta.get("discovery") or {}),
         )
         request_headers = {
             key.decode("latin-1"): b", ".join(values).decode("latin-1")
