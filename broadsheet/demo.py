@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from urllib.parse import urlsplit
@@ -101,26 +102,23 @@ def run_demo(settings: Settings, console: Console) -> list[SiteReport]:
     sites = load_registry(settings.sites_dir, settings.site_origins)
     ports = {key: _port(site.base_url) for key, site in sites.items()}
     logical_date = datetime.combine(datetime.now(UTC).date(), time(0), tzinfo=UTC)
-    try:
-        serving = serve_demo_sites(ports)
-        running = serving.__enter__()
-    except OSError as error:
-        raise SystemExit(
-            f"cannot serve the demo sites on ports {sorted(ports.values())}: {error}. "
-            "Stop whatever uses them (another `make demo`?) and try again."
-        ) from error
-    try:
+    with ExitStack() as stack:
+        try:
+            running = stack.enter_context(serve_demo_sites(ports))
+        except OSError as error:
+            raise SystemExit(
+                f"cannot serve the demo sites on ports {sorted(ports.values())}: {error}. "
+                "Stop whatever uses them (another `make demo`?) and try again."
+            ) from error
         console.print(f"serving {len(running)} demo sites: " + ", ".join(f"{k} {s.origin}" for k, s in running.items()))
         if settings.database_url is None:
             console.print(
                 f"BROADSHEET_DATABASE_URL is unset: starting an embedded PostgreSQL in {settings.embedded_postgres_dir}"
             )
-        with warehouse_url(settings) as url:
-            console.print(f"running Airflow DAG broadsheet_nightly for {logical_date.date()} (dag.test) …")
-            run_dag_once(settings, url, logical_date)
-            with connect(url) as conn:
-                reports = site_reports(conn)
-        print_reports(reports, console)
-        return reports
-    finally:
-        serving.__exit__(None, None, None)
+        url = stack.enter_context(warehouse_url(settings))
+        console.print(f"running Airflow DAG broadsheet_nightly for {logical_date.date()} (dag.test) …")
+        run_dag_once(settings, url, logical_date)
+        with connect(url) as conn:
+            reports = site_reports(conn)
+    print_reports(reports, console)
+    return reports

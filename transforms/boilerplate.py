@@ -24,7 +24,7 @@ def _token_pattern(*words: str) -> re.Pattern[str]:
     return re.compile(r"(?:^|[\s_-])(?:" + "|".join(words) + r")(?:$|[\s_-])", re.I)
 
 
-def _remove_where(tree: html.HtmlElement, keep_if_main_text: bool, test: Callable[[html.HtmlElement], bool]) -> int:
+def _remove_where(tree: html.HtmlElement, test: Callable[[html.HtmlElement], bool]) -> int:
     """Remove each element that passes `test`, unless it is a page container or holds most of the text."""
     total = len(tree.text_content()) or 1
     removed = 0
@@ -33,7 +33,7 @@ def _remove_where(tree: html.HtmlElement, keep_if_main_text: bool, test: Callabl
             continue
         if element.getparent() is None or not test(element):
             continue
-        if keep_if_main_text and len(element.text_content()) > 0.5 * total:
+        if len(element.text_content()) > 0.5 * total:
             continue
         element.drop_tree()
         removed += 1
@@ -42,7 +42,7 @@ def _remove_where(tree: html.HtmlElement, keep_if_main_text: bool, test: Callabl
 
 def _by_class_or_id(pattern: re.Pattern[str]) -> TreeRule:
     def rule(tree: html.HtmlElement) -> int:
-        return _remove_where(tree, True, lambda e: bool(pattern.search(f"{e.get('class', '')} {e.get('id', '')}")))
+        return _remove_where(tree, lambda e: bool(pattern.search(f"{e.get('class', '')} {e.get('id', '')}")))
 
     return rule
 
@@ -84,7 +84,7 @@ WIDGET_HEADINGS = re.compile(
 def remove_comment_sections(tree: html.HtmlElement) -> int:
     """Comment lists and forms ("Please enter your comment! Please enter your name here")."""
     removed = _by_class_or_id(COMMENT_TOKENS)(tree)
-    return removed + _remove_where(tree, True, lambda e: e.tag == "form" and bool(e.xpath(".//textarea")))
+    return removed + _remove_where(tree, lambda e: e.tag == "form" and bool(e.xpath(".//textarea")))
 
 
 def remove_author_bios(tree: html.HtmlElement) -> int:
@@ -102,7 +102,7 @@ def remove_related_lists(tree: html.HtmlElement) -> int:
         heading = element.xpath("./*[self::h2 or self::h3 or self::h4 or self::div or self::span][1]")
         return bool(heading) and bool(WIDGET_HEADINGS.match(heading[0].text_content() or ""))
 
-    return removed + _remove_where(tree, True, headed_by_widget_title)
+    return removed + _remove_where(tree, headed_by_widget_title)
 
 
 def remove_share_bars(tree: html.HtmlElement) -> int:
@@ -113,14 +113,13 @@ def remove_share_bars(tree: html.HtmlElement) -> int:
 def remove_newsletter_boxes(tree: html.HtmlElement) -> int:
     """Newsletter and subscription calls to action, including bare e-mail sign-up forms."""
     removed = _by_class_or_id(NEWSLETTER_TOKENS)(tree)
-    return removed + _remove_where(tree, True, lambda e: e.tag == "form" and bool(e.xpath('.//input[@type="email"]')))
+    return removed + _remove_where(tree, lambda e: e.tag == "form" and bool(e.xpath('.//input[@type="email"]')))
 
 
 def remove_captions_and_credits(tree: html.HtmlElement) -> int:
     """Photo captions and agency credits: figures, figcaptions and WordPress caption blocks."""
     return _remove_where(
         tree,
-        True,
         lambda e: (
             e.tag in ("figure", "figcaption")
             or bool(
