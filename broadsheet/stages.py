@@ -108,13 +108,11 @@ def crawl(settings: Settings, run: SiteRun) -> dict:
 def extract(settings: Settings, run: SiteRun, archive_file: str) -> dict:
     """Extract every archived page of the run: articles to one file, rejects to another."""
     work = run.work_dir(settings)
-    pages = 0
     extracted: list[ExtractedArticle] = []
     rejects: list[Reject] = list(_read_jsonl(work / "crawl_rejects.jsonl", Reject))
     path = Path(archive_file)
     archived: list[ArchivedPage] = []
     for page in read_archive(path) if path.exists() else ():
-        pages += 1
         archived.append(ArchivedPage.of(page))
         result = extract_article(page)
         (rejects if isinstance(result, Reject) else extracted).append(result)
@@ -125,11 +123,11 @@ def extract(settings: Settings, run: SiteRun, archive_file: str) -> dict:
         "site=%s run=%s stage=extract pages=%d articles=%d rejects=%d",
         run.site_key,
         run.run_id,
-        pages,
+        len(archived),
         len(extracted),
         len(rejects),
     )
-    return {"pages_fetched": pages, "articles": len(extracted), "rejects": len(rejects)}
+    return {"pages_fetched": len(archived), "articles": len(extracted), "rejects": len(rejects)}
 
 
 def normalise(settings: Settings, run: SiteRun) -> dict:
