@@ -25,7 +25,8 @@ from broadsheet.loader import LoadSummary, RunContext, index_for_search, load_si
 from broadsheet.migrations import apply_migrations
 from broadsheet.records import ArchivedPage, Article, ExtractedArticle, Reject, RejectReason
 from broadsheet.settings import Settings
-from broadsheet.transforms.dates import normalise_date
+from broadsheet.transforms.date_candidates import with_page_date_candidates
+from broadsheet.transforms.dates import DateContext, normalise_article_dates
 from broadsheet.transforms.extract import extract_article
 
 logger = logging.getLogger(__name__)
@@ -115,6 +116,8 @@ def extract(settings: Settings, run: SiteRun, archive_file: str) -> dict:
     for page in read_archive(path) if path.exists() else ():
         archived.append(ArchivedPage.of(page))
         result = extract_article(page)
+        if isinstance(result, ExtractedArticle):
+            result = with_page_date_candidates(result, page)  # news sitemap, feed, URL path, HTTP header
         (rejects if isinstance(result, Reject) else extracted).append(result)
     _write_jsonl(work / "pages.jsonl", archived, ArchivedPage)
     _write_jsonl(work / "extracted.jsonl", extracted, ExtractedArticle)
@@ -137,17 +140,18 @@ def normalise(settings: Settings, run: SiteRun) -> dict:
     articles: list[Article] = []
     rejects: list[Reject] = list(_read_jsonl(work / "extract_rejects.jsonl", Reject))
     for item in _read_jsonl(work / "extracted.jsonl", ExtractedArticle):
-        published = normalise_date(item.published_candidates, site.timezone, site.languages, item.fetched_at)
-        modified = normalise_date(item.modified_candidates, site.timezone, site.languages, item.fetched_at)
+        context = DateContext.for_site(site.timezone, site.languages, item.fetched_at, item.language)
+        dates = normalise_article_dates(item.published_candidates, item.modified_candidates, context)
+        published, modified = dates.published, dates.modified
         if published is None:
+            tried = "; ".join(dates.skipped) or "the page offers no date"
             rejects.append(
                 Reject(
                     site.key,
                     item.url,
                     "normalise",
                     RejectReason.NO_DATE,
-                    f"no readable publication date among {len(item.published_candidates)} candidates; "
-                    "loaded with a null published_at",
+                    f"no plausible publication date ({tried}); loaded with a null published_at",
                     item.archive_location,
                 )
             )
@@ -168,6 +172,11 @@ def normalise(settings: Settings, run: SiteRun) -> dict:
                 modified_source=modified.source if modified else None,
                 fetched_at=item.fetched_at,
                 archive_location=item.archive_location,
+                published_precision=published.precision if published else None,
+                is_published_timezone_assumed=published.is_timezone_assumed if published else None,
+                modified_precision=modified.precision if modified else None,
+                is_modified_timezone_assumed=modified.is_timezone_assumed if modified else None,
+                date_flags=dates.flags,
             )
         )
     _write_jsonl(work / "articles.jsonl", articles, Article)

@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 from broadsheet.crawlers.registry import load_registry
 from broadsheet.crawlers.run import crawl_site
-from broadsheet.transforms.dates import normalise_date
+from broadsheet.transforms.date_candidates import with_page_date_candidates
+from broadsheet.transforms.dates import DateContext, normalise_article_dates, normalise_date
 from broadsheet.transforms.extract import extract_article
 
 from broadsheet.archive import read_archive
@@ -40,9 +41,15 @@ def crawled(tmp_path_factory, demo_origins) -> dict[str, dict[str, Any]]:
         archive = settings.archive_dir / f"{key}.warc.gz"
         crawl = crawl_site(settings, sites[key], archive, window_end=None)
         pages = list(read_archive(archive))
-        extracted = {page.final_url: extract_article(page) for page in pages}
+        extracted = {page.final_url: _extract(page) for page in pages}
         results[key] = {"site": sites[key], "crawl": crawl, "archive": archive, "pages": pages, "extracted": extracted}
     return results
+
+
+def _extract(page: FetchedPage) -> ExtractedArticle | Reject:
+    """What the pipeline's extract stage makes of a page: the article, with the dates known from outside it."""
+    result = extract_article(page)
+    return with_page_date_candidates(result, page) if isinstance(result, ExtractedArticle) else result
 
 
 def _article(crawled, site_key: str, url: str) -> ExtractedArticle:
@@ -106,7 +113,9 @@ def test_every_article_is_dated_to_the_exact_utc_instant_from_its_source(crawled
     problems = []
     for want in expected[site_key]["articles"]:
         article = _article(crawled, site_key, want["url"])
-        got = normalise_date(article.published_candidates, site.timezone, site.languages, article.fetched_at)
+        context = DateContext.for_site(site.timezone, site.languages, article.fetched_at, article.language)
+        dates = normalise_article_dates(article.published_candidates, article.modified_candidates, context)
+        got = dates.published
         wanted_at = datetime.fromisoformat(want["published_at_utc"].replace("Z", "+00:00"))
         if got is None:
             problems.append(f"{want['path']}: no date from {article.published_candidates}")
@@ -114,6 +123,20 @@ def test_every_article_is_dated_to_the_exact_utc_instant_from_its_source(crawled
             problems.append(f"{want['path']}: {got.at} from {got.source} {got.raw!r}, expected {wanted_at}")
         elif _words(want["published_raw"]) not in _words(got.raw):
             problems.append(f"{want['path']}: raw {got.raw!r} does not hold {want['published_raw']!r}")
+        elif got.source != want["published_source"]:
+            problems.append(f"{want['path']}: dated from {got.source}, expected {want['published_source']}")
+        for key, value in (
+            ("published_precision", got.precision if got else None),
+            ("is_published_timezone_assumed", got.is_timezone_assumed if got else None),
+            ("date_flags", dates.flags),
+        ):
+            if key in want and want[key] != value:
+                problems.append(f"{want['path']}: {key} {value!r}, expected {want[key]!r}")
+        if "modified_at_utc" in want:
+            modified = dates.modified.at.isoformat() if dates.modified else None
+            expected_modified = want["modified_at_utc"] and want["modified_at_utc"].replace("Z", "+00:00")
+            if modified != expected_modified:
+                problems.append(f"{want['path']}: modified {modified}, expected {expected_modified}")
     assert problems == []
 
 

@@ -1,4 +1,4 @@
-"""Read the page's own metadata: JSON-LD, OpenGraph and meta tags, canonical link, <time>, bylines.
+"""Read the page's own metadata: JSON-LD, OpenGraph and meta tags, canonical link; dates via date_candidates.
 
 Each value keeps where it came from, so later stages can choose by trust and record provenance.
 """
@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from broadsheet.transforms.date_candidates import html_date_candidates
 from lxml import html
 
 from broadsheet.records import DateCandidate
@@ -30,20 +30,6 @@ ARTICLE_TYPES = {
     "Report",
     "WebPage",
 }
-PUBLISHED_META = (
-    "article:published_time",
-    "og:published_time",
-    "datePublished",
-    "pubdate",
-    "publish-date",
-    "dc.date.issued",
-    "dcterms.created",
-    "parsely-pub-date",
-    "sailthru.date",
-)
-MODIFIED_META = ("article:modified_time", "og:updated_time", "dateModified", "dcterms.modified")
-BYLINE_CLASSES = re.compile(r"byline|date|dateline|article-meta|post-meta|entry-meta|published|time", re.I)
-UPDATED_WORDS = re.compile(r"\b(updated?|aktualisiert|actualizado|mis à jour|modifi)", re.I)
 
 
 @dataclass
@@ -107,34 +93,8 @@ def read_page_metadata(tree: html.HtmlElement) -> PageMetadata:
             meta.title, meta.title_source = str(obj["headline"]).strip(), "json-ld"
         if not meta.authors and obj.get("author"):
             meta.authors = _person_names(obj["author"])
-        for key, bucket in (
-            ("datePublished", meta.published),
-            ("dateCreated", meta.published),
-            ("dateModified", meta.modified),
-        ):
-            value = obj.get(key)
-            if isinstance(value, int | float):
-                value = str(value)
-            if isinstance(value, str) and value.strip():
-                bucket.append(DateCandidate(value.strip(), "json-ld"))
-
-    for name in PUBLISHED_META:
-        if value := _meta(tree, name):
-            meta.published.append(DateCandidate(value, f"meta:{name}"))
-    for name in MODIFIED_META:
-        if value := _meta(tree, name):
-            meta.modified.append(DateCandidate(value, f"meta:{name}"))
-    for time in tree.xpath("//time[@datetime]"):
-        target = meta.modified if UPDATED_WORDS.search(time.getparent().text_content() or "") else meta.published
-        target.append(DateCandidate(time.get("datetime").strip(), "time[datetime]"))
-    for element in tree.xpath("//*[@class]"):
-        if BYLINE_CLASSES.search(element.get("class", "")) and element.tag not in ("html", "body"):
-            text = " ".join(element.text_content().split())
-            if 6 <= len(text) <= 160 and re.search(r"\d", text):
-                target = meta.modified if UPDATED_WORDS.search(text) else meta.published
-                candidate = DateCandidate(text, "byline")
-                if candidate not in target:
-                    target.append(candidate)
+    dates = html_date_candidates(tree)
+    meta.published, meta.modified = dates.published, dates.modified
 
     if not meta.title and (og_title := _meta(tree, "og:title")):
         meta.title, meta.title_source = og_title, "og:title"

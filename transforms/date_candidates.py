@@ -1,0 +1,303 @@
+"""Gather every date a page offers, each with its raw string and the named source it came from.
+
+Nothing is parsed here: transforms/dates.py reads the strings and chooses among them by trust. Two kinds of
+source exist. In the HTML: JSON-LD (including @graph and epoch numbers), microdata `itemprop`, named meta
+tags, `<time datetime>`, byline text, and htmldate as a fallback when the page has none of these. Around the
+HTML: what discovery said (news sitemap publication date, feed date, sitemap lastmod), dates in the URL path,
+and the HTTP Last-Modified header, which only says when the file last changed and is therefore a last resort.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+from lxml import html
+
+from broadsheet.records import DateCandidate, ExtractedArticle, FetchedPage
+
+logger = logging.getLogger(__name__)
+
+# Source names, as stored in warehouse.articles.published_source / modified_source.
+JSON_LD = "json-ld"
+MICRODATA = "microdata"
+TIME_ELEMENT = "time[datetime]"
+BYLINE = "byline"
+HTMLDATE = "htmldate"
+NEWS_SITEMAP = "news-sitemap"
+FEED = "feed"
+URL_PATH = "url-path"
+SITEMAP_LASTMOD = "sitemap:lastmod"
+HTTP_LAST_MODIFIED = "http:last-modified"
+META_PREFIX = "meta:"
+
+DATED_TYPES = {
+    "Article",
+    "NewsArticle",
+    "ReportageNewsArticle",
+    "BlogPosting",
+    "AnalysisNewsArticle",
+    "OpinionNewsArticle",
+    "ReviewNewsArticle",
+    "BackgroundNewsArticle",
+    "LiveBlogPosting",
+    "Report",
+    "WebPage",
+    "VideoObject",
+}
+# Named meta tags (name, property, itemprop or http-equiv), matched case-insensitively, most specific first.
+PUBLISHED_META = (
+    "article:published_time",
+    "og:published_time",
+    "og:article:published_time",
+    "article:published",
+    "datepublished",
+    "parsely-pub-date",
+    "sailthru.date",
+    "cxenseparse:recs:publishtime",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "publication_date",
+    "article_date_original",
+    "original-publish-date",
+    "citation_publication_date",
+    "prism.publicationdate",
+    "dc.date.issued",
+    "dc.date.created",
+    "dcterms.issued",
+    "dcterms.created",
+    "dc.date",
+    "dcterms.date",
+    "date",
+)
+MODIFIED_META = (
+    "article:modified_time",
+    "og:updated_time",
+    "article:updated_time",
+    "datemodified",
+    "dcterms.modified",
+    "dc.date.modified",
+    "last-modified",
+    "lastmod",
+    "revised",
+)
+BYLINE_CLASSES = re.compile(r"byline|date|dateline|article-meta|post-meta|entry-meta|published|posted|time", re.I)
+# Containers whose dates belong to other articles or to readers, not to this article.
+ELSEWHERE_CLASSES = re.compile(r"related|teaser|sidebar|comment|widget|recommend|promo|most-read|trending", re.I)
+ELSEWHERE_TAGS = {"aside", "footer", "nav"}
+# "Updated" in the languages we crawl: the text after it is a modified date, the text before it published.
+UPDATED_WORDS = re.compile(
+    r"\b(?:last\s+)?(?:updated?|aktualisiert|actualizado|actualizada|mis à jour|modifié|atualizad[oa]|"
+    r"aggiornat[oa]|bijgewerkt|zaktualizowano|обновлено|güncelleme|güncellendi|tarihinde güncellendi|"
+    r"cập nhật|diperbarui)\b|更新|تحديث|آخر تحديث",
+    re.I,
+)
+UPDATED_CLASSES = re.compile(r"updated|modified", re.I)
+
+URL_DATES = (
+    # /2024/03/05/ or /2024-03-05/ (year, month, day)
+    re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?=[/_.-]|$)"),
+    # 20240305 as a path segment or slug part
+    re.compile(r"(?<=[/_-])((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?=[/_.-]|$)"),
+    # /2024/03/ (year and month only)
+    re.compile(r"/((?:19|20)\d{2})/(0[1-9]|1[0-2])(?=/)"),
+)
+
+
+@dataclass(frozen=True)
+class DateCandidates:
+    published: list[DateCandidate]
+    modified: list[DateCandidate]
+
+
+def _add(bucket: list[DateCandidate], raw: Any, source: str) -> None:
+    if isinstance(raw, bool):
+        return
+    if isinstance(raw, int | float):
+        raw = str(raw)  # epoch seconds or milliseconds
+    if isinstance(raw, str) and raw.strip():
+        candidate = DateCandidate(" ".join(raw.split()), source)
+        if candidate not in bucket:
+            bucket.append(candidate)
+
+
+def _json_ld_objects(tree: html.HtmlElement) -> Iterator[dict[str, Any]]:
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
+        try:
+            data = json.loads(script.text_content() or "null")
+        except json.JSONDecodeError:
+            logger.debug("ignoring unparsable JSON-LD block")
+            continue
+        stack = [data]
+        while stack:
+            item = stack.pop(0)
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                if "@graph" in item:
+                    stack.extend(item["@graph"] if isinstance(item["@graph"], list) else [item["@graph"]])
+                yield item
+
+
+def _types(obj: dict[str, Any]) -> set[str]:
+    kind = obj.get("@type", [])
+    return set(kind if isinstance(kind, list) else [kind])
+
+
+def _from_json_ld(tree: html.HtmlElement, found: DateCandidates) -> None:
+    objects = [o for o in _json_ld_objects(tree) if _types(o) & DATED_TYPES]
+    # a real article type before a WebPage that wraps it in the same @graph
+    objects.sort(key=lambda o: bool(_types(o) & {"WebPage", "VideoObject"}) and not (_types(o) - {"WebPage"}))
+    for obj in objects:
+        for key, bucket in (
+            ("datePublished", found.published),
+            ("dateCreated", found.published),
+            ("uploadDate", found.published),
+            ("dateModified", found.modified),
+        ):
+            _add(bucket, obj.get(key), JSON_LD)
+
+
+def _is_elsewhere(element: html.HtmlElement) -> bool:
+    """True when the element sits in a sidebar, footer, comment or teaser: its date is not this article's."""
+    for ancestor in element.iterancestors():
+        if ancestor.tag in ELSEWHERE_TAGS or ELSEWHERE_CLASSES.search(ancestor.get("class", "")):
+            return True
+    return False
+
+
+def _from_microdata(tree: html.HtmlElement, found: DateCandidates) -> None:
+    for prop, bucket in (("datePublished", found.published), ("dateModified", found.modified)):
+        for element in tree.xpath("//*[@itemprop=$p]", p=prop):
+            if _is_elsewhere(element):
+                continue
+            value = element.get("content") or element.get("datetime") or element.text_content()
+            _add(bucket, value, f"{MICRODATA}:{prop}")
+
+
+def _from_meta(tree: html.HtmlElement, found: DateCandidates) -> None:
+    named: dict[str, str] = {}
+    for meta in tree.iter("meta"):
+        name = meta.get("property") or meta.get("name") or meta.get("http-equiv")
+        content = meta.get("content")
+        if name and content and content.strip() and name.lower() not in named and not meta.get("itemprop"):
+            named[name.lower()] = content
+    for names, bucket in ((PUBLISHED_META, found.published), (MODIFIED_META, found.modified)):
+        for name in names:
+            if name in named:
+                _add(bucket, named[name], META_PREFIX + name)
+
+
+def _says_updated(element: html.HtmlElement) -> bool:
+    if UPDATED_CLASSES.search(element.get("class", "")) or element.get("itemprop") == "dateModified":
+        return True
+    parent = element.getparent()
+    label = (parent.text or "") if parent is not None else ""
+    previous = element.getprevious()
+    if previous is not None:
+        label += " " + (previous.tail or "") + " " + previous.text_content()
+    return bool(UPDATED_WORDS.search(label))
+
+
+def _from_time_elements(tree: html.HtmlElement, found: DateCandidates) -> None:
+    for time in tree.xpath("//time[@datetime]"):
+        if _is_elsewhere(time):
+            continue
+        _add(found.modified if _says_updated(time) else found.published, time.get("datetime"), TIME_ELEMENT)
+
+
+def split_byline(text: str) -> tuple[str | None, str | None]:
+    """A byline's published part and its updated part: "Published 5 March 2024 | Updated 6 March 2024".
+
+    The text after an "updated" word (in any of our languages) is the modified date; the text before it,
+    when it holds a digit, is the published date.
+    """
+    match = UPDATED_WORDS.search(text)
+    if match is None:
+        return text, None
+    before, after = text[: match.start()], text[match.start() :]
+    return (before if re.search(r"\d", before) else None), after
+
+
+def _from_bylines(tree: html.HtmlElement, found: DateCandidates) -> None:
+    for element in tree.xpath("//*[@class]"):
+        if element.tag in ("html", "body", "time", "script", "style") or _is_elsewhere(element):
+            continue
+        if not BYLINE_CLASSES.search(element.get("class")):
+            continue
+        text = " ".join(element.text_content().split())
+        if not (6 <= len(text) <= 200 and re.search(r"\d", text)):
+            continue
+        published, modified = split_byline(text)
+        if UPDATED_CLASSES.search(element.get("class", "")) and not UPDATED_WORDS.search(text):
+            published, modified = None, text
+        if published:
+            _add(found.published, published, BYLINE)
+        if modified:
+            _add(found.modified, modified, BYLINE)
+
+
+def _from_htmldate(tree: html.HtmlElement, found: DateCandidates) -> None:
+    """htmldate's reading of the page, only when the page offers no date of its own (it is slower)."""
+    from htmldate import find_date
+
+    try:
+        value = find_date(copy.deepcopy(tree), original_date=True, extensive_search=True, outputformat="%Y-%m-%d")
+    except (ValueError, TypeError) as error:
+        logger.debug("htmldate could not read the page: %s", error)
+        return
+    _add(found.published, value, HTMLDATE)
+
+
+def html_date_candidates(tree: html.HtmlElement) -> DateCandidates:
+    """Every date the HTML itself states, most trusted sources first."""
+    found = DateCandidates([], [])
+    _from_json_ld(tree, found)
+    _from_microdata(tree, found)
+    _from_meta(tree, found)
+    _from_time_elements(tree, found)
+    _from_bylines(tree, found)
+    if not found.published:
+        _from_htmldate(tree, found)
+    return found
+
+
+def url_date(url: str) -> str | None:
+    """The date written in a URL's path ("/2024/03/05/", "-20240305-", "/2024/03/"), as found."""
+    path = re.sub(r"^[a-z]+://[^/]+", "", url).split("?")[0]
+    for pattern in URL_DATES:
+        match = pattern.search(path)
+        if match:
+            return "/".join(match.groups())
+    return None
+
+
+def page_date_candidates(page: FetchedPage) -> DateCandidates:
+    """The dates known about a page from outside its HTML: discovery, its URL, its HTTP headers."""
+    found = DateCandidates([], [])
+    _add(found.published, page.discovery.get("news_publication_date"), NEWS_SITEMAP)
+    _add(found.published, page.discovery.get("feed_published"), FEED)
+    _add(found.published, url_date(page.final_url), URL_PATH)
+    # "last changed" signals: modified candidates, and published ones only as a flagged last resort
+    _add(found.modified, page.discovery.get("lastmod"), SITEMAP_LASTMOD)
+    _add(found.published, page.discovery.get("lastmod"), SITEMAP_LASTMOD)
+    _add(found.modified, page.headers.get("last-modified"), HTTP_LAST_MODIFIED)
+    _add(found.published, page.headers.get("last-modified"), HTTP_LAST_MODIFIED)
+    return found
+
+
+def with_page_date_candidates(article: ExtractedArticle, page: FetchedPage) -> ExtractedArticle:
+    """The article with the dates known from outside its HTML added to the ones its HTML gave."""
+    extra = page_date_candidates(page)
+    return replace(
+        article,
+        published_candidates=[*article.published_candidates, *extra.published],
+        modified_candidates=[*article.modified_candidates, *extra.modified],
+    )
