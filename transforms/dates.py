@@ -151,6 +151,7 @@ _ISO = re.compile(
 )
 _EPOCH = re.compile(r"^(\d{9,10}|\d{12,13})(?:\.\d+)?$")
 _RFC_2822 = re.compile(r"^(?:[A-Za-z]{3},?\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s+\d{1,2}:\d{2}")
+_RFC_2822_ZONE = re.compile(r"\d:\d{2}(?::\d{2})?\s+(?:[+-]\d{4}|UT|UTC|GMT|Z|[ECMP][SD]T)\s*$")
 _NUMERIC = re.compile(
     r"^(\d{1,4})([./-])(\d{1,2})\2(\d{2,4})\.?(?:,?\s+(?:um\s+|à\s+|at\s+|a las\s+|às\s+|alle\s+|om\s+)?"
     r"(\d{1,2})[:.h](\d{2})(?::(\d{2}))?\s*(?:uhr|h)?)?$",
@@ -241,7 +242,10 @@ def read_fast(raw: str, context: DateContext) -> ReadDate | None:
         has_seconds = re.search(r"\d:\d{2}:\d{2}", text) is not None
         parts = (year, *parsed[1:6])
         precision = "instant" if has_seconds else "minute"
-        if parsed[9] is None and not re.search(r"[+-]0000|\b(?:GMT|UT|UTC|Z)\b", text):
+        zone = _RFC_2822_ZONE.search(text)
+        if zone is None:
+            if re.search(r"\d:\d{2}(?::\d{2})?\s*$", text) is None:
+                return None  # a zone name email.utils does not know: dateparser may
             return _local(parts, context, precision)
         try:
             naive = datetime(*parts)
@@ -265,6 +269,10 @@ def read_fast(raw: str, context: DateContext) -> ReadDate | None:
 SEGMENT_SEPARATORS = re.compile(r"\s*[|•·\n]\s*|\s+[-–—]\s+")
 # "a.m." / "p.m." as dateparser reads them
 _MERIDIEM = re.compile(r"\b([ap])\.\s?m\.", re.I)
+_BEFORE_FIRST_DIGIT = re.compile(r"^\D*")
+_HOUR_H_MINUTE = re.compile(r"\b(\d{1,2})h(\d{2})\b")  # "14h30" (French, Portuguese) as "14:30"
+# Arabic-Indic and Eastern Arabic-Indic digits, and full-width digits, as ASCII digits
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹０１２３４５６７８９", "0123456789" * 3)
 _HAS_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)|\d{1,2}[./-]\d{1,2}[./-]\d{2}(?!\d)|年")
 
 
@@ -318,6 +326,36 @@ def _from_dateparser(found: datetime, period: str, context: DateContext, is_rela
     return ReadDate(read.at, precision, True, is_relative)
 
 
+def _attempts(segment: str, languages: tuple[str, ...]) -> list[str]:
+    """The segment whole, then without leading label words ("Published", "Veröffentlicht am"), then from its
+    first digit on ("发布时间：2024-03-15 14:30"). A label word has no digit and names no date, so "30" of
+    "30 février" or "February" of "February 30" is never dropped to make an impossible date readable.
+    """
+    words = segment.split()
+    attempts = [segment]
+    for skip in range(1, min(5, len(words))):
+        label = words[skip - 1]
+        if re.search(r"\d", label) or _names_a_date(label, languages):
+            break
+        attempts.append(" ".join(words[skip:]))
+    prefix = _BEFORE_FIRST_DIGIT.match(segment)
+    if prefix and not _names_a_date(prefix.group(), languages):
+        attempts.append(segment[prefix.end() :])
+    return [attempt for attempt in dict.fromkeys(attempts) if attempt.strip()]
+
+
+def _two_digit_year(text: str) -> bool:
+    return re.search(r"\d{1,2}[./-]\d{1,2}[./-]\d{2}(?!\d)", text) is not None
+
+
+def _stands_alone(span: str, segment: str, languages: tuple[str, ...]) -> bool:
+    """False when a found date is part of a longer date dateparser could not read ("30 février 2024" found
+    as "février 2024"; "February 30, 2024" as "30, 2024"): the word next to it is a number or a month."""
+    before, _, after = segment.partition(span)
+    neighbours = [word for word in (before.split()[-1:] + after.replace(",", " ").split()[:1]) if word]
+    return not any(re.search(r"\d", word) or _names_a_date(word, languages) for word in neighbours)
+
+
 def read_free_text(raw: str, context: DateContext) -> ReadDate | None:
     """Read a date out of free text such as a byline ("Von A. Brenner | 15. März 2024, 14:30 Uhr | 2 Min.").
 
@@ -328,22 +366,25 @@ def read_free_text(raw: str, context: DateContext) -> ReadDate | None:
     """
     base = context.fetched_at.astimezone(context.zone).replace(tzinfo=None, second=0, microsecond=0)
     parser = _parser(context.languages, context.date_order, base)
-    text = _MERIDIEM.sub(r"\1m", raw)
+    text = _HOUR_H_MINUTE.sub(r"\1:\2", _MERIDIEM.sub(r"\1m", raw.translate(_DIGITS)))
     for segment in [part for part in SEGMENT_SEPARATORS.split(text) if part]:
         has_year = bool(_HAS_YEAR.search(segment))
-        words = segment.split()
-        # the segment whole, then without up to four leading label words ("Published", "Veröffentlicht am")
-        for attempt in (" ".join(words[skip:]) for skip in range(min(5, len(words)))):
-            if not attempt.strip() or not (has_year or _names_a_date(attempt, context.languages)):
+        attempts = _attempts(segment, context.languages)
+        for attempt in attempts:
+            if fast := read_fast(attempt, context):
+                return fast
+        for attempt in attempts:
+            if not (has_year or _names_a_date(attempt, context.languages)):
                 continue
             data = parser.get_date_data(attempt)
-            if data.date_obj is not None:
-                return _from_dateparser(data.date_obj, data.period or "day", context, is_relative=not has_year)
+            found = data.date_obj
+            if found is not None and (not has_year or str(found.year) in attempt or _two_digit_year(attempt)):
+                return _from_dateparser(found, data.period or "day", context, is_relative=not has_year)
         if not has_year:
             continue
         settings = {"PREFER_DATES_FROM": "past", "RELATIVE_BASE": base, "DATE_ORDER": context.date_order}
         found = search_dates(segment, languages=list(context.languages), settings=settings) or []
-        found = [f for f in found if _HAS_YEAR.search(f[0])]
+        found = [f for f in found if _HAS_YEAR.search(f[0]) and _stands_alone(f[0], segment, context.languages)]
         if found:
             # the longest matched span carries the most of the date (day, month, year and time)
             span, at = max(found, key=lambda f: len(f[0]))
@@ -355,7 +396,7 @@ def read_free_text(raw: str, context: DateContext) -> ReadDate | None:
 def read_date(raw: str, context: DateContext) -> ReadDate | None:
     """The UTC instant, precision and zone provenance of one date string; None when it holds no date."""
     try:
-        return read_fast(raw, context) or read_free_text(raw, context)
+        return read_fast(raw.translate(_DIGITS), context) or read_free_text(raw, context)
     except ImpossibleDate:
         return None
 
