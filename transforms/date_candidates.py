@@ -222,7 +222,7 @@ def split_byline(text: str) -> tuple[str | None, str | None]:
     match = UPDATED_WORDS.search(text)
     if match is None:
         return text, None
-    before, after = text[: match.start()], text[match.start() :]
+    before, after = text[: match.start()].rstrip(" |•·-–—,;"), text[match.start() :]
     return (before if re.search(r"\d", before) else None), after
 
 

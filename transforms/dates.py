@@ -349,8 +349,11 @@ def _two_digit_year(text: str) -> bool:
 
 
 def _stands_alone(span: str, segment: str, languages: tuple[str, ...]) -> bool:
-    """False when a found date is part of a longer date dateparser could not read ("30 février 2024" found
-    as "février 2024"; "February 30, 2024" as "30, 2024"): the word next to it is a number or a month."""
+    """False when a found date is a bare year, or part of a longer date dateparser could not read
+    ("30 février 2024" found as "février 2024"; "February 30, 2024" as "30, 2024"): the word next to it is
+    a number or a month."""
+    if re.fullmatch(r"\W*\d{4}\W*", span):
+        return False  # a year alone is not a date
     before, _, after = segment.partition(span)
     neighbours = [word for word in (before.split()[-1:] + after.replace(",", " ").split()[:1]) if word]
     return not any(re.search(r"\d", word) or _names_a_date(word, languages) for word in neighbours)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from broadsheet.transforms.dates import normalise_date
+from broadsheet.transforms.dates import DateContext, normalise_article_dates, normalise_date
 
 from broadsheet.records import DateCandidate
 
@@ -72,3 +72,76 @@ def test_impossible_and_implausible_dates_give_no_date_rather_than_a_wrong_one()
         DateCandidate("no date here at all", "byline"),
     ]
     assert normalise_date(candidates, "Europe/Berlin", ["de"], FETCHED_AT) is None
+
+
+def _dates(published, modified=(), zone="Europe/Berlin", languages=("de",), page_language=None):
+    context = DateContext.for_site(zone, list(languages), FETCHED_AT, page_language)
+    return normalise_article_dates(
+        [DateCandidate(raw, source) for raw, source in published],
+        [DateCandidate(raw, source) for raw, source in modified],
+        context,
+    )
+
+
+def test_trusted_sources_more_than_a_day_apart_are_flagged_but_the_most_trusted_still_wins():
+    dates = _dates([("2024-03-15T14:30:00+01:00", "json-ld"), ("12. März 2024, 09:00 Uhr", "byline")])
+    assert dates.published.source == "json-ld"
+    assert "sources_disagree" in dates.flags
+    close = _dates([("2024-03-15T14:30:00+01:00", "json-ld"), ("15. März 2024, 14:30 Uhr", "byline")])
+    assert close.flags == []
+
+
+def test_a_modified_date_before_the_published_date_is_flagged_and_the_next_one_is_used():
+    dates = _dates(
+        [("2024-03-15T14:30:00+01:00", "json-ld")],
+        [("2024-03-01T10:00:00+01:00", "json-ld"), ("2024-03-16T08:00:00+01:00", "meta:article:modified_time")],
+    )
+    assert dates.modified.source == "meta:article:modified_time"
+    assert dates.modified.at == datetime(2024, 3, 16, 7, 0, tzinfo=UTC)
+    assert "modified_before_published" in dates.flags
+    only_wrong = _dates([("2024-03-15T14:30:00+01:00", "json-ld")], [("2024-03-01T10:00:00+01:00", "json-ld")])
+    assert only_wrong.modified is None
+
+
+def test_http_last_modified_is_a_flagged_last_resort_for_the_published_date():
+    last_modified = ("Fri, 15 Mar 2024 13:30:00 GMT", "http:last-modified")
+    dates = _dates([last_modified])
+    assert (dates.published.source, dates.published.at) == (
+        "http:last-modified",
+        datetime(2024, 3, 15, 13, 30, tzinfo=UTC),
+    )
+    assert "published_from_last_modified" in dates.flags
+    assert _dates([last_modified, ("2024/03/14", "url-path")]).published.source == "url-path"
+
+
+def test_a_future_date_is_flagged_and_the_next_candidate_is_used():
+    dates = _dates([("2031-01-01T00:00:00+00:00", "json-ld"), ("15.03.2024", "byline")])
+    assert dates.published.source == "byline"
+    assert (dates.published.precision, dates.published.is_timezone_assumed) == ("day", True)
+    assert "published_after_fetch" in dates.flags
+
+
+def test_an_article_without_a_plausible_date_says_why_for_each_candidate():
+    dates = _dates([("1970-01-01T00:00:00Z", "json-ld"), ("3 Kommentare", "byline")])
+    assert dates.published is None
+    assert "no_published_date" in dates.flags and "published_before_1990" in dates.flags
+    assert dates.skipped == ["json-ld '1970-01-01T00:00:00Z': before 1990", "byline '3 Kommentare': no date in it"]
+
+
+def test_a_relative_date_resolves_against_the_fetch_time_and_is_flagged():
+    dates = _dates([("vor 2 Stunden", "byline")])
+    assert dates.published.at == datetime(2025, 1, 1, 10, 0, tzinfo=UTC)
+    assert "published_relative" in dates.flags
+
+
+def test_the_page_language_is_read_besides_the_site_languages():
+    assert _dates([("15 mars 2024 à 14h30", "byline")]).published is None
+    dates = _dates([("15 mars 2024 à 14h30", "byline")], page_language="fr")
+    assert dates.published.at == datetime(2024, 3, 15, 13, 30, tzinfo=UTC)
+
+
+def test_day_and_month_order_is_the_site_s_not_the_string_s():
+    new_york = _dates([("04/05/2024", "byline")], zone="America/New_York", languages=("en",))
+    london = _dates([("04/05/2024", "byline")], zone="Europe/London", languages=("en",))
+    assert new_york.published.at.date().isoformat() == "2024-04-05"  # April 5, midnight EDT = 04:00 UTC
+    assert london.published.at.isoformat() == "2024-05-03T23:00:00+00:00"  # 4 May, midnight BST
