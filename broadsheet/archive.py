@@ -115,3 +115,18 @@ def read_archive(path: Path) -> Iterator[FetchedPage]:
                 archive_location=f"{path.name}#{records.get_record_offset()}",
                 discovery=json.loads(headers.get_header(DISCOVERY_HEADER) or "{}"),
             )
+
+
+def latest_pages(paths: list[Path]) -> Iterator[FetchedPage]:
+    """The pages of several WARC files, oldest file first, each URL once: its latest fetch.
+
+    Two passes (which record to keep, then read it) so that only one page body is held at a time.
+    """
+    latest: dict[str, tuple[int, str]] = {}
+    for index, path in enumerate(paths):
+        for page in read_archive(path):
+            latest[page.requested_url] = (index, page.archive_location)
+    for index, path in enumerate(paths):
+        for page in read_archive(path):
+            if latest.get(page.requested_url) == (index, page.archive_location):
+                yield page

@@ -49,6 +49,12 @@ class Settings(BaseSettings):
     crawl_timeout_seconds: float = Field(default=1800, gt=0, description="A site crawl is stopped after this.")
     schedule_cron: str = Field(default="0 0 * * *", description="When the nightly DAG runs (cron).")
     schedule_timezone: str = Field(default="UTC", description="Time zone the cron expression is read in.")
+    task_retries: int = Field(default=2, ge=0, description="Airflow retries per task (exponential backoff).")
+    task_retry_delay_seconds: float = Field(default=120, gt=0, description="First retry's delay; doubles after.")
+    pool_slots: int = Field(default=8, ge=1, description="Airflow pool `broadsheet`: site tasks running at once.")
+    crawl_pool_slots: int = Field(
+        default=4, ge=1, description="Airflow pool `broadsheet_crawl`: crawls running at once, over all runs."
+    )
 
     @property
     def archive_dir(self) -> Path:

@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from pydantic import TypeAdapter
 
-from broadsheet.archive import archive_path, read_archive
+from broadsheet.archive import archive_path, latest_pages
 from broadsheet.crawlers.registry import SiteConfig, load_registry
 from broadsheet.crawlers.run import crawl_site
 from broadsheet.database import connect, warehouse_url
@@ -106,14 +106,15 @@ def crawl(settings: Settings, run: SiteRun) -> dict:
     return {"archive_path": str(path), "pages_archived": result.pages_archived}
 
 
-def extract(settings: Settings, run: SiteRun, archive_file: str) -> dict:
-    """Extract every archived page of the run: articles to one file, rejects to another."""
+def extract(settings: Settings, run: SiteRun, archive_file: str | list[str]) -> dict:
+    """Extract every archived page of the run (one WARC file, or several: the latest fetch of a URL wins):
+    articles to one file, rejects to another."""
     work = run.work_dir(settings)
     extracted: list[ExtractedArticle] = []
     rejects: list[Reject] = list(_read_jsonl(work / "crawl_rejects.jsonl", Reject))
-    path = Path(archive_file)
+    paths = [Path(archive_file)] if isinstance(archive_file, str) else [Path(name) for name in archive_file]
     archived: list[ArchivedPage] = []
-    for page in read_archive(path) if path.exists() else ():
+    for page in latest_pages([path for path in paths if path.exists()]):
         archived.append(ArchivedPage.of(page))
         result = extract_article(page)
         if isinstance(result, ExtractedArticle):

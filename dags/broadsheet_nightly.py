@@ -4,20 +4,32 @@
 Every night, for each enabled site in the registry: **crawl** (Scrapy, into a WARC archive) →
 **extract** (trafilatura + Broadsheet's boilerplate rules) → **normalise** (dates to UTC) →
 **load** (PostgreSQL warehouse, idempotent). Each site is one mapped task group; a failing site does not
-stop the others. Every task works on the run's data interval, so any run is a backfill of its interval.
+stop the others, and the final task `check_sites` fails the run naming the sites that did not load.
 
-The logic lives in `broadsheet.stages`; this file only wires it.
+Every task works on the run's data interval. A **backfill** (Trigger → Backfill, pick a date range)
+re-processes the pages archived for each day and loads the articles published or changed that day;
+with *mode = reprocess* no request is sent to any site. Re-running any interval changes nothing twice.
+
+The warehouse is the Airflow Connection `broadsheet_warehouse` (Postgres), or `BROADSHEET_DATABASE_URL`.
+Pools: `broadsheet` (every site task) and `broadsheet_crawl` (crawls at once).
+
+The logic lives in `broadsheet.orchestration` and `broadsheet.stages`; this file only wires it.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from airflow.sdk import CronDataIntervalTimetable, dag, task, task_group
+from airflow.sdk import CronDataIntervalTimetable, Param, dag, task, task_group
 
+from broadsheet.orchestration import MODES, site_choices
 from broadsheet.settings import Settings
 
-_settings = Settings()  # environment only: no file or network I/O at import
+_settings = Settings()  # environment only
+_sites = site_choices(_settings)  # the registry's site names, for the trigger form (local files, no network)
+
+POOL = "broadsheet"
+CRAWL_POOL = "broadsheet_crawl"
 
 
 @dag(
@@ -27,9 +39,35 @@ _settings = Settings()  # environment only: no file or network I/O at import
     catchup=False,
     max_active_runs=1,
     default_args={
-        "retries": 2,
-        "retry_delay": timedelta(minutes=2),
+        "retries": _settings.task_retries,
+        "retry_delay": timedelta(seconds=_settings.task_retry_delay_seconds),
         "retry_exponential_backoff": True,
+        "pool": POOL,
+    },
+    params={
+        "sites": Param(
+            [],
+            type="array",
+            items={"type": "string", **({"enum": _sites} if _sites else {})},
+            uniqueItems=True,
+            title="Sites",
+            description="Which sites to run; leave empty for every enabled site in the registry.",
+            examples=_sites or None,
+        ),
+        "mode": Param(
+            "crawl",
+            type="string",
+            enum=list(MODES),
+            values_display=MODES,
+            title="Mode",
+            description="crawl: fetch from the sites and process; reprocess: only re-process the archived pages.",
+        ),
+        "force_reextract": Param(
+            False,
+            type="boolean",
+            title="Force re-extraction",
+            description="Extract every archived page again, e.g. after a boilerplate rule improved.",
+        ),
     },
     doc_md=__doc__,
     tags=["broadsheet"],
@@ -37,54 +75,57 @@ _settings = Settings()  # environment only: no file or network I/O at import
 def broadsheet_nightly() -> None:
     @task
     def prepare_warehouse() -> list[str]:
-        from broadsheet import stages
+        from broadsheet import orchestration, stages
 
-        return stages.prepare_warehouse(Settings())
+        return stages.prepare_warehouse(orchestration.task_settings())
 
     @task
-    def enabled_sites() -> list[str]:
-        from broadsheet import stages
+    def enabled_sites(params=None) -> list[str]:
+        from broadsheet import orchestration
 
-        return stages.enabled_site_keys(Settings())
+        return orchestration.select_sites(orchestration.task_settings(), params.get("sites"))
 
     @task_group
     def site_pipeline(site_key: str) -> None:
-        @task
-        def crawl(site_key: str, run_id=None, data_interval_start=None, data_interval_end=None) -> dict:
-            from broadsheet import stages
+        # Each stage gets its run, interval and Params from the task's context (orchestration.site_stage).
+        @task(pool=CRAWL_POOL)
+        def crawl(site_key: str) -> dict:
+            from broadsheet import orchestration
 
-            run = stages.SiteRun(site_key, run_id, data_interval_start, data_interval_end)
-            return {**stages.crawl(Settings(), run), "site_key": site_key}
-
-        @task
-        def extract(crawled: dict, run_id=None, data_interval_start=None, data_interval_end=None) -> dict:
-            from broadsheet import stages
-
-            run = stages.SiteRun(crawled["site_key"], run_id, data_interval_start, data_interval_end)
-            return {**stages.extract(Settings(), run, crawled["archive_path"]), "site_key": run.site_key}
+            return orchestration.site_stage("crawl", site_key)
 
         @task
-        def normalise(extracted: dict, run_id=None, data_interval_start=None, data_interval_end=None) -> dict:
-            from broadsheet import stages
+        def extract(crawled: dict) -> dict:
+            from broadsheet import orchestration
 
-            run = stages.SiteRun(extracted["site_key"], run_id, data_interval_start, data_interval_end)
-            stages.normalise(Settings(), run)
-            return extracted
+            return orchestration.site_stage("extract", crawled["site_key"])
 
         @task
-        def load(normalised: dict, run_id=None, data_interval_start=None, data_interval_end=None) -> dict:
-            from dataclasses import asdict
+        def normalise(extracted: dict) -> dict:
+            from broadsheet import orchestration
 
-            from broadsheet import stages
+            return orchestration.site_stage("normalise", extracted["site_key"])
 
-            run = stages.SiteRun(normalised["site_key"], run_id, data_interval_start, data_interval_end)
-            return asdict(stages.load(Settings(), run))
+        @task
+        def load(normalised: dict) -> dict:
+            from broadsheet import orchestration
+
+            return orchestration.site_stage("load", normalised["site_key"])
 
         load(normalise(extract(crawl(site_key))))
 
+    @task(trigger_rule="all_done")
+    def check_sites(sites: list[str], ti=None, run_id=None, data_interval_start=None, data_interval_end=None) -> None:
+        from broadsheet import orchestration
+
+        states = ti.get_task_states(dag_id=ti.dag_id, task_group_id="site_pipeline", run_ids=[run_id])
+        failed = orchestration.failed_sites(sites, states.get(run_id, {}))
+        orchestration.finish_run(orchestration.task_settings(), run_id, data_interval_start, data_interval_end, failed)
+
     sites = enabled_sites()
     prepare_warehouse() >> sites
-    site_pipeline.expand(site_key=sites)
+    loaded = site_pipeline.expand(site_key=sites)
+    loaded >> check_sites(sites)
 
 
 broadsheet_nightly()
