@@ -1,148 +1,187 @@
-"""Broadsheet's boilerplate rules: small named functions, applied in order, before and after trafilatura.
+"""Broadsheet's boilerplate rules, before trafilatura: small named rules, applied in ONE pass over the tree.
 
-Tree rules take the parsed page and remove elements that are never part of an article (comment forms,
-author bios, related and "most popular" lists, share bars, newsletter boxes, captions, cookie notices).
-Text rules clean the extracted body (the headline repeated inside it, "Read more:" lines).
-Rules are driven by markup and text evidence, never by a site's name.
+Each tree rule says which elements are never part of an article (comment forms, author bios, related and
+"most popular" lists, share bars, newsletter boxes, captions, cookie notices, tag lists), by class/id tokens,
+by tag, or by a small structural test. `apply_tree_rules` walks the page once and asks every rule about each
+element, because walking the whole tree once per rule cost more than trafilatura itself.
+Rules are driven by markup and text evidence, never by a site's name. Text rules, after trafilatura, live in
+`body_rules`.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from lxml import html
 
-TreeRule = Callable[[html.HtmlElement], int]
-TextRule = Callable[[str, str], str]
-
-_NEVER_REMOVED = {"html", "body", "main", "article"}
-
-
-def _token_pattern(*words: str) -> re.Pattern[str]:
-    """Match a word inside a class or id as its own token (td-post-sharing, author_box, ...)."""
-    return re.compile(r"(?:^|[\s_-])(?:" + "|".join(words) + r")(?:$|[\s_-])", re.I)
+_NEVER_REMOVED = {"html", "body", "main", "article", "head"}
+_HEADING_TAGS = {"h2", "h3", "h4", "h5", "h6"}
+_WIDGET_CONTAINERS = {"div", "section", "aside", "nav", "ul", "ol", "header", "footer"}
+_MAX_SHARE_OF_TEXT = 0.5  # an element holding more than this share of the page's text is never removed
 
 
-def _remove_where(tree: html.HtmlElement, test: Callable[[html.HtmlElement], bool]) -> int:
-    """Remove each element that passes `test`, unless it is a page container or holds most of the text."""
-    total = len(tree.text_content()) or 1
-    removed = 0
-    for element in list(tree.iter()):
-        if not isinstance(element.tag, str) or element.tag in _NEVER_REMOVED:
-            continue
-        if element.getparent() is None or not test(element):
-            continue
-        if len(element.text_content()) > 0.5 * total:
-            continue
-        element.drop_tree()
-        removed += 1
-    return removed
+@dataclass(frozen=True)
+class TreeRule:
+    """One kind of boilerplate: class/id tokens, tags, and/or a structural test that identify it."""
+
+    name: str
+    tokens: tuple[str, ...] = ()
+    tags: frozenset[str] = frozenset()
+    test: Callable[[html.HtmlElement], bool] | None = None
+
+    def __call__(self, tree: html.HtmlElement) -> int:
+        """Apply this rule alone (for tests and debugging); returns how many elements it removed."""
+        return apply_tree_rules(tree, [self])[self.name]
 
 
-def _by_class_or_id(pattern: re.Pattern[str]) -> TreeRule:
-    def rule(tree: html.HtmlElement) -> int:
-        return _remove_where(tree, lambda e: bool(pattern.search(f"{e.get('class', '')} {e.get('id', '')}")))
-
-    return rule
+def _has_textarea(element: html.HtmlElement) -> bool:
+    return element.tag == "form" and element.find(".//textarea") is not None
 
 
-COMMENT_TOKENS = _token_pattern(
-    "comments?", "respond", "comment-respond", "comment-form", "commentform", "disqus", "kommentare?", "reply"
-)
-AUTHOR_BIO_TOKENS = _token_pattern(
-    "author-?box", "author-box-wrap", "author-bio", "about-author", "author-card", "author-info", "bio", "autor-?box"
-)
-RELATED_TOKENS = _token_pattern(
-    "related(?:-posts?)?",
-    "td_block_related_posts",
-    "popular",
-    "most-?read",
-    "most-?popular",
-    "meistgelesen",
-    "read-?next",
-    "more-?from",
-    "recommended",
-    "mehr-zum-thema",
-    "lesen-sie-auch",
-    "related-links?",
-    "teaser-?list",
-)
-SHARE_TOKENS = _token_pattern("share", "sharing", "social", "share-?bar", "teilen", "td-post-sharing")
-NEWSLETTER_TOKENS = _token_pattern("newsletter(?:-\\w+)?", "subscribe", "subscription", "signup", "sign-up")
-COOKIE_TOKENS = _token_pattern("cookie(?:-\\w+)?", "consent", "gdpr", "paywall")
-TAG_LIST_TOKENS = _token_pattern("tags", "post-tags", "td-post-source-tags", "tag-list", "tagcloud")
+def _is_email_signup(element: html.HtmlElement) -> bool:
+    return element.tag == "form" and bool(element.xpath('.//input[@type="email"]'))
+
+
+def _is_caption(element: html.HtmlElement) -> bool:
+    """Figures and their captions, but not figures that wrap a table or a quote (block editors do that)."""
+    if element.tag == "figcaption":
+        return True
+    return element.tag == "figure" and element.find(".//table") is None and element.find(".//blockquote") is None
+
+
 WIDGET_HEADINGS = re.compile(
-    r"^\s*(more articles from the author|more from (the )?author|most popular|most read"
-    r"|related( articles| posts| stories)?|read (more|next)|recommended|you may also like"
-    r"|meistgelesen|mehr zum thema|lesen sie auch|das könnte sie auch interessieren"
-    r"|leave a reply|comments?|kommentare?( \(\d+\))?)\s*:?\s*$",
+    r"^\s*(more articles from the author|more from (the )?author|more from [\w ]{2,30}|most popular|most read"
+    r"|related( articles| posts| stories| coverage| content)?|read (more|next|also)|recommended( for you)?"
+    r"|you (may|might) (also )?like|trending( now)?|popular (posts|stories)|latest (news|stories|posts)"
+    r"|meistgelesen|mehr zum thema|lesen sie auch|das könnte sie auch interessieren|weitere artikel"
+    r"|à lire aussi|lire aussi|les plus lus|sur le même sujet|dans la même rubrique"
+    r"|lo más leído|más leídas?|te puede interesar|noticias relacionadas|también te puede interesar"
+    r"|leave a (reply|comment)|comments?|kommentare?|commentaires?|comentarios?)( \(\d+\))?\s*:?\s*$",
     re.I,
 )
 
 
-def remove_comment_sections(tree: html.HtmlElement) -> int:
-    """Comment lists and forms ("Please enter your comment! Please enter your name here")."""
-    removed = _by_class_or_id(COMMENT_TOKENS)(tree)
-    return removed + _remove_where(tree, lambda e: e.tag == "form" and bool(e.xpath(".//textarea")))
+def _headed_by_widget_title(element: html.HtmlElement) -> bool:
+    """A container whose first child is a widget heading ("Most popular", "Lesen Sie auch")."""
+    if element.tag not in _WIDGET_CONTAINERS or not len(element):
+        return False
+    heading = element[0]
+    return heading.tag in _HEADING_TAGS and bool(WIDGET_HEADINGS.match(heading.text_content() or ""))
 
 
-def remove_author_bios(tree: html.HtmlElement) -> int:
-    """Author boxes with avatar and biography."""
-    return _by_class_or_id(AUTHOR_BIO_TOKENS)(tree)
+comment_sections = TreeRule(
+    "comment_sections",
+    tokens=("comments?", "respond", "comment-respond", "comment-form", "commentform", "disqus", "kommentare?"),
+    test=_has_textarea,
+)
+author_bios = TreeRule(
+    "author_bios",
+    tokens=("author-?box", "author-box-wrap", "author-bio", "about-author", "author-card", "author-info", "autor-?box"),
+)
+related_lists = TreeRule(
+    "related_lists",
+    tokens=(
+        "related(?:-posts?|-articles?|-stories|-links?|-content)?",
+        "td_block_related_posts",
+        "most-?read",
+        "most-?popular",
+        "meistgelesen",
+        "read-?next",
+        "more-?from",
+        "recommended",
+        "mehr-zum-thema",
+        "lesen-sie-auch",
+        "teaser-?list",
+    ),
+    test=_headed_by_widget_title,
+)
+share_bars = TreeRule("share_bars", tokens=("share", "sharing", "share-?bar", "sharebar", "teilen", "social-share"))
+newsletter_boxes = TreeRule(
+    "newsletter_boxes",
+    tokens=("newsletter(?:-\\w+)?", "subscribe", "signup", "sign-up"),
+    test=_is_email_signup,
+)
+captions_and_credits = TreeRule(
+    "captions_and_credits",
+    tokens=("wp-caption(?:-text)?", "caption", "credit", "bildunterschrift", "photo-credit"),
+    test=_is_caption,
+)
+cookie_notices = TreeRule("cookie_notices", tokens=("cookie(?:-\\w+)?", "consent", "gdpr"))
+tag_lists = TreeRule("tag_lists", tokens=("tags", "post-tags", "td-post-source-tags", "tag-list", "tagcloud"))
+
+TREE_RULES: list[TreeRule] = [
+    comment_sections,
+    author_bios,
+    related_lists,
+    share_bars,
+    newsletter_boxes,
+    captions_and_credits,
+    cookie_notices,
+    tag_lists,
+]
 
 
-def remove_related_lists(tree: html.HtmlElement) -> int:
-    """ "More articles from the author", "Most popular", "Related", "Read next" blocks."""
-    removed = _by_class_or_id(RELATED_TOKENS)(tree)
-
-    def headed_by_widget_title(element: html.HtmlElement) -> bool:
-        if element.tag not in ("div", "section", "aside", "nav", "ul", "ol"):
-            return False
-        heading = element.xpath("./*[self::h2 or self::h3 or self::h4 or self::div or self::span][1]")
-        return bool(heading) and bool(WIDGET_HEADINGS.match(heading[0].text_content() or ""))
-
-    return removed + _remove_where(tree, headed_by_widget_title)
+def _token_matcher(rules: list[TreeRule]) -> re.Pattern[str] | None:
+    """One regex for every rule's tokens; the name of the matching group says which rule matched."""
+    groups = [f"(?P<r{i}>{'|'.join(rule.tokens)})" for i, rule in enumerate(rules) if rule.tokens]
+    if not groups:
+        return None
+    return re.compile(r"(?:^|[\s_-])(?:" + "|".join(groups) + r")(?=$|[\s_-])", re.I)
 
 
-def remove_share_bars(tree: html.HtmlElement) -> int:
-    """Share buttons (Facebook, X, WhatsApp, e-mail)."""
-    return _by_class_or_id(SHARE_TOKENS)(tree)
+_MATCHERS: dict[tuple[str, ...], re.Pattern[str] | None] = {}
 
 
-def remove_newsletter_boxes(tree: html.HtmlElement) -> int:
-    """Newsletter and subscription calls to action, including bare e-mail sign-up forms."""
-    removed = _by_class_or_id(NEWSLETTER_TOKENS)(tree)
-    return removed + _remove_where(tree, lambda e: e.tag == "form" and bool(e.xpath('.//input[@type="email"]')))
+def _match(rules: list[TreeRule], element: html.HtmlElement, matcher: re.Pattern[str] | None) -> TreeRule | None:
+    if matcher is not None:
+        attributes = element.get("class", "") + " " + element.get("id", "")
+        if attributes != " ":
+            found = matcher.search(attributes)
+            if found is not None:
+                return rules[int(found.lastgroup[1:])]
+    for rule in rules:
+        if element.tag in rule.tags or (rule.test is not None and rule.test(element)):
+            return rule
+    return None
 
 
-def remove_captions_and_credits(tree: html.HtmlElement) -> int:
-    """Photo captions and agency credits: figures, figcaptions and WordPress caption blocks."""
-    return _remove_where(
-        tree,
-        lambda e: (
-            e.tag in ("figure", "figcaption")
-            or bool(
-                _token_pattern("wp-caption(?:-text)?", "caption", "credit", "bildunterschrift").search(
-                    e.get("class", "")
-                )
-            )
-        ),
-    )
+def apply_tree_rules(tree: html.HtmlElement, rules: list[TreeRule] | None = None) -> dict[str, int]:
+    """Remove every element some rule identifies, in one walk over the tree; returns removals per rule.
+
+    A page container (html, body, main, article) and any element holding most of the page's text are kept,
+    whatever its class says: a theme that calls its article wrapper "share-enabled" must not lose the article.
+    """
+    rules = TREE_RULES if rules is None else rules
+    key = tuple(rule.name for rule in rules)
+    if key not in _MATCHERS:
+        _MATCHERS[key] = _token_matcher(rules)
+    matcher = _MATCHERS[key]
+    removed = dict.fromkeys(key, 0)
+    doomed: list[html.HtmlElement] = []
+    total: int | None = None
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or element.tag in _NEVER_REMOVED:
+            continue
+        rule = _match(rules, element, matcher)
+        if rule is None:
+            continue
+        if total is None:
+            total = len(tree.text_content()) or 1
+        if len(element.text_content()) > _MAX_SHARE_OF_TEXT * total:
+            continue
+        doomed.append(element)
+        removed[rule.name] += 1
+    for element in doomed:
+        if element.getparent() is not None:
+            element.drop_tree()
+    return removed
 
 
-def remove_cookie_and_paywall_notices(tree: html.HtmlElement) -> int:
-    """Cookie consent banners and paywall notices."""
-    return _by_class_or_id(COOKIE_TOKENS)(tree)
-
-
-def remove_tag_lists(tree: html.HtmlElement) -> int:
-    """Tag and topic link lists under the article."""
-    return _by_class_or_id(TAG_LIST_TOKENS)(tree)
-
-
-LEAD_TOKENS = _token_pattern(
-    r"[\w-]*lead", "lede", "intro", r"[\w-]*teaser", "vorspann", "standfirst", "summary", "chapo", "entradilla"
+LEAD_TOKENS = re.compile(
+    r"(?:^|[\s_-])(?:[\w-]*lead|lede|intro|[\w-]*teaser|vorspann|standfirst|summary|chapo|entradilla)(?:$|[\s_-])",
+    re.I,
 )
 
 
@@ -163,50 +202,3 @@ def keep_lead_paragraph(tree: html.HtmlElement) -> int:
         body.insert(0, lead)
         moved += 1
     return moved
-
-
-TREE_RULES: list[TreeRule] = [
-    keep_lead_paragraph,
-    remove_comment_sections,
-    remove_author_bios,
-    remove_related_lists,
-    remove_share_bars,
-    remove_newsletter_boxes,
-    remove_captions_and_credits,
-    remove_cookie_and_paywall_notices,
-    remove_tag_lists,
-]
-
-
-def _normalised(text: str) -> str:
-    return re.sub(r"\W+", " ", text).strip().casefold()
-
-
-def remove_repeated_headline(body: str, title: str) -> str:
-    """Drop body lines that only repeat the headline."""
-    wanted = _normalised(title)
-    return "\n".join(line for line in body.split("\n") if not wanted or _normalised(line) != wanted)
-
-
-READ_MORE_LINE = re.compile(
-    r"^\s*(read more|read also|see also|related|lesen sie auch|mehr dazu|auch interessant)\s*:", re.I
-)
-
-
-def remove_read_more_lines(body: str, title: str) -> str:
-    """Drop in-body "Read more: <headline>" links."""
-    return "\n".join(line for line in body.split("\n") if not READ_MORE_LINE.match(line))
-
-
-TEXT_RULES: list[TextRule] = [remove_repeated_headline, remove_read_more_lines]
-
-
-def apply_tree_rules(tree: html.HtmlElement) -> dict[str, int]:
-    """Run every tree rule in order; returns how many elements each removed."""
-    return {rule.__name__: rule(tree) for rule in TREE_RULES}
-
-
-def apply_text_rules(body: str, title: str) -> str:
-    for rule in TEXT_RULES:
-        body = rule(body, title)
-    return body.strip()

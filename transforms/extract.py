@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 from urllib.parse import urljoin
 
 import trafilatura
-from broadsheet.transforms.boilerplate import apply_text_rules, apply_tree_rules
+from broadsheet.transforms.body_blocks import blocks_from_body, render_markup, render_text
+from broadsheet.transforms.body_candidates import choose_body
+from broadsheet.transforms.body_rules import PageHints, apply_body_rules
+from broadsheet.transforms.boilerplate import apply_tree_rules, keep_lead_paragraph
 from broadsheet.transforms.page_metadata import read_page_metadata
-from lxml import etree, html
+from lxml import html
 
 from broadsheet.records import ExtractedArticle, FetchedPage, Reject, RejectReason
 
@@ -18,7 +22,26 @@ logger = logging.getLogger(__name__)
 STAGE = "extract"
 HTML_TYPES = {"text/html", "application/xhtml+xml", ""}
 MIN_BODY_WORDS = 60
+# fast: no readability/justext fallbacks (Broadsheet checks the result itself, see body_candidates);
+# favor_recall: keep text trafilatura is unsure about, our own rules then remove what is boilerplate.
+TRAFILATURA_OPTIONS = {
+    "fast": True,
+    "favor_recall": True,
+    "include_comments": False,
+    "include_tables": True,
+    "with_metadata": False,
+    "deduplicate": False,
+}
 TITLE_SUFFIX = re.compile(r"\s+[|\-–—·:»]\s+[^|\-–—·:»]{2,60}$")
+
+
+@dataclass(frozen=True)
+class ExtractedBody:
+    """The body as plain text (one block per line) and as light markup, with which candidate it came from."""
+
+    text: str
+    markup: str
+    source: str
 
 
 def _reject(page: FetchedPage, reason: RejectReason, detail: str) -> Reject:
@@ -65,33 +88,45 @@ def split_authors(names: list[str]) -> list[str]:
     return people
 
 
-def extract_body(tree: html.HtmlElement, url: str | None, title: str) -> str:
-    """The article body of a parsed page as plain text, one paragraph per line.
+def page_hints(tree: html.HtmlElement, title: str | None = None) -> PageHints:
+    """The page's headline and description candidates, read before any boilerplate is removed."""
+    titles = [title] if title else []
+    titles += tree.xpath(
+        "//meta[@property='og:title' or @name='twitter:title' or @property='twitter:title']/@content"
+        "|//head/title/text()"
+    )
+    titles += [h1.text_content() for h1 in tree.xpath("//h1")[:2]]
+    descriptions = tree.xpath(
+        "//meta[@name='description' or @property='og:description' or @name='twitter:description'"
+        " or @property='twitter:description']/@content"
+    )
+    return PageHints(
+        titles=tuple(dict.fromkeys(" ".join(t.split()) for t in titles if t and t.strip())),
+        descriptions=tuple(dict.fromkeys(" ".join(d.split()) for d in descriptions if d and d.strip())),
+    )
 
-    The tree is changed in place (boilerplate removed), so parse the page again for anything else.
+
+def extract_body(tree: html.HtmlElement, url: str | None, hints: PageHints) -> ExtractedBody:
+    """The article body of a parsed page: our tree rules, trafilatura, a check for its failure modes, text rules.
+
+    The tree is changed in place (boilerplate removed), so read anything else from the page first.
     """
+    keep_lead_paragraph(tree)
     removed = apply_tree_rules(tree)
     logger.debug("url=%s boilerplate removed: %s", url, removed)
-    document = trafilatura.bare_extraction(
-        tree,
-        url=url,
-        include_comments=False,
-        include_tables=True,
-        with_metadata=False,
-        deduplicate=False,
-    )
-    body = document.text if document is not None and document.text else ""
-    return apply_text_rules(body, title)
+    document = trafilatura.bare_extraction(tree, url=url, **TRAFILATURA_OPTIONS)
+    blocks = blocks_from_body(document.body if document is not None else None)
+    chosen = choose_body(blocks, tree)
+    blocks = apply_body_rules(chosen.blocks, hints)
+    return ExtractedBody(render_text(blocks), render_markup(blocks), chosen.source)
 
 
 def extract_body_from_html(text: str, url: str | None = None) -> str:
     """The article body of raw HTML, without a FetchedPage: what the extraction benchmark measures."""
-    try:
-        tree = html.document_fromstring(text)
-    except (etree.ParserError, ValueError):
+    tree = trafilatura.load_html(text)
+    if tree is None:
         return ""
-    title = tree.xpath("string(//meta[@property='og:title']/@content)") or tree.xpath("string(//h1)")
-    return extract_body(tree, url, " ".join(title.split()))
+    return extract_body(tree, url, page_hints(tree)).text
 
 
 def extract_article(page: FetchedPage) -> ExtractedArticle | Reject:
@@ -103,10 +138,9 @@ def extract_article(page: FetchedPage) -> ExtractedArticle | Reject:
     text = _decode(page)
     if text is None:
         return _reject(page, RejectReason.UNDECODABLE, "body is binary or not in its declared encoding")
-    try:
-        tree = html.document_fromstring(text)
-    except (etree.ParserError, ValueError) as error:
-        return _reject(page, RejectReason.UNDECODABLE, f"HTML could not be parsed: {error}")
+    tree = trafilatura.load_html(text)
+    if tree is None:
+        return _reject(page, RejectReason.UNDECODABLE, "HTML could not be parsed into a document tree")
 
     metadata = read_page_metadata(tree)
     title, site_name, authors, language = metadata.title, metadata.site_name, metadata.authors, metadata.language
@@ -121,11 +155,10 @@ def extract_article(page: FetchedPage) -> ExtractedArticle | Reject:
     title = clean_title(title or "", site_name)
     if not title:
         return _reject(page, RejectReason.NO_TITLE, "no headline in JSON-LD, OpenGraph, <h1> or <title>")
-    body = extract_body(tree, page.final_url, title)
-    if len(body.split()) < MIN_BODY_WORDS:
-        return _reject(
-            page, RejectReason.NO_ARTICLE_BODY, f"{len(body.split())} words of body text (< {MIN_BODY_WORDS})"
-        )
+    body = extract_body(tree, page.final_url, page_hints(tree, title))
+    if len(body.text.split()) < MIN_BODY_WORDS:
+        words = len(body.text.split())
+        return _reject(page, RejectReason.NO_ARTICLE_BODY, f"{words} words of body text (< {MIN_BODY_WORDS})")
 
     canonical = urljoin(page.final_url, metadata.canonical_url) if metadata.canonical_url else page.final_url
     return ExtractedArticle(
@@ -134,7 +167,7 @@ def extract_article(page: FetchedPage) -> ExtractedArticle | Reject:
         canonical_url=canonical,
         title=title,
         authors=split_authors(authors),
-        body_text=body,
+        body_text=body.text,
         language=language,
         published_candidates=metadata.published,
         modified_candidates=metadata.modified,

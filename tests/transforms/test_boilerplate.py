@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from broadsheet.transforms import boilerplate
+from broadsheet.transforms import body_rules, boilerplate
 from lxml import html
 
 ARTICLE = "<p>The harbour authority confirmed the night ferry will run again from Monday, after repairs.</p>"
@@ -17,75 +17,75 @@ def _page(extra: str) -> html.HtmlElement:
 
 RULE_CASES = [
     (
-        boilerplate.remove_comment_sections,
+        boilerplate.comment_sections,
         "<div id='comments' class='comments'><div id='respond' class='comment-respond'><form id='commentform'>"
         "<textarea></textarea><div class='td-warning-comment'>Please enter your comment!</div>"
         "<div class='td-warning-author'>Please enter your name here</div></form></div></div>",
         "Please enter your comment",
     ),
     (
-        boilerplate.remove_comment_sections,
+        boilerplate.comment_sections,
         "<form action='/wp-comments-post.php'><p>Leave a reply</p><textarea name='comment'></textarea></form>",
         "Leave a reply",
     ),
     (
-        boilerplate.remove_author_bios,
+        boilerplate.author_bios,
         "<div class='author-box-wrap'><img src='a.jpg'>"
         "<div class='desc'>Kofi Mensah has covered the port for a decade.</div></div>",
         "covered the port for a decade",
     ),
     (
-        boilerplate.remove_related_lists,
+        boilerplate.related_lists,
         "<div class='td_block_wrap td_block_related_posts'>"
         "<h4>More Articles from the Author</h4><a href='/x'>Other story</a></div>",
         "More Articles from the Author",
     ),
     (
-        boilerplate.remove_related_lists,
+        boilerplate.related_lists,
         "<section><h3>Most Popular</h3><ul><li><a href='/a'>Tide tables revised</a></li></ul></section>",
         "Tide tables revised",
     ),
     (
-        boilerplate.remove_related_lists,
+        boilerplate.related_lists,
         "<aside><h4>Meistgelesen</h4><ol><li>Stadtrat beschließt Haushalt</li></ol></aside>",
         "Stadtrat beschließt Haushalt",
     ),
     (
-        boilerplate.remove_share_bars,
+        boilerplate.share_bars,
         "<div class='td-post-sharing td-post-sharing-bottom'><a>Facebook</a><a>WhatsApp</a></div>",
         "WhatsApp",
     ),
     (
-        boilerplate.remove_newsletter_boxes,
+        boilerplate.newsletter_boxes,
         "<aside class='newsletter-inline'><p>Get the morning briefing in your inbox.</p></aside>",
         "morning briefing",
     ),
     (
-        boilerplate.remove_newsletter_boxes,
+        boilerplate.newsletter_boxes,
         "<form><label>Your e-mail</label><input type='email'><button>Join</button></form>",
         "Your e-mail",
     ),
     (
-        boilerplate.remove_captions_and_credits,
+        boilerplate.captions_and_credits,
         "<figure><img src='p.jpg'><figcaption>Dock workers at dawn [Ama Boateng/Reuters]</figcaption></figure>",
         "Ama Boateng/Reuters",
     ),
     (
-        boilerplate.remove_captions_and_credits,
+        boilerplate.captions_and_credits,
         "<div class='wp-caption'><img src='p.jpg'><p class='wp-caption-text'>Photo: Port Authority</p></div>",
         "Photo: Port Authority",
     ),
     (
-        boilerplate.remove_cookie_and_paywall_notices,
+        boilerplate.cookie_notices,
         "<div id='cookie-consent'><p>Wir verwenden Cookies.</p><button>Akzeptieren</button></div>",
         "Wir verwenden Cookies",
     ),
-    (boilerplate.remove_tag_lists, "<div class='td-post-source-tags'><span>TAGS</span><a>Ferries</a></div>", "TAGS"),
+    (boilerplate.tag_lists, "<div class='td-post-source-tags'><span>TAGS</span><a>Ferries</a></div>", "TAGS"),
 ]
 
 
 @pytest.mark.parametrize(
-    ("rule", "markup", "boilerplate_text"), RULE_CASES, ids=[f"{c[0].__name__}-{i}" for i, c in enumerate(RULE_CASES)]
+    ("rule", "markup", "boilerplate_text"), RULE_CASES, ids=[f"{c[0].name}-{i}" for i, c in enumerate(RULE_CASES)]
 )
 def test_rule_removes_its_kind_of_boilerplate_and_keeps_the_article(rule, markup, boilerplate_text):
     tree = _page(markup)
@@ -99,19 +99,19 @@ def test_a_rule_never_removes_the_element_holding_the_article():
     tree = html.document_fromstring(
         "<html><body><div class='post-share-wrapper'>" + ARTICLE * 5 + "<a>Share</a></div></body></html>"
     )
-    boilerplate.remove_share_bars(tree)
+    boilerplate.share_bars(tree)
     assert "night ferry will run again" in tree.text_content()
 
 
 def test_headline_repeated_inside_the_body_is_dropped_but_other_lines_stay():
     body = "Council approves harbour budget\nThe council voted 9 to 2.\nCouncil approves harbour budget!"
-    cleaned = boilerplate.apply_text_rules(body, "Council approves harbour budget")
+    cleaned = body_rules.apply_text_rules(body, "Council approves harbour budget")
     assert cleaned == "The council voted 9 to 2."
 
 
 def test_read_more_lines_inside_the_body_are_dropped():
     body = "First paragraph.\nRead more: Ferry fares rise in April\nLesen Sie auch: Neue Brücke\nLast paragraph."
-    assert boilerplate.apply_text_rules(body, "Title") == "First paragraph.\nLast paragraph."
+    assert body_rules.apply_text_rules(body, "Title") == "First paragraph.\nLast paragraph."
 
 
 def test_a_lead_paragraph_above_the_text_container_is_moved_into_it():

@@ -1,0 +1,196 @@
+"""Broadsheet's text rules, after trafilatura: small named rules over the body's blocks, applied in order.
+
+They remove what survives tree cleaning because it is written as ordinary paragraphs: the headline or the
+standfirst repeated at the top, "Read more:" lines, copyright and reprint notices, newsletter calls to action,
+photo credits, contact lines, the "About <company>" footer of a press release, leftover CMS shortcodes.
+Each rule is driven by text evidence and by the page's own headline and description, never by a site's name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from broadsheet.transforms.body_blocks import Block, blocks_from_lines, render_text
+
+
+@dataclass(frozen=True)
+class PageHints:
+    """What the page says about itself that text rules compare the body with."""
+
+    titles: tuple[str, ...] = ()  # headline candidates: JSON-LD headline, og:title, <title>, <h1>
+    descriptions: tuple[str, ...] = ()  # meta/og/twitter description, JSON-LD description
+
+
+BodyRule = Callable[[list[Block], PageHints], list[Block]]
+
+_SEPARATORS = re.compile(r"\s+[|\-–—·:»/]\s+")
+
+
+def normalised(text: str) -> str:
+    return re.sub(r"\W+", " ", text).strip().casefold()
+
+
+def _headline_forms(hints: PageHints) -> set[str]:
+    """Each headline candidate, and its parts around a site-name separator ("Headline | Site")."""
+    forms = set()
+    for title in hints.titles:
+        forms.add(normalised(title))
+        for part in _SEPARATORS.split(title):
+            if len(part.split()) >= 3:
+                forms.add(normalised(part))
+    forms.discard("")
+    return forms
+
+
+def remove_repeated_headline(blocks: list[Block], hints: PageHints) -> list[Block]:
+    """Drop blocks that only repeat the headline (trafilatura often keeps the article's <h1>)."""
+    forms = _headline_forms(hints)
+    return [b for b in blocks if normalised(b.text) not in forms]
+
+
+def remove_standfirst_after_headline(blocks: list[Block], hints: PageHints) -> list[Block]:
+    """Drop the standfirst (dek) when the body opens with the headline and then the page's description as a heading.
+
+    The evidence is the triple: a body that opens with the headline has swept in the article header; the
+    next block equal to the page's own summary is the standfirst when the page marks it up as a heading
+    (themes write the dek as <h2 class="subtitle">). A first *paragraph* that equals the description (CMSs
+    copy it into the summary) is the article's lead and is kept.
+    """
+    forms = _headline_forms(hints)
+    if len(blocks) < 3 or normalised(blocks[0].text) not in forms or blocks[1].kind != "h":
+        return blocks
+    descriptions = {normalised(d) for d in hints.descriptions if len(d.split()) >= 5}
+    if normalised(blocks[1].text) in descriptions:
+        return [blocks[0], *blocks[2:]]
+    return blocks
+
+
+READ_MORE = re.compile(
+    r"^\s*(read more|read also|read next|see also|related|more on this|recommended|watch|listen"
+    r"|lesen sie auch|lesen sie mehr|mehr dazu|mehr zum thema|auch interessant|weiterlesen"
+    r"|lire aussi|à lire aussi|lire la suite|voir aussi|leer más|lee también|lea también|ver también"
+    r"|te puede interesar|relacionad[oa]s?)\s*[:»>|]",
+    re.I,
+)
+
+
+def remove_read_more_lines(blocks: list[Block], hints: PageHints) -> list[Block]:
+    """Drop in-body "Read more: <headline>" links and their translations."""
+    return [b for b in blocks if not (READ_MORE.match(b.text) and len(b.text.split()) <= 25)]
+
+
+COPYRIGHT = re.compile(
+    r"(^\s*(©|\(c\)|copyright\b)|\ball rights reserved\b|\balle rechte vorbehalten\b|\btous droits réservés\b"
+    r"|\btodos los derechos reservados\b|\bmay not be (re)?published, broadcast, rewritten\b"
+    r"|\bfor (your )?personal,? non-commercial use only\b|\border (presentation-ready )?(copies|reprints)\b)",
+    re.I,
+)
+
+
+def remove_copyright_lines(blocks: list[Block], hints: PageHints) -> list[Block]:
+    """Drop copyright, "all rights reserved" and reprint notices (short blocks only, wherever they are)."""
+    return [b for b in blocks if not (COPYRIGHT.search(b.text) and len(b.text.split()) <= 60)]
+
+
+# [caption id="x" align="left"], [/caption], [gallery ids="1,2"], [embed]...[/embed]: lowercase names, and
+# either attributes, a closing slash, or a matching closing tag, so "[Reuters]" or "[1]" in prose stay.
+SHORTCODE = re.compile(r"\[(/?)([a-z][a-z0-9_-]*)((?:\s+[\w-]+=(?:\"[^\"]*\"|'[^']*'|[^\s\]]+))*)\s*(/?)\]")
+TEMPLATE_LEFTOVER = re.compile(r"\{\{[^{}]{0,200}\}\}|\{%[^{}]{0,200}%\}")
+
+
+def _strip_shortcode(match: re.Match[str]) -> str:
+    closing, name, attributes, self_closing = match.groups()
+    is_shortcode = closing or attributes or self_closing or f"[/{name}]" in match.string
+    return " " if is_shortcode else match.group(0)
+
+
+def remove_cms_shortcodes(blocks: list[Block], hints: PageHints) -> list[Block]:
+    """Strip WordPress-style shortcodes ([caption id="..."], [/embed]) and template tags left in the text."""
+    cleaned = []
+    for block in blocks:
+        if "[" in block.text or "{" in block.text:
+            text = " ".join(TEMPLATE_LEFTOVER.sub(" ", SHORTCODE.sub(_strip_shortcode, block.text)).split())
+            if not text:
+                continue
+            block = replace(block, text=text)
+        cleaned.append(block)
+    return cleaned
+
+
+NEWSLETTER_CTA = re.compile(
+    r"^\s*(sign up|subscribe|get (our|the)|join|inscrivez-vous|abonnez-vous|abonnieren sie|melden sie sich"
+    r"|suscríbete|suscribete|regístrate)\b.{0,120}\b(newsletter|inbox|e-?mail|briefing|bulletin|boletín|infolettre)"
+    r"|^\s*(thanks|thank you) for (signing up|subscribing)",
+    re.I,
+)
+
+
+def remove_newsletter_calls(blocks: list[Block], hints: PageHints) -> list[Block]:
+    """Drop "Sign up for our newsletter" calls to action written as paragraphs."""
+    return [b for b in blocks if not (NEWSLETTER_CTA.search(b.text) and len(b.text.split()) <= 30)]
+
+
+PHOTO_CREDIT = re.compile(
+    r"^\s*[(\[]?\s*(photos?|images?|pictures?|foto|fotos|bild|crédit photo|crédits?|imagen|fotografía"
+    r"|credit|source)\s*(:|©|/|by\b)",
+    re.I,
+)
+
+
+def remove_photo_credits(blocks: list[Block], hints: PageHints) -> list[Block]:
+    """Drop short "Photo: Agency" / "Foto: dpa" credit lines."""
+    return [b for b in blocks if not (PHOTO_CREDIT.match(b.text) and len(b.text.split()) <= 15)]
+
+
+CONTACT_LINE = re.compile(r"^\s*(write to|contact|email|e-mail|reach)\b.{0,80}\b[\w.+-]+@[\w-]+\.[\w.]+", re.I)
+
+
+def remove_contact_lines(blocks: list[Block], hints: PageHints) -> list[Block]:
+    """Drop "Write to <reporter> at <address>" lines under the article."""
+    return [b for b in blocks if not (CONTACT_LINE.match(b.text) and len(b.text.split()) <= 25)]
+
+
+ABOUT_HEADING = re.compile(
+    r"^\s*(about|über|à propos de|a propos de|acerca de|sobre)\s+[\w&.,'’ -]{2,60}:?\s*$"
+    r"|^\s*(media|press) contacts?:?\s*$",
+    re.I,
+)
+
+
+def remove_about_company_footer(blocks: list[Block], hints: PageHints) -> list[Block]:
+    """Drop a press release's closing "About <company>" boilerplate and everything after it.
+
+    Only a short heading-like block in the second half of the body counts, so an article that discusses
+    "about" something in passing keeps its text.
+    """
+    for index in range(len(blocks) // 2, len(blocks)):
+        text = blocks[index].text
+        if len(text.split()) <= 8 and ABOUT_HEADING.match(text) and index >= 2:
+            return blocks[:index]
+    return blocks
+
+
+BODY_RULES: list[BodyRule] = [
+    remove_cms_shortcodes,
+    remove_standfirst_after_headline,
+    remove_repeated_headline,
+    remove_read_more_lines,
+    remove_copyright_lines,
+    remove_newsletter_calls,
+    remove_photo_credits,
+    remove_contact_lines,
+    remove_about_company_footer,
+]
+
+
+def apply_body_rules(blocks: list[Block], hints: PageHints, rules: list[BodyRule] | None = None) -> list[Block]:
+    for rule in BODY_RULES if rules is None else rules:
+        blocks = rule(blocks, hints)
+    return blocks
+
+
+def apply_text_rules(body: str, title: str) -> str:
+    """The body rules over plain text (one paragraph per line), with `title` as the only headline evidence."""
+    return render_text(apply_body_rules(blocks_from_lines(body), PageHints(titles=(title,) if title else ())))
