@@ -121,6 +121,7 @@ class RejectReason(StrEnum):
     """Why a fetched page did not become an article. Small on purpose: details go in Reject.detail."""
 
     HTTP_ERROR = "http_error"
+    TOO_LARGE = "too_large"  # the response exceeded max_response_bytes and was not downloaded
     NOT_HTML = "not_html"
     UNDECODABLE = "undecodable"
     NO_ARTICLE_BODY = "no_article_body"

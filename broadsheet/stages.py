@@ -97,7 +97,8 @@ def crawl(settings: Settings, run: SiteRun) -> dict:
     path.unlink(missing_ok=True)  # a retried crawl starts its archive file again
     result = crawl_site(settings, site, path, window_end=run.interval_end)
     rejects = [
-        Reject(site.key, url, "crawl", RejectReason.HTTP_ERROR, error, "") for url, error in result.download_errors
+        Reject(site.key, url, "crawl", RejectReason(reason), detail, "")
+        for url, reason, detail in result.download_errors
     ]
     _write_jsonl(run.work_dir(settings) / "crawl_rejects.jsonl", rejects, Reject)
     logger.info(

@@ -84,3 +84,18 @@ def sitemap_discovery(body: bytes) -> dict[str, dict[str, str]]:
                     info[key] = value.strip()
         found[loc] = info
     return found
+
+
+def sitemap_index_entries(body: bytes) -> list[tuple[str, str | None]] | None:
+    """The (loc, lastmod) of each child sitemap if `body` is a sitemap index, else None (a urlset or junk)."""
+    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
+    root = etree.fromstring(body, parser=parser) if body else None
+    if root is None or etree.QName(root).localname != "sitemapindex":
+        return None
+    entries = []
+    for sitemap in root.iter(f"{SITEMAP}sitemap"):
+        loc = (sitemap.findtext(f"{SITEMAP}loc") or "").strip()
+        if loc:
+            lastmod = sitemap.findtext(f"{SITEMAP}lastmod")
+            entries.append((loc, lastmod.strip() if lastmod else None))
+    return entries

@@ -2,6 +2,8 @@
 
 Scrapy runs on Twisted's reactor, which cannot be restarted inside a process; an Airflow worker runs many
 tasks, so each crawl gets a fresh interpreter (`python -m broadsheet.crawlers.run`), fed its job on stdin.
+With a job folder (Scrapy's JOBDIR) a crawl stopped half way resumes where it stopped: what it already
+fetched is not fetched again, and its WARC file is appended to.
 """
 
 from __future__ import annotations
@@ -30,36 +32,89 @@ class CrawlResult:
     site_key: str
     archive_path: str
     pages_archived: int
-    download_errors: list[tuple[str, str]] = field(default_factory=list)
+    pages_not_modified: int = 0
+    # (url, reason, detail): reason is a RejectReason value ("http_error", "too_large")
+    download_errors: list[tuple[str, str, str]] = field(default_factory=list)
+    finish_reason: str = ""
 
 
-def crawl_site(settings: Settings, site: SiteConfig, archive_path: Path, window_end: datetime | None) -> CrawlResult:
-    """Crawl one site into `archive_path` (a WARC file), in a child process."""
-    job = {
-        "settings": {**settings.model_dump(mode="json"), "database_url": None},
-        "site": site.model_dump(mode="json"),
-        "archive_path": str(archive_path),
-        "window_end": window_end.isoformat() if window_end else None,
-    }
+@dataclass(frozen=True)
+class CrawlJob:
+    """Everything the crawl process needs, as JSON on its stdin."""
+
+    site: SiteConfig
+    archive_path: Path
+    window_start: datetime | None = None
+    window_end: datetime | None = None
+    job_dir: Path | None = None  # Scrapy JOBDIR: keep it to resume a stopped crawl
+    validators_path: Path | None = None  # JSONL of {url, etag, last_modified} for conditional requests
+
+    def to_json(self, settings: Settings) -> str:
+        return json.dumps(
+            {
+                "settings": {**settings.model_dump(mode="json"), "database_url": None},
+                "site": self.site.model_dump(mode="json"),
+                "archive_path": str(self.archive_path),
+                "window_start": self.window_start.isoformat() if self.window_start else None,
+                "window_end": self.window_end.isoformat() if self.window_end else None,
+                "job_dir": str(self.job_dir) if self.job_dir else None,
+                "validators_path": str(self.validators_path) if self.validators_path else None,
+            }
+        )
+
+
+def start_crawl(settings: Settings, job: CrawlJob) -> subprocess.Popen[str]:
+    """Start the crawl process; `finish_crawl` waits for it."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "broadsheet.crawlers.run"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdin is not None
+    process.stdin.write(job.to_json(settings))
+    process.stdin.close()
+    process.stdin = None  # written and closed: communicate() must not flush it again
+    return process
+
+
+def finish_crawl(settings: Settings, job: CrawlJob, process: subprocess.Popen[str]) -> CrawlResult:
     timeout = settings.crawl_timeout_seconds + 120
     try:
-        completed = subprocess.run(
-            [sys.executable, "-m", "broadsheet.crawlers.run"],
-            input=json.dumps(job),
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
+        stdout, stderr = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired as error:
-        raise CrawlFailed(f"crawl of {site.key} did not finish within {timeout:.0f}s") from error
-    if completed.stderr:
-        for line in completed.stderr.splitlines()[-200:]:
-            logger.info("site=%s scrapy: %s", site.key, line)
-    if completed.returncode != 0:
-        raise CrawlFailed(f"crawl of {site.key} exited with {completed.returncode}: {completed.stderr.strip()[-2000:]}")
-    result = json.loads(completed.stdout.strip().splitlines()[-1])
+        process.kill()
+        process.communicate()
+        raise CrawlFailed(f"crawl of {job.site.key} did not finish within {timeout:.0f}s") from error
+    for line in (stderr or "").splitlines()[-200:]:
+        logger.info("site=%s scrapy: %s", job.site.key, line)
+    if process.returncode != 0 or not stdout.strip():
+        raise CrawlFailed(f"crawl of {job.site.key} exited with {process.returncode}: {(stderr or '').strip()[-2000:]}")
+    result = json.loads(stdout.strip().splitlines()[-1])
     return CrawlResult(**{**result, "download_errors": [tuple(e) for e in result["download_errors"]]})
+
+
+def crawl_site(
+    settings: Settings,
+    site: SiteConfig,
+    archive_path: Path,
+    window_end: datetime | None,
+    window_start: datetime | None = None,
+    job_dir: Path | None = None,
+    validators_path: Path | None = None,
+) -> CrawlResult:
+    """Crawl one site into `archive_path` (a WARC file), in a child process."""
+    job = CrawlJob(site, archive_path, window_start, window_end, job_dir, validators_path)
+    return finish_crawl(settings, job, start_crawl(settings, job))
+
+
+def _optional_path(value: str | None) -> Path | None:
+    return Path(value) if value else None
+
+
+def _optional_datetime(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
 
 
 def _run_in_this_process(job: dict) -> CrawlResult:
@@ -70,11 +125,19 @@ def _run_in_this_process(job: dict) -> CrawlResult:
     settings = Settings.model_validate(job["settings"])
     site = SiteConfig.model_validate(job["site"])
     archive_path = Path(job["archive_path"])
-    window_end = datetime.fromisoformat(job["window_end"]) if job["window_end"] else None
+    job_dir = _optional_path(job.get("job_dir"))
+    values = scrapy_settings(settings, archive_path, site, job_dir, _optional_path(job.get("validators_path")))
+    max_pages = min(settings.max_pages_per_site, site.limits.max_pages or settings.max_pages_per_site)
 
-    process = CrawlerProcess(scrapy_settings(settings, archive_path), install_root_handler=True)
+    process = CrawlerProcess(values, install_root_handler=True)
     crawler = process.create_crawler(NewsSpider)
-    process.crawl(crawler, site=site, window_end=window_end)
+    process.crawl(
+        crawler,
+        site=site,
+        window_start=_optional_datetime(job.get("window_start")),
+        window_end=_optional_datetime(job.get("window_end")),
+        max_pages=max_pages,
+    )
     process.start()
     spider: NewsSpider = crawler.spider  # type: ignore[assignment]
     stats = crawler.stats.get_stats() if crawler.stats else {}
@@ -82,7 +145,9 @@ def _run_in_this_process(job: dict) -> CrawlResult:
         site_key=site.key,
         archive_path=str(archive_path),
         pages_archived=int(stats.get("item_scraped_count", 0)),
+        pages_not_modified=int(stats.get("broadsheet/pages_not_modified", 0)),
         download_errors=spider.download_errors,
+        finish_reason=str(stats.get("finish_reason", "")),
     )
 
 

@@ -1,33 +1,64 @@
-"""Scrapy settings for one site's crawl, derived from Broadsheet's settings (not configured twice)."""
+"""Scrapy settings for one site's crawl, derived from Broadsheet's settings and the site's registry limits."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+from broadsheet.crawlers.registry import SiteConfig
+
 from broadsheet.settings import Settings
 
+MIDDLEWARES = "broadsheet.crawlers.middlewares"
 
-def scrapy_settings(settings: Settings, archive_path: Path) -> dict[str, Any]:
-    return {
+
+def scrapy_settings(
+    settings: Settings,
+    archive_path: Path,
+    site: SiteConfig | None = None,
+    job_dir: Path | None = None,
+    validators_path: Path | None = None,
+) -> dict[str, Any]:
+    limits = site.limits if site is not None else None
+    delay = limits.delay_seconds if limits and limits.delay_seconds is not None else settings.download_delay_seconds
+    concurrency = limits.concurrency if limits and limits.concurrency else settings.concurrent_requests_per_domain
+    max_pages = min(settings.max_pages_per_site, limits.max_pages or settings.max_pages_per_site) if limits else None
+    values: dict[str, Any] = {
         "USER_AGENT": settings.user_agent,
         "ROBOTSTXT_OBEY": True,
-        "DOWNLOAD_DELAY": settings.download_delay_seconds,
-        "CONCURRENT_REQUESTS_PER_DOMAIN": settings.concurrent_requests_per_domain,
+        "DOWNLOAD_DELAY": delay,
+        "RANDOMIZE_DOWNLOAD_DELAY": False,
+        "CONCURRENT_REQUESTS": max(16, concurrency),
+        "CONCURRENT_REQUESTS_PER_DOMAIN": concurrency,
         "DOWNLOAD_TIMEOUT": settings.download_timeout_seconds,
         "DOWNLOAD_MAXSIZE": settings.max_response_bytes,
         "DOWNLOAD_WARNSIZE": 0,
-        "CLOSESPIDER_PAGECOUNT": settings.max_pages_per_site,
+        # Pages per run are capped exactly by the spider (max_pages); these are backstops.
+        "CLOSESPIDER_ITEMCOUNT": (max_pages or settings.max_pages_per_site) + 1,
         "CLOSESPIDER_TIMEOUT": settings.crawl_timeout_seconds,
-        "AUTOTHROTTLE_ENABLED": True,
-        "AUTOTHROTTLE_START_DELAY": max(settings.download_delay_seconds, 0.1),
-        "AUTOTHROTTLE_TARGET_CONCURRENCY": float(settings.concurrent_requests_per_domain),
+        "AUTOTHROTTLE_ENABLED": settings.autothrottle_enabled,
+        "AUTOTHROTTLE_START_DELAY": max(delay, 0.1),
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": float(concurrency),
         "RETRY_ENABLED": True,
-        "RETRY_TIMES": 2,
+        "RETRY_TIMES": settings.retry_times,
+        "RETRY_HTTP_CODES": [429, 500, 502, 503, 504, 522, 524, 408],
+        "BROADSHEET_RETRY_AFTER_MAX_SECONDS": settings.retry_after_max_seconds,
         "REDIRECT_MAX_TIMES": 10,
+        "DEPTH_LIMIT": 0,  # section depth is the spider's (registry max_depth), not counted through sitemaps
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
         "LOG_LEVEL": "INFO",
+        "DOWNLOADER_MIDDLEWARES": {
+            "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+            f"{MIDDLEWARES}.RetryAfterMiddleware": 550,
+            f"{MIDDLEWARES}.CrawlDelayMiddleware": 110,
+            f"{MIDDLEWARES}.ConditionalRequestMiddleware": 560,
+        },
         "ITEM_PIPELINES": {"broadsheet.crawlers.pipelines.ArchivePipeline": 100},
         "BROADSHEET_ARCHIVE_PATH": str(archive_path),
     }
+    if job_dir is not None:
+        values["JOBDIR"] = str(job_dir)
+    if validators_path is not None:
+        values["BROADSHEET_VALIDATORS_PATH"] = str(validators_path)
+    return values

@@ -1,28 +1,36 @@
 """One generic news spider; a site's registry entry decides what it crawls.
 
-Discovery: robots.txt `Sitemap:` lines and sitemap indexes (Scrapy's SitemapSpider), then RSS/Atom feeds.
-Only URLs matching the site's article patterns are fetched, and only those whose sitemap `lastmod` or feed
-date is before the end of the run's data interval (a backfill does not load tomorrow's news).
+Discovery, in order of preference: robots.txt `Sitemap:` lines and sitemap indexes (nested, gzipped), Google
+News sitemaps, RSS/Atom feeds, then links from section pages (up to the site's max_depth). Only URLs matching
+the site's article patterns and none of its skip patterns are fetched, each once per run under its normalised
+spelling, and, where the sitemap or feed dates them, only those published or changed in the run's window
+[window_start, window_end). Politeness, retries and conditional requests are middlewares (middlewares.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any
 
 import scrapy
-from broadsheet.crawlers.discovery import parse_feed, sitemap_discovery
+from broadsheet.crawlers.discovery import parse_feed, sitemap_discovery, sitemap_index_entries
 from broadsheet.crawlers.items import CrawledExchange
 from broadsheet.crawlers.registry import SiteConfig
+from broadsheet.crawlers.urls import clean_url, url_identity
 from scrapy.http import Response
 from scrapy.spiders import SitemapSpider
+from scrapy.utils.sitemap import sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
 from broadsheet.records import FetchedPage
 
+# Statuses handed to parse_page to be archived (redirects are followed; 304 answers a conditional request).
+ARCHIVED_STATUSES = [304, *range(400, 600)]
 
-def _parse_lastmod(value: str | None) -> datetime | None:
+
+def parse_date(value: str | None) -> datetime | None:
+    """A sitemap or feed date (W3C/ISO 8601); naive dates are read as UTC."""
     if not value:
         return None
     try:
@@ -34,69 +42,142 @@ def _parse_lastmod(value: str | None) -> datetime | None:
 
 class NewsSpider(SitemapSpider):
     name = "news"
-    # every sitemap entry that passes sitemap_filter is a page to fetch
-    sitemap_rules: ClassVar[list[tuple[str, str]]] = [("", "parse_page")]
 
-    def __init__(self, site: SiteConfig, window_end: datetime | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        site: SiteConfig,
+        window_end: datetime | None = None,
+        window_start: datetime | None = None,
+        max_pages: int | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.site = site
+        self.window_start = window_start
         self.window_end = window_end
-        self.allowed_domains = [site.base_url.split("://", 1)[1].split(":")[0]]
-        self.sitemap_urls = [site.absolute(path) for path in site.sitemaps]
-        self.download_errors: list[tuple[str, str]] = []
-        # what discovery said about each article URL, handed on in FetchedPage.discovery
-        self.discovered: dict[str, dict[str, str]] = {}
+        self.max_pages = max_pages
+        self.allowed_domains = site.allowed_domains
+        self.sitemap_urls = [site.absolute(path) for path in (*site.sitemaps, *site.news_sitemaps)]
+        self.download_errors: list[tuple[str, str, str]] = []  # (url, reason, detail)
+        self._requested: set[str] = set()  # url_identity of every article requested this run
+        self.pages_requested = 0
 
-    def _in_window(self, published_at: datetime | None) -> bool:
-        return self.window_end is None or published_at is None or published_at < self.window_end
+    # --- which URLs belong to the run -------------------------------------------------------------------
 
-    async def start(self) -> AsyncIterator[Any]:
-        async for request in super().start():
-            yield request
-        for feed in self.site.feeds:
-            yield scrapy.Request(self.site.absolute(feed), callback=self.parse_feed, errback=self.on_error)
+    def in_window(self, *dates: datetime | None) -> bool:
+        """Undated URLs are fetched; dated ones if any date (published, last modified) is in the window."""
+        known = [d for d in dates if d is not None]
+        if not known:
+            return True
+        return any(
+            (self.window_start is None or d >= self.window_start) and (self.window_end is None or d < self.window_end)
+            for d in known
+        )
 
-    def sitemap_filter(self, entries: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-        if getattr(entries, "type", None) == "sitemapindex":
-            yield from entries  # nested sitemaps are always read
-            return
-        for entry in entries:
-            if self.site.is_article_url(entry["loc"]) and self._in_window(_parse_lastmod(entry.get("lastmod"))):
-                yield entry
+    def _allowed(self, url: str) -> bool:
+        host = url.split("://", 1)[-1].split("/", 1)[0].split(":")[0].lower()
+        return any(host == domain or host.endswith("." + domain) for domain in self.allowed_domains)
 
-    def _build_request(self, url: str, discovery: dict[str, str] | None = None) -> scrapy.Request:
+    def article_request(self, url: str, discovery: dict[str, str]) -> scrapy.Request | None:
+        """The request for an article URL, or None if it is not one, is skipped, was requested, or the cap is hit."""
+        url = clean_url(url)
+        if not (self._allowed(url) and self.site.is_article_url(url)):
+            return None
+        identity = url_identity(url)
+        if identity in self._requested:
+            return None
+        if self.max_pages is not None and self.pages_requested >= self.max_pages:
+            if self.pages_requested == self.max_pages:
+                self.logger.warning("site=%s reached max_pages=%d: rest left", self.site.key, self.max_pages)
+                self.pages_requested += 1
+            assert self.crawler.stats is not None
+            self.crawler.stats.inc_value("broadsheet/articles_over_page_cap")
+            return None
+        self._requested.add(identity)
+        self.pages_requested += 1
         return scrapy.Request(
             url,
             callback=self.parse_page,
             errback=self.on_error,
-            meta={"handle_httpstatus_all": True, "discovery": discovery or {}},
+            meta={
+                "handle_httpstatus_list": ARCHIVED_STATUSES,
+                "discovery": discovery,
+                "is_article": True,
+                "requested_url": url,
+            },
         )
+
+    # --- discovery --------------------------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[Any]:
+        async for request in super().start():  # robots.txt and sitemaps
+            yield request
+        for feed in self.site.feeds:
+            yield scrapy.Request(self.site.absolute(feed), callback=self.parse_feed, errback=self.on_error)
+        for section in self.site.sections:
+            yield self._listing_request(self.site.absolute(section), depth=0)
+
+    def _parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+        if response.url.endswith("/robots.txt"):
+            for url in sitemap_urls_from_robots(response.text, base_url=response.url):
+                yield scrapy.Request(url, callback=self._parse_sitemap, errback=self.on_error)
+            return
+        body = self._get_sitemap_body(response)  # Scrapy's: gunzips .gz sitemaps, within the size cap
+        if not body:
+            self.logger.warning("site=%s ignoring a sitemap that is not XML: %s", self.site.key, response.url)
+            return
+        index = sitemap_index_entries(body)
+        if index is not None:
+            for loc, lastmod in index:  # a child sitemap last changed before the window has nothing for it
+                if self.window_start is None or (parse_date(lastmod) or self.window_start) >= self.window_start:
+                    yield scrapy.Request(response.urljoin(loc), callback=self._parse_sitemap, errback=self.on_error)
+            return
+        for loc, info in sitemap_discovery(body).items():
+            published = parse_date(info.get("news_publication_date"))
+            if self.in_window(published, parse_date(info.get("lastmod"))):
+                request = self.article_request(response.urljoin(loc), info)
+                if request is not None:
+                    yield request
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         for entry in parse_feed(response.body):
-            url = response.urljoin(entry.url)
-            if self.site.is_article_url(url) and self._in_window(entry.published_at):
-                discovery = {"source": "feed"}
-                if entry.published_raw:
-                    discovery["feed_published"] = entry.published_raw
-                yield self._build_request(url, discovery)
-
-    def _parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
-        # Scrapy's own method, with article requests made by us so that HTTP errors reach parse_page.
-        found: dict[str, dict[str, str]] | None = None
-        for request in super()._parse_sitemap(response):
-            if request.callback == self.parse_page:
-                if found is None:
-                    found = sitemap_discovery(self._get_sitemap_body(response) or b"")
-                yield self._build_request(request.url, found.get(request.url, {"source": "sitemap"}))
-            else:
+            if not self.in_window(entry.published_at):
+                continue
+            discovery = {"source": "feed"}
+            if entry.published_raw:
+                discovery["feed_published"] = entry.published_raw
+            request = self.article_request(response.urljoin(entry.url), discovery)
+            if request is not None:
                 yield request
+
+    def _listing_request(self, url: str, depth: int) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse_listing, errback=self.on_error, meta={"listing_depth": depth})
+
+    def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
+        """A section or pagination page: its article links, and its listing links while depth allows."""
+        if not hasattr(response, "css"):
+            return
+        depth = response.meta.get("listing_depth", 0) + 1
+        if depth > self.site.limits.max_depth:
+            return
+        for href in response.css("a::attr(href)").getall():
+            url = clean_url(response.urljoin(href.strip()))
+            if not self._allowed(url):
+                continue
+            if self.site.is_article_url(url):
+                request = self.article_request(url, {"source": "section", "section_url": response.url})
+                if request is not None:
+                    yield request
+            elif self.site.is_listing_url(url) and depth < self.site.limits.max_depth:
+                yield self._listing_request(url, depth)
+
+    # --- what is archived -------------------------------------------------------------------------------
 
     def parse_page(self, response: Response) -> Iterator[CrawledExchange]:
         redirects = response.request.meta.get("redirect_urls") or [response.request.url]
         page = FetchedPage(
             site_key=self.site.key,
-            requested_url=redirects[0],
+            requested_url=response.request.meta.get("requested_url", redirects[0]),
             final_url=response.url,
             status=response.status,
             headers={
@@ -115,6 +196,8 @@ class NewsSpider(SitemapSpider):
 
     def on_error(self, failure: Failure) -> None:
         request = getattr(failure, "request", None)
-        url = request.url if request is not None else "?"
-        self.download_errors.append((url, f"{failure.type.__name__}: {failure.getErrorMessage()}"))
+        url = request.meta.get("requested_url", request.url) if request is not None else "?"
+        message = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        reason = "too_large" if "max size" in message or "maxsize" in message.lower() else "http_error"
+        self.download_errors.append((url, reason, message))
         self.logger.warning("site=%s could not fetch %s: %s", self.site.key, url, failure.getErrorMessage())
