@@ -94,7 +94,8 @@ ELSEWHERE_CLASSES = re.compile(r"related|teaser|sidebar|comment|widget|recommend
 ELSEWHERE_TAGS = {"aside", "footer", "nav"}
 # "Updated" in the languages we crawl: the text after it is a modified date, the text before it published.
 UPDATED_WORDS = re.compile(
-    r"\b(?:last\s+)?(?:updated?|aktualisiert|actualizado|actualizada|mis à jour|modifié|atualizad[oa]|"
+    r"\b(?:last\s+)?(?:updated?|aktualisiert|actualizado|actualizada|actualitzat|actualitzada|mis à jour|"
+    r"modifié|atualizad[oa]|"
     r"aggiornat[oa]|bijgewerkt|zaktualizowano|обновлено|güncelleme|güncellendi|tarihinde güncellendi|"
     r"cập nhật|diperbarui)\b|更新|تحديث|آخر تحديث",
     re.I,

@@ -51,8 +51,8 @@ SOURCE_TRUST = {
     sources.NEWS_SITEMAP: 3,
     sources.BYLINE: 4,
     sources.FEED: 5,
-    sources.HTMLDATE: 6,
-    sources.URL_PATH: 7,
+    sources.URL_PATH: 6,
+    sources.HTMLDATE: 7,
     sources.SITEMAP_LASTMOD: 8,
     sources.HTTP_LAST_MODIFIED: 9,
 }
