@@ -202,6 +202,9 @@ def _says_updated(element: html.HtmlElement) -> bool:
     parent = element.getparent()
     label = (parent.text or "") if parent is not None else ""
     previous = element.getprevious()
+    while previous is not None and not isinstance(previous.tag, str):  # a comment or processing instruction
+        label += " " + (previous.tail or "")
+        previous = previous.getprevious()
     if previous is not None:
         label += " " + (previous.tail or "") + " " + previous.text_content()
     return bool(UPDATED_WORDS.search(label))

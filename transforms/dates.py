@@ -359,6 +359,86 @@ def _stands_alone(span: str, segment: str, languages: tuple[str, ...]) -> bool:
     return not any(re.search(r"\d", word) or _names_a_date(word, languages) for word in neighbours)
 
 
+MONTH_KEYS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+WEEKDAY_KEYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# Words that join the parts of a written date in our languages ("15 de marzo de 2024 a las 14:30").
+JOINING_WORDS = {
+    "de", "del", "of", "the", "am", "um", "à", "às", "a", "las", "la", "alle", "om", "в", "at", "le", "el", "il",
+    "on", "uhr", "h", "den", "der", "du", "do", "da", "o", "г.", "года", "saat", "tarihinde",
+}  # fmt: skip
+_DAY = re.compile(r"^(\d{1,2})(?:st|nd|rd|th|er|e|º|ª)?\.?$")
+_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+_CJK = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日(?:\s*(\d{1,2})[:時](\d{2})分?)?$")
+
+
+@lru_cache(maxsize=64)
+def _calendar_words(languages: tuple[str, ...]) -> tuple[dict[str, int], frozenset[str]]:
+    """Month names (and abbreviations) to month numbers, and weekday names, in the given languages."""
+    months: dict[str, int] = {}
+    weekdays: set[str] = set()
+    for language in languages:
+        info = default_loader.get_locale(language).info
+        for number, key in enumerate(MONTH_KEYS, start=1):
+            for name in info.get(key, []):
+                name = re.sub(r"^(?:de |d')", "", name.lower()).rstrip(".")
+                if name.isalpha():
+                    months.setdefault(name, number)
+        weekdays.update(name.lower().rstrip(".") for key in WEEKDAY_KEYS for name in info.get(key, []))
+    return months, frozenset(weekdays)
+
+
+def read_named_month(text: str, context: DateContext) -> ReadDate | None:
+    """Read "15. März 2024, 14:30 Uhr", "March 9, 2024 at 10:40 pm", "15 de marzo de 2024" without dateparser.
+
+    Every word must be a day, a month name of the site's or page's languages, a four-digit year, a clock
+    time, am/pm, a weekday or a joining word; anything else (a zone name, a relative word) is left to
+    dateparser. One day, one month and one year are required.
+    """
+    if match := _CJK.match(text.strip()):
+        year, month, day, hour, minute = match.groups()
+        if hour is None:
+            return _local((int(year), int(month), int(day)), context, "day")
+        return _local((int(year), int(month), int(day), int(hour), int(minute)), context, "minute")
+    months, weekdays = _calendar_words(context.languages)
+    day = month = year = None
+    clock: list[int] | None = None
+    for word in text.lower().replace(",", " ").split():
+        word = re.sub(r"^(?:d'|d’)", "", word)
+        if (found := _DAY.match(word)) and day is None:
+            day = int(found.group(1))
+        elif re.fullmatch(r"\d{4}\.?", word) and year is None:
+            year = int(word.rstrip("."))
+        elif (found := _CLOCK.match(word)) and clock is None:
+            clock = [int(part) for part in found.groups() if part is not None]
+        elif word.rstrip(".") in months and month is None:
+            month = months[word.rstrip(".")]
+        elif word in ("am", "pm") and clock is not None and 1 <= clock[0] <= 12:
+            clock[0] = clock[0] % 12 + (12 if word == "pm" else 0)
+        elif word.rstrip(".") in weekdays or word in JOINING_WORDS:
+            continue
+        else:
+            return None
+    if day is None or month is None or year is None:
+        return None
+    if clock is None:
+        return _local((year, month, day), context, "day")
+    precision = "instant" if len(clock) == 3 else "minute"
+    return _local((year, month, day, *clock), context, precision)
+
+
 def read_free_text(raw: str, context: DateContext) -> ReadDate | None:
     """Read a date out of free text such as a byline ("Von A. Brenner | 15. März 2024, 14:30 Uhr | 2 Min.").
 
@@ -374,7 +454,7 @@ def read_free_text(raw: str, context: DateContext) -> ReadDate | None:
         has_year = bool(_HAS_YEAR.search(segment))
         attempts = _attempts(segment, context.languages)
         for attempt in attempts:
-            if fast := read_fast(attempt, context):
+            if fast := read_fast(attempt, context) or read_named_month(attempt, context):
                 return fast
         for attempt in attempts:
             if not (has_year or _names_a_date(attempt, context.languages)):
