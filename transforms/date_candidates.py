@@ -50,6 +50,7 @@ DATED_TYPES = {
     "WebPage",
     "VideoObject",
 }
+GENERIC_TYPES = {"WebPage", "VideoObject"}
 # Named meta tags (name, property, itemprop or http-equiv), matched case-insensitively, most specific first.
 PUBLISHED_META = (
     "article:published_time",
@@ -153,17 +154,21 @@ def _types(obj: dict[str, Any]) -> set[str]:
 
 
 def _from_json_ld(tree: html.HtmlElement, found: DateCandidates) -> None:
+    """Dates of the page's article objects ("json-ld"), then of generic WebPage/VideoObject objects, named
+    "json-ld:<type>" and trusted less: an embedded video's uploadDate, or a WebPage wrapper's date, is not
+    the article's when the page's meta tags or microdata describe the article itself.
+    """
     objects = [o for o in _json_ld_objects(tree) if _types(o) & DATED_TYPES]
-    # a real article type before a WebPage that wraps it in the same @graph
-    objects.sort(key=lambda o: bool(_types(o) & {"WebPage", "VideoObject"}) and not (_types(o) - {"WebPage"}))
-    for obj in objects:
+    for obj in sorted(objects, key=lambda o: not _types(o) - GENERIC_TYPES):
+        kinds = _types(obj) - GENERIC_TYPES
+        source = JSON_LD if kinds else f"{JSON_LD}:{sorted(_types(obj) & GENERIC_TYPES)[0]}"
         for key, bucket in (
             ("datePublished", found.published),
             ("dateCreated", found.published),
             ("uploadDate", found.published),
             ("dateModified", found.modified),
         ):
-            _add(bucket, obj.get(key), JSON_LD)
+            _add(bucket, obj.get(key), source)
 
 
 def _is_elsewhere(element: html.HtmlElement) -> bool:

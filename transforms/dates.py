@@ -47,6 +47,7 @@ SOURCE_TRUST = {
     sources.JSON_LD: 0,
     sources.MICRODATA: 0,
     "meta": 1,
+    "json-ld:": 2,  # a generic WebPage or VideoObject, not the article object
     sources.TIME_ELEMENT: 2,
     sources.NEWS_SITEMAP: 3,
     sources.BYLINE: 4,
@@ -138,6 +139,8 @@ def site_date_order(timezone: str, languages: list[str]) -> str:
 
 
 def source_trust(source: str) -> int:
+    if source.startswith(f"{sources.JSON_LD}:"):
+        return SOURCE_TRUST["json-ld:"]
     kind = source.split(":", 1)[0] if source.startswith(("meta:", "microdata:")) else source
     return SOURCE_TRUST.get(kind, len(SOURCE_TRUST))
 

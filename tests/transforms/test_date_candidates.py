@@ -10,9 +10,12 @@ from broadsheet.transforms.date_candidates import (
     split_byline,
     url_date,
 )
+from broadsheet.transforms.dates import DateContext, normalise_article_dates
 from lxml import html
 
 from broadsheet.records import DateCandidate, FetchedPage
+
+FETCHED_AT = datetime(2025, 3, 15, 12, tzinfo=UTC)
 
 
 def _candidates(body: str, head: str = ""):
@@ -123,3 +126,21 @@ def test_htmldate_supplies_a_date_only_when_the_page_states_none_of_its_own():
     assert found.published[0].raw == "2024-03-05"
     found = _candidates('<p>x</p><time datetime="2024-03-07">7 March</time>')
     assert "htmldate" not in {c.source for c in found.published}
+
+
+def test_an_embedded_video_s_upload_date_is_not_the_article_s_date():
+    head = """<script type="application/ld+json">[
+        {"@type": "VideoObject", "name": "Clip", "uploadDate": "2019-10-11T14:59:54Z"},
+        {"@type": "NewsArticle", "headline": "H", "datePublished": "2019-11-19T02:34:30Z"}]</script>"""
+    found = _candidates("<p>x</p>", head).published
+    assert found == [
+        DateCandidate("2019-11-19T02:34:30Z", "json-ld"),
+        DateCandidate("2019-10-11T14:59:54Z", "json-ld:VideoObject"),
+    ]
+    with_meta = head.replace('"datePublished": "2019-11-19T02:34:30Z"', '"name": "no date"') + (
+        '<meta property="article:published_time" content="2019-11-19T02:34:30Z">'
+    )
+    dates = normalise_article_dates(
+        _candidates("<p>x</p>", with_meta).published, [], DateContext.for_site("UTC", ["en"], FETCHED_AT)
+    )
+    assert dates.published.source == "meta:article:published_time"
