@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import csv
 import gzip
+import json
 import statistics
 import sys
 import tempfile
@@ -121,22 +122,37 @@ def source_shares(articles: list[tuple[ExtractedArticle, dates.DateContext]]) ->
         print(f"  {site}: " + ", ".join(f"{source} {count}" for source, count in counts.most_common()))
 
 
-def real_pages(limit: int | None = None) -> None:
-    """Coverage on real pages of many publishers (their true dates are not known: no accuracy here)."""
+def real_pages() -> None:
+    """Real pages of many publishers. Their true dates are not known, so this is coverage, and agreement with
+    htmldate given the page's URL (a second opinion, not ground truth): within a day, per page."""
     if not REAL_PAGES.is_dir():
         print(f"\n{REAL_PAGES} not found: real-page coverage skipped")
         return
+    from htmldate import find_date
+
+    urls = {
+        key: item.get("url") for key, item in json.loads((REAL_PAGES.parent / "ground-truth.json").read_text()).items()
+    }
     fetched_at = datetime(2026, 11, 25, tzinfo=UTC)
-    sources, started, pages = Counter(), time.perf_counter(), sorted(REAL_PAGES.glob("*.html.gz"))[:limit]
+    sources, agree, ours_seconds, pages = Counter(), 0, 0.0, sorted(REAL_PAGES.glob("*.html.gz"))
     for path in pages:
-        tree = html.document_fromstring(gzip.decompress(path.read_bytes()).decode("utf-8", "replace"))
+        text = gzip.decompress(path.read_bytes()).decode("utf-8", "replace")
+        started = time.perf_counter()
+        tree = html.document_fromstring(text)
         found = html_date_candidates(tree)
         language = (tree.xpath("string(/html/@lang)") or "en").split("-")[0].lower()
         context = dates.DateContext.for_site("UTC", ["en"], fetched_at, language)
         result = dates.normalise_article_dates(found.published, found.modified, context)
+        ours_seconds += time.perf_counter() - started
         sources[result.published.source.split(":")[0] if result.published else "(no date)"] += 1
-    seconds = time.perf_counter() - started
-    print(f"\nreal pages (article-extraction-benchmark, dates unknown): {len(pages)} pages in {seconds:.1f}s")
+        reference = find_date(text, url=urls.get(path.name.split(".")[0]), original_date=True)
+        if reference and result.published:
+            agree += abs(datetime.fromisoformat(reference).date() - result.published.at.date()).days <= 1
+    print(
+        f"\nreal pages (article-extraction-benchmark, dates unknown): {len(pages)} pages, "
+        f"{len(pages) / ours_seconds:,.0f} pages/s (parse, gather, normalise)"
+    )
+    print(f"  same day (+-1) as htmldate given the URL: {agree}/{len(pages)}")
     for source, count in sources.most_common():
         print(f"  {source:<32}{count:>4}  {count / len(pages):6.1%}")
 
