@@ -101,6 +101,11 @@ UPDATED_WORDS = re.compile(
     r"cập nhật|diperbarui)\b|更新|تحديث|آخر تحديث",
     re.I,
 )
+PUBLISHED_WORDS = re.compile(
+    r"\b(?:published|posted|veröffentlicht|erstellt|publicado|publicada|publié|publiée|publicat|publicada|"
+    r"pubblicato|gepubliceerd|opublikowano|опубликовано|yayınlanma|yayınlandı)\b|发布|公開|نشر",
+    re.I,
+)
 UPDATED_CLASSES = re.compile(r"updated|modified", re.I)
 
 URL_DATES = (
@@ -223,16 +228,24 @@ def _from_time_elements(tree: html.HtmlElement, found: DateCandidates) -> None:
 
 
 def split_byline(text: str) -> tuple[str | None, str | None]:
-    """A byline's published part and its updated part: "Published 5 March 2024 | Updated 6 March 2024".
+    """A byline's published part and its updated part, in either order.
 
-    The text after an "updated" word (in any of our languages) is the modified date; the text before it,
-    when it holds a digit, is the published date.
+    "Published 5 March 2024 | Updated 6 March 2024" and "Updated 6 March 2024 · Published 5 March 2024" both
+    give ("…5 March 2024", "Updated 6 March 2024"); a part without a digit is None.
     """
-    match = UPDATED_WORDS.search(text)
-    if match is None:
+    updated = UPDATED_WORDS.search(text)
+    if updated is None:
         return text, None
-    before, after = text[: match.start()].rstrip(" |•·-–—,;"), text[match.start() :]
-    return (before if re.search(r"\d", before) else None), after
+    published = PUBLISHED_WORDS.search(text, updated.end())
+    if published is not None:
+        parts = text[published.start() :], text[updated.start() : published.start()]
+    else:
+        parts = text[: updated.start()], text[updated.start() :]
+    published_part, updated_part = (part.strip(" |•·-–—,;") for part in parts)
+    return (
+        published_part if re.search(r"\d", published_part) else None,
+        updated_part if re.search(r"\d", updated_part) else None,
+    )
 
 
 def _from_bylines(tree: html.HtmlElement, found: DateCandidates) -> None:

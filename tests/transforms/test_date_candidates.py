@@ -85,6 +85,16 @@ def test_a_byline_with_published_and_updated_gives_one_candidate_for_each():
     assert found.modified == [DateCandidate("Updated 6 March 2024 18:30", "byline")]
 
 
+def test_a_byline_that_puts_updated_before_published_is_split_the_right_way_round():
+    found = _candidates('<p class="post-meta">Updated 6 March 2024 18:30 · Published 5 March 2024 10:00</p>')
+    assert found.published == [DateCandidate("Published 5 March 2024 10:00", "byline")]
+    assert found.modified == [DateCandidate("Updated 6 March 2024 18:30", "byline")]
+    assert split_byline("Aktualisiert: 06.03.2024, 18:30 Uhr | Erstellt: 05.03.2024, 10:00 Uhr") == (
+        "Erstellt: 05.03.2024, 10:00 Uhr",
+        "Aktualisiert: 06.03.2024, 18:30 Uhr",
+    )
+
+
 def test_split_byline_handles_several_languages():
     assert split_byline("Veröffentlicht am 5.3.2024 · Aktualisiert am 6.3.2024") == (
         "Veröffentlicht am 5.3.2024",
