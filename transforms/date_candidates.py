@@ -91,7 +91,9 @@ MODIFIED_META = (
 )
 BYLINE_CLASSES = re.compile(r"byline|date|dateline|article-meta|post-meta|entry-meta|published|posted|time", re.I)
 # Containers whose dates belong to other articles or to readers, not to this article.
-ELSEWHERE_CLASSES = re.compile(r"related|teaser|sidebar|comment|widget|recommend|promo|most-read|trending", re.I)
+ELSEWHERE_CLASSES = re.compile(
+    r"related|teaser|sidebar|comment|widget|recommend|promo|most-read|trending|masthead|site-header|top-?bar", re.I
+)
 ELSEWHERE_TAGS = {"aside", "footer", "nav"}
 # "Updated" in the languages we crawl: the text after it is a modified date, the text before it published.
 UPDATED_WORDS = re.compile(
@@ -177,9 +179,12 @@ def _from_json_ld(tree: html.HtmlElement, found: DateCandidates) -> None:
 
 
 def _is_elsewhere(element: html.HtmlElement) -> bool:
-    """True when the element sits in a sidebar, footer, comment or teaser: its date is not this article's."""
+    """True when the element sits in a sidebar, footer, comment or teaser, or in the site's masthead (which
+    often shows today's date): its date is not this article's."""
     for ancestor in element.iterancestors():
         if ancestor.tag in ELSEWHERE_TAGS or ELSEWHERE_CLASSES.search(ancestor.get("class", "")):
+            return True
+        if ancestor.tag == "header" and not ancestor.xpath(".//h1 | ancestor::article"):
             return True
     return False
 

@@ -79,6 +79,15 @@ def test_microdata_and_time_elements_are_read_but_not_those_of_related_articles(
     assert "2023-01-01T00:00:00Z" not in raws and "2022-01-01T00:00:00Z" not in raws
 
 
+def test_today_s_date_in_the_site_masthead_is_not_the_article_s_date():
+    body = """
+        <header><a href="/">The Daily</a><span class="date">Wednesday, November 25, 2026</span></header>
+        <div class="masthead"><time datetime="2026-11-25">25 Nov 2026</time></div>
+        <article><header><h1>Headline</h1><p class="byline">By A. Writer, March 5, 2024</p></header></article>"""
+    found = _candidates(body)
+    assert [c.raw for c in found.published] == ["By A. Writer, March 5, 2024"]
+
+
 def test_a_byline_with_published_and_updated_gives_one_candidate_for_each():
     found = _candidates('<div class="byline">Published 5 March 2024 10:00 | Updated 6 March 2024 18:30</div>')
     assert found.published == [DateCandidate("Published 5 March 2024 10:00", "byline")]
