@@ -63,7 +63,6 @@ LAST_CHANGED_SOURCES = {sources.SITEMAP_LASTMOD, sources.HTTP_LAST_MODIFIED}
 FUTURE_TOLERANCE = timedelta(hours=1)
 DISAGREEMENT = timedelta(days=1)
 EARLIEST_PLAUSIBLE = datetime(1990, 1, 1, tzinfo=UTC)
-PRECISIONS = ("instant", "minute", "day", "month")
 
 
 @dataclass(frozen=True)
@@ -314,8 +313,13 @@ def _names_a_date(text: str, languages: tuple[str, ...]) -> bool:
     return False
 
 
+# dateparser's period of a reading -> our precision (a week or year alone is read no finer than day or month)
+PERIOD_PRECISION = {"time": "minute", "hour": "minute", "minute": "minute", "second": "minute", "day": "day",
+                    "week": "day", "month": "month", "year": "month"}  # fmt: skip
+
+
 def _from_dateparser(found: datetime, period: str, context: DateContext, is_relative: bool) -> ReadDate:
-    precision = {"time": "minute", "day": "day", "week": "day", "month": "month", "year": "month"}[period]
+    precision = PERIOD_PRECISION.get(period, "day")
     if found.tzinfo is not None:
         at = found.astimezone(UTC)
         return ReadDate(at.replace(second=0, microsecond=0), precision, is_timezone_assumed=False)
