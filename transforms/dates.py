@@ -28,7 +28,7 @@ Trusted sources that disagree with the chosen date by more than a day leave the 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_tz
 from functools import lru_cache
@@ -446,6 +446,58 @@ def read_named_month(text: str, context: DateContext) -> ReadDate | None:
     return _local((year, month, day, *clock), context, precision)
 
 
+_CLOCK_ONLY = re.compile(r"^\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:am|pm|uhr|h)?(?:\s+[A-Z]{1,5})?$", re.I)
+_ZONE_ABBREVIATION = re.compile(r"(?<![A-Za-z])\(?([A-Z]{2,5})\)?(?![A-Za-z])")
+
+
+def _segments(text: str) -> list[str]:
+    """The text split at byline separators, a lone clock time joined back to the date before it
+    ("5 March 2024 • 10:42am", "05/03/2024 - 10:42")."""
+    segments: list[str] = []
+    for part in SEGMENT_SEPARATORS.split(text):
+        if part and segments and _CLOCK_ONLY.match(part):
+            segments[-1] = f"{segments[-1]} {part}"
+        elif part:
+            segments.append(part)
+    return segments
+
+
+@lru_cache(maxsize=256)
+def _zone_offsets(zone: ZoneInfo, year: int) -> dict[str, timedelta]:
+    """The zone's own abbreviations in a year (standard and summer time) and their UTC offsets."""
+    offsets = {}
+    for month in (1, 7):
+        moment = datetime(year, month, 1, tzinfo=zone)
+        name, offset = moment.tzname(), moment.utcoffset()
+        if name and name.isalpha() and offset is not None:
+            offsets[name] = offset
+    return offsets
+
+
+def _site_zone_named(text: str, context: DateContext) -> tuple[str, timedelta | None]:
+    """A zone abbreviation that is one of the site's own zone's ("IST" on an Asia/Kolkata site, "CEST" on a
+    Berlin one) is taken out of the text and its offset returned: abbreviations are ambiguous (IST is India,
+    Israel and Ireland), the site's zone settles which one the page meant."""
+    offsets = _zone_offsets(context.zone, context.fetched_at.year)
+    for match in _ZONE_ABBREVIATION.finditer(text):
+        if match.group(1) in offsets:
+            return (text[: match.start()] + " " + text[match.end() :]).strip(), offsets[match.group(1)]
+    return text, None
+
+
+def _with_stated_offset(read: ReadDate, offset: timedelta | None, context: DateContext) -> ReadDate:
+    """The reading with the wall time taken at the offset the page named, not the one the zone would use."""
+    if offset is None or not read.is_timezone_assumed:
+        return read
+    # the wall time as written: the one that, read in the site's zone with fold=0, gave this instant
+    utc = read.at.replace(tzinfo=None)
+    for zone_offset in {read.at.astimezone(context.zone).utcoffset(), *_zone_offsets(context.zone, utc.year).values()}:
+        wall = utc + (zone_offset or timedelta(0))
+        if wall.replace(tzinfo=context.zone, fold=0).astimezone(UTC) == read.at:
+            return replace(read, at=(wall - offset).replace(tzinfo=UTC), is_timezone_assumed=False)
+    return read
+
+
 def read_free_text(raw: str, context: DateContext) -> ReadDate | None:
     """Read a date out of free text such as a byline ("Von A. Brenner | 15. März 2024, 14:30 Uhr | 2 Min.").
 
@@ -457,19 +509,21 @@ def read_free_text(raw: str, context: DateContext) -> ReadDate | None:
     base = context.fetched_at.astimezone(context.zone).replace(tzinfo=None, second=0, microsecond=0)
     parser = _parser(context.languages, context.date_order, base)
     text = _HOUR_H_MINUTE.sub(r"\1:\2", _MERIDIEM.sub(r"\1m", raw.translate(_DIGITS)))
-    for segment in [part for part in SEGMENT_SEPARATORS.split(text) if part]:
+    text, stated_offset = _site_zone_named(text, context)
+    for segment in _segments(text):
         has_year = bool(_HAS_YEAR.search(segment))
         attempts = _attempts(segment, context.languages)
         for attempt in attempts:
             if fast := read_fast(attempt, context) or read_named_month(attempt, context):
-                return fast
+                return _with_stated_offset(fast, stated_offset, context)
         for attempt in attempts:
             if not (has_year or _names_a_date(attempt, context.languages)):
                 continue
             data = parser.get_date_data(attempt)
             found = data.date_obj
             if found is not None and (not has_year or str(found.year) in attempt or _two_digit_year(attempt)):
-                return _from_dateparser(found, data.period or "day", context, is_relative=not has_year)
+                read = _from_dateparser(found, data.period or "day", context, is_relative=not has_year)
+                return _with_stated_offset(read, stated_offset, context)
         if not has_year:
             continue
         settings = {"PREFER_DATES_FROM": "past", "RELATIVE_BASE": base, "DATE_ORDER": context.date_order}
