@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from broadsheet.crawlers.registry import load_registry  # noqa: E402
 from broadsheet.crawlers.run import crawl_site  # noqa: E402
-from broadsheet.transforms import dates  # noqa: E402
+from broadsheet.transforms import date_formats, date_text, dates  # noqa: E402
 from broadsheet.transforms.date_candidates import html_date_candidates, with_page_date_candidates  # noqa: E402
 from broadsheet.transforms.extract import extract_article  # noqa: E402
 
@@ -84,7 +84,13 @@ def demo_articles() -> list[tuple[ExtractedArticle, dates.DateContext]]:
 
 
 def _clear_our_caches() -> None:
-    for cached in (dates._parser, dates._names_a_date, dates._is_known_language):
+    for cached in (
+        date_text._parser,
+        date_text._names_a_date,
+        date_text._zone_offsets,
+        date_formats._calendar_words,
+        date_formats._is_known_language,
+    ):
         cached.cache_clear()
 
 
