@@ -181,12 +181,13 @@ def _from_json_ld(tree: html.HtmlElement, found: DateCandidates) -> None:
 def _is_elsewhere(element: html.HtmlElement) -> bool:
     """True when the element sits in a sidebar, footer, comment or teaser, or in the site's masthead (which
     often shows today's date): its date is not this article's."""
-    for ancestor in element.iterancestors():
-        if ancestor.tag in ELSEWHERE_TAGS or ELSEWHERE_CLASSES.search(ancestor.get("class", "")):
-            return True
-        if ancestor.tag == "header" and not ancestor.xpath(".//h1 | ancestor::article"):
-            return True
-    return False
+    return any(_is_elsewhere_itself(ancestor) for ancestor in element.iterancestors())
+
+
+def _is_elsewhere_itself(element: html.HtmlElement) -> bool:
+    if element.tag in ELSEWHERE_TAGS or ELSEWHERE_CLASSES.search(element.get("class", "")):
+        return True
+    return element.tag == "header" and not element.xpath(".//h1 | ancestor::article")
 
 
 def _from_microdata(tree: html.HtmlElement, found: DateCandidates) -> None:
@@ -272,10 +273,11 @@ def _from_bylines(tree: html.HtmlElement, found: DateCandidates) -> None:
 
 
 def _from_htmldate(tree: html.HtmlElement, found: DateCandidates) -> None:
-    """htmldate's reading of the page, only when the page offers no date of its own (it is slower)."""
+    """htmldate's reading of the page, only when the page offers no machine-readable date (it is slower)."""
     from htmldate import find_date
 
     try:
+        # the whole page: htmldate's own rules weigh its parts (pruning sidebars first made it worse on real pages)
         value = find_date(copy.deepcopy(tree), original_date=True, extensive_search=True, outputformat="%Y-%m-%d")
     except (ValueError, TypeError) as error:
         logger.debug("htmldate could not read the page: %s", error)
@@ -291,8 +293,8 @@ def html_date_candidates(tree: html.HtmlElement) -> DateCandidates:
     _from_meta(tree, found)
     _from_time_elements(tree, found)
     _from_bylines(tree, found)
-    if not found.published:
-        _from_htmldate(tree, found)
+    if all(candidate.source == BYLINE for candidate in found.published):
+        _from_htmldate(tree, found)  # the page states no machine-readable date: bylines may be noise
     return found
 
 

@@ -23,6 +23,10 @@ def _candidates(body: str, head: str = ""):
     return html_date_candidates(tree)
 
 
+def _bylines(candidates: list[DateCandidate]) -> list[DateCandidate]:
+    return [c for c in candidates if c.source == "byline"]  # htmldate follows bylines, as a lower source
+
+
 def _page(url: str, discovery: dict[str, str] | None = None, headers: dict[str, str] | None = None) -> FetchedPage:
     return FetchedPage(
         site_key="demo",
@@ -85,18 +89,19 @@ def test_today_s_date_in_the_site_masthead_is_not_the_article_s_date():
         <div class="masthead"><time datetime="2026-11-25">25 Nov 2026</time></div>
         <article><header><h1>Headline</h1><p class="byline">By A. Writer, March 5, 2024</p></header></article>"""
     found = _candidates(body)
-    assert [c.raw for c in found.published] == ["By A. Writer, March 5, 2024"]
+    assert found.published[0] == DateCandidate("By A. Writer, March 5, 2024", "byline")
+    assert not [c for c in found.published + found.modified if "2026" in c.raw and c.source != "htmldate"]
 
 
 def test_a_byline_with_published_and_updated_gives_one_candidate_for_each():
     found = _candidates('<div class="byline">Published 5 March 2024 10:00 | Updated 6 March 2024 18:30</div>')
-    assert found.published == [DateCandidate("Published 5 March 2024 10:00", "byline")]
+    assert _bylines(found.published) == [DateCandidate("Published 5 March 2024 10:00", "byline")]
     assert found.modified == [DateCandidate("Updated 6 March 2024 18:30", "byline")]
 
 
 def test_a_byline_that_puts_updated_before_published_is_split_the_right_way_round():
     found = _candidates('<p class="post-meta">Updated 6 March 2024 18:30 · Published 5 March 2024 10:00</p>')
-    assert found.published == [DateCandidate("Published 5 March 2024 10:00", "byline")]
+    assert _bylines(found.published) == [DateCandidate("Published 5 March 2024 10:00", "byline")]
     assert found.modified == [DateCandidate("Updated 6 March 2024 18:30", "byline")]
     assert split_byline("Aktualisiert: 06.03.2024, 18:30 Uhr | Erstellt: 05.03.2024, 10:00 Uhr") == (
         "Erstellt: 05.03.2024, 10:00 Uhr",
@@ -145,6 +150,9 @@ def test_htmldate_supplies_a_date_only_when_the_page_states_none_of_its_own():
     assert found.published[0].raw == "2024-03-05"
     found = _candidates('<p>x</p><time datetime="2024-03-07">7 March</time>')
     assert "htmldate" not in {c.source for c in found.published}
+    # a byline is no machine-readable date, and may hold none at all: htmldate still has its say, after it
+    found = _candidates('<p class="post-meta">3 comments</p><p>Posted on 2024-03-05.</p>')
+    assert [c.source for c in found.published] == ["byline", "htmldate"]
 
 
 def test_an_embedded_video_s_upload_date_is_not_the_article_s_date():
