@@ -8,6 +8,7 @@ read, is later than the fetch time plus a tolerance, or is before 1990 is skippe
 leave a flag) and the next is tried; a modified date before the published date is skipped the same way.
 Published dates from "last changed" signals (sitemap lastmod, HTTP Last-Modified) are a flagged last resort.
 Trusted sources that disagree with the chosen date by more than a day leave the flag `sources_disagree`.
+A chosen date without a time takes its time from a less trusted source on the same day, if one has it.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ LAST_CHANGED_SOURCES = {sources.SITEMAP_LASTMOD, sources.HTTP_LAST_MODIFIED}
 FUTURE_TOLERANCE = timedelta(hours=1)
 DISAGREEMENT = timedelta(days=1)
 EARLIEST_PLAUSIBLE = datetime(1990, 1, 1, tzinfo=UTC)
+PRECISIONS = ("instant", "minute", "day", "month")  # finest first
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,35 @@ def _disagrees(chosen: NormalisedDate, readings: list[tuple[DateCandidate, ReadD
     )
 
 
+def _with_time_of_day(
+    chosen: NormalisedDate, readings: list[tuple[DateCandidate, ReadDate | None]], context: DateContext
+) -> NormalisedDate:
+    """A day (or month) from a trusted source, made exact by a less trusted one that agrees with it.
+
+    JSON-LD that says only "2024-03-15" and a byline "15. März 2024, 14:30 Uhr" give 13:30 UTC from the byline:
+    the trusted source settles the day, the other one only adds the time. A candidate on another day does not.
+    """
+    if chosen.precision not in ("day", "month"):
+        return chosen
+    local = chosen.at.astimezone(context.zone)
+    for candidate, read in readings:
+        if read is None or PRECISIONS.index(read.precision) >= PRECISIONS.index(chosen.precision):
+            continue
+        if _implausible(read, context) or source_trust(candidate.source) > TRUSTED_UP_TO:
+            continue
+        other = read.at.astimezone(context.zone)
+        same = (
+            other.date() == local.date()
+            if chosen.precision == "day"
+            else other.timetuple()[:2] == local.timetuple()[:2]
+        )
+        if same:
+            return NormalisedDate(
+                read.at, candidate.raw, candidate.source, read.precision, read.is_timezone_assumed, read.is_relative
+            )
+    return chosen
+
+
 def normalise_article_dates(
     published: list[DateCandidate], modified: list[DateCandidate], context: DateContext
 ) -> ArticleDates:
@@ -131,6 +162,8 @@ def normalise_article_dates(
     skipped: list[str] = []
     published_readings = _read_all(published, context)
     chosen_published = _choose("published", published_readings, context, flags, skipped)
+    if chosen_published is not None:
+        chosen_published = _with_time_of_day(chosen_published, published_readings, context)
     ignored: list[str] = []
     chosen_modified = _choose(
         "modified",
