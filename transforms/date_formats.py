@@ -87,6 +87,15 @@ _ISO = re.compile(
     r"\s*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?)?)?$",
     re.I,
 )
+_ZONE_SUFFIX = re.compile(r"\[[A-Za-z_/+-]+\]$")
+_ISO_BASIC = re.compile(r"^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})?(?=Z|[+-]|$)")
+
+
+def _extended(match: re.Match[str]) -> str:
+    year, month, day, hour, minute, second = match.groups()
+    return f"{year}-{month}-{day}T{hour}:{minute}" + (f":{second}" if second else "")
+
+
 _EPOCH = re.compile(r"^(\d{9,10}|\d{12,13})(?:\.\d+)?$")
 _RFC_2822 = re.compile(r"^(?:[A-Za-z]{3},?\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s+\d{1,2}:\d{2}")
 _RFC_2822_ZONE = re.compile(r"\d:\d{2}(?::\d{2})?\s+(?:[+-]\d{4}|UT|UTC|GMT|Z|[ECMP][SD]T)\s*$")
@@ -166,7 +175,8 @@ def read_fast(raw: str, context: DateContext) -> ReadDate | None:
 
     Raises ImpossibleDate for a well-formed date that does not exist: no other reading would be right.
     """
-    text = raw.strip()
+    text = _ZONE_SUFFIX.sub("", raw.strip())  # RFC 9557 "...+01:00[Europe/Berlin]": the offset decides
+    text = _ISO_BASIC.sub(_extended, text)  # ISO 8601 basic format, "20240315T143000Z"
     if match := _ISO.match(text):
         return _from_iso(match, context)
     if match := _EPOCH.match(text):
