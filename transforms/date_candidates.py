@@ -127,6 +127,8 @@ class DateCandidates:
 
 
 def _add(bucket: list[DateCandidate], raw: Any, source: str) -> None:
+    if isinstance(raw, list) and raw:
+        raw = raw[0]  # some CMSs write ["2024-03-15T14:30:00+01:00"]
     if isinstance(raw, bool):
         return
     if isinstance(raw, int | float):
@@ -150,8 +152,9 @@ def _json_ld_objects(tree: html.HtmlElement) -> Iterator[dict[str, Any]]:
             if isinstance(item, list):
                 stack.extend(item)
             elif isinstance(item, dict):
-                if "@graph" in item:
-                    stack.extend(item["@graph"] if isinstance(item["@graph"], list) else [item["@graph"]])
+                for key in ("@graph", "mainEntity"):  # an article inside a graph or a WebPage's main entity
+                    if key in item:
+                        stack.extend(item[key] if isinstance(item[key], list) else [item[key]])
                 yield item
 
 

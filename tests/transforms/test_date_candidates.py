@@ -51,6 +51,14 @@ def test_json_ld_in_a_graph_gives_published_and_modified_and_epoch_numbers_are_k
     assert found.modified[0] == DateCandidate("2024-03-16T08:00:00Z", "json-ld")
 
 
+def test_an_article_that_is_a_web_page_s_main_entity_is_found_and_a_date_in_a_list_is_read():
+    head = """<script type="application/ld+json">{"@type": "WebPage", "datePublished": "2024-01-01",
+        "mainEntity": {"@type": "NewsArticle", "datePublished": ["2024-03-15T14:30:00+01:00"]}}</script>"""
+    found = _candidates("<p>x</p>", head)
+    assert found.published[0] == DateCandidate("2024-03-15T14:30:00+01:00", "json-ld")
+    assert DateCandidate("2024-01-01", "json-ld:WebPage") in found.published
+
+
 def test_named_meta_tags_are_matched_whatever_their_case_and_attribute():
     head = """
         <meta property="article:published_time" content="2024-03-15T14:30:00+01:00">
