@@ -104,7 +104,7 @@ UPDATED_WORDS = re.compile(
     re.I,
 )
 PUBLISHED_WORDS = re.compile(
-    r"\b(?:published|posted|veröffentlicht|erstellt|publicado|publicada|publié|publiée|publicat|publicada|"
+    r"\b(?:published|posted|veröffentlicht|erstellt|publicado|publicada|publié|publiée|publicat|"
     r"pubblicato|gepubliceerd|opublikowano|опубликовано|yayınlanma|yayınlandı)\b|发布|公開|نشر",
     re.I,
 )
