@@ -184,11 +184,12 @@ def normalise(settings: Settings, run: SiteRun) -> dict:
     _write_jsonl(work / "articles.jsonl", articles, Article)
     _write_jsonl(work / "rejects.jsonl", rejects, Reject)
     logger.info(
-        "site=%s run=%s stage=normalise articles=%d undated=%d",
+        "site=%s run=%s stage=normalise articles=%d undated=%d with_date_flags=%d",
         site.key,
         run.run_id,
         len(articles),
         sum(1 for a in articles if a.published_at is None),
+        sum(1 for a in articles if a.date_flags),
     )
     return {"articles": len(articles), "rejects": len(rejects)}
 

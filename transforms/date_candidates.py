@@ -50,6 +50,7 @@ DATED_TYPES = {
     "WebPage",
     "VideoObject",
 }
+GENERIC_TYPES = {"WebPage", "VideoObject"}
 # Named meta tags (name, property, itemprop or http-equiv), matched case-insensitively, most specific first.
 PUBLISHED_META = (
     "article:published_time",
@@ -90,13 +91,21 @@ MODIFIED_META = (
 )
 BYLINE_CLASSES = re.compile(r"byline|date|dateline|article-meta|post-meta|entry-meta|published|posted|time", re.I)
 # Containers whose dates belong to other articles or to readers, not to this article.
-ELSEWHERE_CLASSES = re.compile(r"related|teaser|sidebar|comment|widget|recommend|promo|most-read|trending", re.I)
+ELSEWHERE_CLASSES = re.compile(
+    r"related|teaser|sidebar|comment|widget|recommend|promo|most-read|trending|masthead|site-header|top-?bar", re.I
+)
 ELSEWHERE_TAGS = {"aside", "footer", "nav"}
 # "Updated" in the languages we crawl: the text after it is a modified date, the text before it published.
 UPDATED_WORDS = re.compile(
-    r"\b(?:last\s+)?(?:updated?|aktualisiert|actualizado|actualizada|mis à jour|modifié|atualizad[oa]|"
+    r"\b(?:last\s+)?(?:updated?|aktualisiert|actualizado|actualizada|actualitzat|actualitzada|mis à jour|"
+    r"modifié|atualizad[oa]|"
     r"aggiornat[oa]|bijgewerkt|zaktualizowano|обновлено|güncelleme|güncellendi|tarihinde güncellendi|"
     r"cập nhật|diperbarui)\b|更新|تحديث|آخر تحديث",
+    re.I,
+)
+PUBLISHED_WORDS = re.compile(
+    r"\b(?:published|posted|veröffentlicht|erstellt|publicado|publicada|publié|publiée|publicat|"
+    r"pubblicato|gepubliceerd|opublikowano|опубликовано|yayınlanma|yayınlandı)\b|发布|公開|نشر",
     re.I,
 )
 UPDATED_CLASSES = re.compile(r"updated|modified", re.I)
@@ -118,6 +127,8 @@ class DateCandidates:
 
 
 def _add(bucket: list[DateCandidate], raw: Any, source: str) -> None:
+    if isinstance(raw, list) and raw:
+        raw = raw[0]  # some CMSs write ["2024-03-15T14:30:00+01:00"]
     if isinstance(raw, bool):
         return
     if isinstance(raw, int | float):
@@ -141,8 +152,9 @@ def _json_ld_objects(tree: html.HtmlElement) -> Iterator[dict[str, Any]]:
             if isinstance(item, list):
                 stack.extend(item)
             elif isinstance(item, dict):
-                if "@graph" in item:
-                    stack.extend(item["@graph"] if isinstance(item["@graph"], list) else [item["@graph"]])
+                for key in ("@graph", "mainEntity"):  # an article inside a graph or a WebPage's main entity
+                    if key in item:
+                        stack.extend(item[key] if isinstance(item[key], list) else [item[key]])
                 yield item
 
 
@@ -152,25 +164,33 @@ def _types(obj: dict[str, Any]) -> set[str]:
 
 
 def _from_json_ld(tree: html.HtmlElement, found: DateCandidates) -> None:
+    """Dates of the page's article objects ("json-ld"), then of generic WebPage/VideoObject objects, named
+    "json-ld:<type>" and trusted less: an embedded video's uploadDate, or a WebPage wrapper's date, is not
+    the article's when the page's meta tags or microdata describe the article itself.
+    """
     objects = [o for o in _json_ld_objects(tree) if _types(o) & DATED_TYPES]
-    # a real article type before a WebPage that wraps it in the same @graph
-    objects.sort(key=lambda o: bool(_types(o) & {"WebPage", "VideoObject"}) and not (_types(o) - {"WebPage"}))
-    for obj in objects:
+    for obj in sorted(objects, key=lambda o: not _types(o) - GENERIC_TYPES):
+        kinds = _types(obj) - GENERIC_TYPES
+        source = JSON_LD if kinds else f"{JSON_LD}:{sorted(_types(obj) & GENERIC_TYPES)[0]}"
         for key, bucket in (
             ("datePublished", found.published),
             ("dateCreated", found.published),
             ("uploadDate", found.published),
             ("dateModified", found.modified),
         ):
-            _add(bucket, obj.get(key), JSON_LD)
+            _add(bucket, obj.get(key), source)
 
 
 def _is_elsewhere(element: html.HtmlElement) -> bool:
-    """True when the element sits in a sidebar, footer, comment or teaser: its date is not this article's."""
-    for ancestor in element.iterancestors():
-        if ancestor.tag in ELSEWHERE_TAGS or ELSEWHERE_CLASSES.search(ancestor.get("class", "")):
-            return True
-    return False
+    """True when the element sits in a sidebar, footer, comment or teaser, or in the site's masthead (which
+    often shows today's date): its date is not this article's."""
+    return any(_is_elsewhere_itself(ancestor) for ancestor in element.iterancestors())
+
+
+def _is_elsewhere_itself(element: html.HtmlElement) -> bool:
+    if element.tag in ELSEWHERE_TAGS or ELSEWHERE_CLASSES.search(element.get("class", "")):
+        return True
+    return element.tag == "header" and not element.xpath(".//h1 | ancestor::article")
 
 
 def _from_microdata(tree: html.HtmlElement, found: DateCandidates) -> None:
@@ -201,6 +221,9 @@ def _says_updated(element: html.HtmlElement) -> bool:
     parent = element.getparent()
     label = (parent.text or "") if parent is not None else ""
     previous = element.getprevious()
+    while previous is not None and not isinstance(previous.tag, str):  # a comment or processing instruction
+        label += " " + (previous.tail or "")
+        previous = previous.getprevious()
     if previous is not None:
         label += " " + (previous.tail or "") + " " + previous.text_content()
     return bool(UPDATED_WORDS.search(label))
@@ -214,16 +237,24 @@ def _from_time_elements(tree: html.HtmlElement, found: DateCandidates) -> None:
 
 
 def split_byline(text: str) -> tuple[str | None, str | None]:
-    """A byline's published part and its updated part: "Published 5 March 2024 | Updated 6 March 2024".
+    """A byline's published part and its updated part, in either order.
 
-    The text after an "updated" word (in any of our languages) is the modified date; the text before it,
-    when it holds a digit, is the published date.
+    "Published 5 March 2024 | Updated 6 March 2024" and "Updated 6 March 2024 · Published 5 March 2024" both
+    give ("…5 March 2024", "Updated 6 March 2024"); a part without a digit is None.
     """
-    match = UPDATED_WORDS.search(text)
-    if match is None:
+    updated = UPDATED_WORDS.search(text)
+    if updated is None:
         return text, None
-    before, after = text[: match.start()].rstrip(" |•·-–—,;"), text[match.start() :]
-    return (before if re.search(r"\d", before) else None), after
+    published = PUBLISHED_WORDS.search(text, updated.end())
+    if published is not None:
+        parts = text[published.start() :], text[updated.start() : published.start()]
+    else:
+        parts = text[: updated.start()], text[updated.start() :]
+    published_part, updated_part = (part.strip(" |•·-–—,;") for part in parts)
+    return (
+        published_part if re.search(r"\d", published_part) else None,
+        updated_part if re.search(r"\d", updated_part) else None,
+    )
 
 
 def _from_bylines(tree: html.HtmlElement, found: DateCandidates) -> None:
@@ -245,10 +276,11 @@ def _from_bylines(tree: html.HtmlElement, found: DateCandidates) -> None:
 
 
 def _from_htmldate(tree: html.HtmlElement, found: DateCandidates) -> None:
-    """htmldate's reading of the page, only when the page offers no date of its own (it is slower)."""
+    """htmldate's reading of the page, only when the page offers no machine-readable date (it is slower)."""
     from htmldate import find_date
 
     try:
+        # the whole page: htmldate's own rules weigh its parts (pruning sidebars first made it worse on real pages)
         value = find_date(copy.deepcopy(tree), original_date=True, extensive_search=True, outputformat="%Y-%m-%d")
     except (ValueError, TypeError) as error:
         logger.debug("htmldate could not read the page: %s", error)
@@ -264,8 +296,8 @@ def html_date_candidates(tree: html.HtmlElement) -> DateCandidates:
     _from_meta(tree, found)
     _from_time_elements(tree, found)
     _from_bylines(tree, found)
-    if not found.published:
-        _from_htmldate(tree, found)
+    if all(candidate.source == BYLINE for candidate in found.published):
+        _from_htmldate(tree, found)  # the page states no machine-readable date: bylines may be noise
     return found
 
 

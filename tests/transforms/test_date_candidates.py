@@ -10,14 +10,21 @@ from broadsheet.transforms.date_candidates import (
     split_byline,
     url_date,
 )
+from broadsheet.transforms.dates import DateContext, normalise_article_dates
 from lxml import html
 
 from broadsheet.records import DateCandidate, FetchedPage
+
+FETCHED_AT = datetime(2025, 3, 15, 12, tzinfo=UTC)
 
 
 def _candidates(body: str, head: str = ""):
     tree = html.document_fromstring(f"<html><head>{head}</head><body>{body}</body></html>")
     return html_date_candidates(tree)
+
+
+def _bylines(candidates: list[DateCandidate]) -> list[DateCandidate]:
+    return [c for c in candidates if c.source == "byline"]  # htmldate follows bylines, as a lower source
 
 
 def _page(url: str, discovery: dict[str, str] | None = None, headers: dict[str, str] | None = None) -> FetchedPage:
@@ -42,6 +49,14 @@ def test_json_ld_in_a_graph_gives_published_and_modified_and_epoch_numbers_are_k
     assert found.published[0] == DateCandidate("1710509400", "json-ld")
     assert DateCandidate("2001-01-01", "json-ld") not in found.published  # a WebSite is not the article
     assert found.modified[0] == DateCandidate("2024-03-16T08:00:00Z", "json-ld")
+
+
+def test_an_article_that_is_a_web_page_s_main_entity_is_found_and_a_date_in_a_list_is_read():
+    head = """<script type="application/ld+json">{"@type": "WebPage", "datePublished": "2024-01-01",
+        "mainEntity": {"@type": "NewsArticle", "datePublished": ["2024-03-15T14:30:00+01:00"]}}</script>"""
+    found = _candidates("<p>x</p>", head)
+    assert found.published[0] == DateCandidate("2024-03-15T14:30:00+01:00", "json-ld")
+    assert DateCandidate("2024-01-01", "json-ld:WebPage") in found.published
 
 
 def test_named_meta_tags_are_matched_whatever_their_case_and_attribute():
@@ -76,10 +91,30 @@ def test_microdata_and_time_elements_are_read_but_not_those_of_related_articles(
     assert "2023-01-01T00:00:00Z" not in raws and "2022-01-01T00:00:00Z" not in raws
 
 
+def test_today_s_date_in_the_site_masthead_is_not_the_article_s_date():
+    body = """
+        <header><a href="/">The Daily</a><span class="date">Wednesday, November 25, 2026</span></header>
+        <div class="masthead"><time datetime="2026-11-25">25 Nov 2026</time></div>
+        <article><header><h1>Headline</h1><p class="byline">By A. Writer, March 5, 2024</p></header></article>"""
+    found = _candidates(body)
+    assert found.published[0] == DateCandidate("By A. Writer, March 5, 2024", "byline")
+    assert not [c for c in found.published + found.modified if "2026" in c.raw and c.source != "htmldate"]
+
+
 def test_a_byline_with_published_and_updated_gives_one_candidate_for_each():
     found = _candidates('<div class="byline">Published 5 March 2024 10:00 | Updated 6 March 2024 18:30</div>')
-    assert found.published == [DateCandidate("Published 5 March 2024 10:00", "byline")]
+    assert _bylines(found.published) == [DateCandidate("Published 5 March 2024 10:00", "byline")]
     assert found.modified == [DateCandidate("Updated 6 March 2024 18:30", "byline")]
+
+
+def test_a_byline_that_puts_updated_before_published_is_split_the_right_way_round():
+    found = _candidates('<p class="post-meta">Updated 6 March 2024 18:30 · Published 5 March 2024 10:00</p>')
+    assert _bylines(found.published) == [DateCandidate("Published 5 March 2024 10:00", "byline")]
+    assert found.modified == [DateCandidate("Updated 6 March 2024 18:30", "byline")]
+    assert split_byline("Aktualisiert: 06.03.2024, 18:30 Uhr | Erstellt: 05.03.2024, 10:00 Uhr") == (
+        "Erstellt: 05.03.2024, 10:00 Uhr",
+        "Aktualisiert: 06.03.2024, 18:30 Uhr",
+    )
 
 
 def test_split_byline_handles_several_languages():
@@ -123,3 +158,24 @@ def test_htmldate_supplies_a_date_only_when_the_page_states_none_of_its_own():
     assert found.published[0].raw == "2024-03-05"
     found = _candidates('<p>x</p><time datetime="2024-03-07">7 March</time>')
     assert "htmldate" not in {c.source for c in found.published}
+    # a byline is no machine-readable date, and may hold none at all: htmldate still has its say, after it
+    found = _candidates('<p class="post-meta">3 comments</p><p>Posted on 2024-03-05.</p>')
+    assert [c.source for c in found.published] == ["byline", "htmldate"]
+
+
+def test_an_embedded_video_s_upload_date_is_not_the_article_s_date():
+    head = """<script type="application/ld+json">[
+        {"@type": "VideoObject", "name": "Clip", "uploadDate": "2019-10-11T14:59:54Z"},
+        {"@type": "NewsArticle", "headline": "H", "datePublished": "2019-11-19T02:34:30Z"}]</script>"""
+    found = _candidates("<p>x</p>", head).published
+    assert found == [
+        DateCandidate("2019-11-19T02:34:30Z", "json-ld"),
+        DateCandidate("2019-10-11T14:59:54Z", "json-ld:VideoObject"),
+    ]
+    with_meta = head.replace('"datePublished": "2019-11-19T02:34:30Z"', '"name": "no date"') + (
+        '<meta property="article:published_time" content="2019-11-19T02:34:30Z">'
+    )
+    dates = normalise_article_dates(
+        _candidates("<p>x</p>", with_meta).published, [], DateContext.for_site("UTC", ["en"], FETCHED_AT)
+    )
+    assert dates.published.source == "meta:article:published_time"

@@ -145,3 +145,11 @@ def test_day_and_month_order_is_the_site_s_not_the_string_s():
     london = _dates([("04/05/2024", "byline")], zone="Europe/London", languages=("en",))
     assert new_york.published.at.date().isoformat() == "2024-04-05"  # April 5, midnight EDT = 04:00 UTC
     assert london.published.at.isoformat() == "2024-05-03T23:00:00+00:00"  # 4 May, midnight BST
+
+
+def test_a_trusted_day_takes_its_time_from_a_less_trusted_source_on_the_same_day_only():
+    dates = _dates([("2024-03-15", "json-ld"), ("15. März 2024, 14:30 Uhr", "byline")])
+    assert (dates.published.source, dates.published.at) == ("byline", datetime(2024, 3, 15, 13, 30, tzinfo=UTC))
+    assert dates.published.precision == "minute"
+    other_day = _dates([("2024-03-15", "json-ld"), ("16. März 2024, 14:30 Uhr", "byline")])
+    assert (other_day.published.source, other_day.published.precision) == ("json-ld", "day")
