@@ -172,6 +172,125 @@ def remove_about_company_footer(blocks: list[Block], hints: PageHints) -> list[B
     return blocks
 
 
+TRAILING_WIDGET = re.compile(
+    r"^\s*(comments?|\d+ comments?|post (a )?comment.*|leave a (reply|comment)|tell us what you think.*"
+    r"|tags?|categories|categorias|categorías|catégories|schlagwörter|themen|related( \w+)?|you (may|might) also like.*"
+    r"|don'?t miss|see more( photos)?|more (stories|news)|most (read|popular)|trending( now)?|recommended( for you)?"
+    r"|leggi anche|lesen sie auch|lire aussi|à lire aussi|lee también|te puede interesar|weitere artikel"
+    r"|kommentare?|commentaires?|comentarios?|comentários)\s*[:.…]*\s*(\(\d+\)|\(\+\))?\s*$",
+    re.I,
+)
+
+
+def remove_trailing_widgets(blocks: list[Block], hints: PageHints) -> list[Block]:
+    """Drop a widget heading ("Comments", "Tags", "You may also like") and the short lines that follow it.
+
+    After a widget heading, blocks are dropped while they stay short (links, tag names); the first
+    paragraph-length block ends the widget and is kept.
+    """
+    kept: list[Block] = []
+    in_widget = False
+    for block in blocks:
+        if len(block.text.split()) <= 8 and TRAILING_WIDGET.match(block.text):
+            in_widget = True
+            continue
+        if in_widget and (len(block.text.split()) < 25 or block.kind == "li"):
+            continue
+        in_widget = False
+        kept.append(block)
+    return kept
+
+
+SOCIAL_CTA = re.compile(
+    r"^\s*(follow (us|him|her|them|[\w@ .'’-]{1,40}) on (twitter|facebook|instagram|x\b|linkedin|youtube|tiktok)"
+    r"|click here\b|like this (story|article)\??,? share|share (this|on) (article|story|facebook|twitter)"
+    r"|folgen sie (uns|\w+) auf|suivez-(nous|nous sur)|síguenos en|get [\w ]{1,30} (on the go|app) by)",
+    re.I,
+)
+
+
+def remove_social_calls(blocks: list[Block], hints: PageHints) -> list[Block]:
+    """Drop "Follow us on Twitter", "Click here to get the app", "Share this story" lines."""
+    return [b for b in blocks if not (SOCIAL_CTA.match(b.text) and len(b.text.split()) <= 35)]
+
+
+_LETTERS = re.compile(r"[^\W\d_]")
+
+
+def remove_shouted_promos(blocks: list[Block], hints: PageHints) -> list[Block]:
+    """Drop paragraphs written entirely in capitals: in-body promo links to other stories ("MORE: ...").
+
+    Headings, table rows, and capitalised questions (subheads written as paragraphs) are kept.
+    """
+    kept = []
+    for block in blocks:
+        letters = _LETTERS.findall(block.text)
+        words = len(block.text.split())
+        is_candidate = block.kind == "p" and 4 <= words <= 30 and len(letters) >= 15
+        is_candidate = is_candidate and block.text.rstrip()[-1] not in "?:"
+        if is_candidate and sum(map(str.isupper, letters)) >= 0.95 * len(letters):
+            continue
+        kept.append(block)
+    return kept
+
+
+MONTHS = (
+    r"jan(uary|uar|vier|eiro)?|feb(ruary|ruar)?|févr(ier)?|fev(ereiro)?|mar(ch|s|zo|ço)?|märz|apr(il)?|avr(il)?|abr(il)?"
+    r"|may|mai|mayo|maio|jun(e|i|io|ho)?|juin|jul(y|i|io|ho)?|juil(let)?|aug(ust)?|août|ago(sto)?|sep(t|tember|tiembre)?"
+    r"|set(embro)?|oct(ober|obre)?|okt(ober)?|out(ubro)?|nov(ember|iembre|embre|embro)?|dec(ember)?|dez(ember|embro)?"
+    r"|déc(embre)?|dic(iembre)?"
+)
+WEEKDAYS = (
+    r"mon|tue|wed|thu|fri|sat|sun|\w+day|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lundi|mardi"
+    r"|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|viernes|sábado|domingo|\w+-feira"
+)
+DATE_WORDS = re.compile(
+    rf"\b({MONTHS}|{WEEKDAYS}|updated?|published|posted|first published|last updated|aktualisiert|veröffentlicht"
+    r"|publié|mis à jour|publicado|actualizado|atualizado|am|pm|a\.m|p\.m|at|às|um|à|de|del|le|the|on|ago|hours?"
+    r"|minutes?|uhr|h|gmt|utc|est|edt|pst|pdt|cet|cest|bst|ist|et)\b\.?|\d+(st|nd|rd|th)?|[^\w\s]",
+    re.I,
+)
+
+
+DATE_EVIDENCE = re.compile(
+    rf"\b({MONTHS})\b\.?\s*\d|\d\.?\s*(de\s+)?\b({MONTHS})\b|\b\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{2,4}}\b"
+    r"|\b(updated|published|aktualisiert|veröffentlicht|publié|mis à jour|publicado|actualizado|atualizado)\b",
+    re.I,
+)
+
+
+def remove_dateline_only_blocks(blocks: list[Block], hints: PageHints) -> list[Block]:
+    """Drop blocks that are only a date or "Updated ..." stamp (the byline's date swept into the body)."""
+    kept = []
+    for block in blocks:
+        words = block.text.split()
+        if block.kind == "p" and len(words) <= 16 and DATE_EVIDENCE.search(block.text):
+            rest = DATE_WORDS.sub(" ", block.text).split()
+            if len(rest) <= len(words) // 4:
+                continue
+        kept.append(block)
+    return kept
+
+
+URL_ONLY = re.compile(r"^\s*(https?://|www\.)\S+\s*$", re.I)
+
+
+def remove_bare_urls(blocks: list[Block], hints: PageHints) -> list[Block]:
+    """Drop blocks that are only a URL (the page's own address, printed for readers of the print view)."""
+    return [b for b in blocks if not URL_ONLY.match(b.text)]
+
+
+CREDIT_LINE = re.compile(
+    r"^\s*((additional )?(reporting|writing|editing|research) by\b|[\w .'’-]{2,60} contributed to this (report|story))",
+    re.I,
+)
+
+
+def remove_staff_credit_lines(blocks: list[Block], hints: PageHints) -> list[Block]:
+    """Drop wire-style staff credits ("Reporting by ...; Editing by ...", "X contributed to this report")."""
+    return [b for b in blocks if not (CREDIT_LINE.match(b.text) and len(b.text.split()) <= 40)]
+
+
 BODY_RULES: list[BodyRule] = [
     remove_cms_shortcodes,
     remove_standfirst_after_headline,
@@ -182,6 +301,12 @@ BODY_RULES: list[BodyRule] = [
     remove_photo_credits,
     remove_contact_lines,
     remove_about_company_footer,
+    remove_trailing_widgets,
+    remove_social_calls,
+    remove_shouted_promos,
+    remove_dateline_only_blocks,
+    remove_bare_urls,
+    remove_staff_credit_lines,
 ]
 
 
