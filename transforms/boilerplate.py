@@ -71,6 +71,22 @@ def _headed_by_widget_title(element: html.HtmlElement) -> bool:
     return heading.tag in _HEADING_TAGS and bool(WIDGET_HEADINGS.match(heading.text_content() or ""))
 
 
+def _is_link_list(element: html.HtmlElement) -> bool:
+    """A list of three or more items that are each (almost) only a link: teasers to other pages."""
+    if element.tag not in ("ul", "ol"):
+        return False
+    items = [child for child in element if child.tag == "li"]
+    if len(items) < 3:
+        return False
+    linked = 0
+    for item in items:
+        text = len(" ".join(item.text_content().split()))
+        link_text = sum(len(" ".join(a.text_content().split())) for a in item.iter("a"))
+        if text and link_text >= 0.8 * text:
+            linked += 1
+    return linked >= 0.8 * len(items)
+
+
 comment_sections = TreeRule(
     "comment_sections",
     tokens=("comments?", "respond", "comment-respond", "comment-form", "commentform", "disqus", "kommentare?"),
@@ -94,6 +110,8 @@ related_lists = TreeRule(
         "mehr-zum-thema",
         "lesen-sie-auch",
         "teaser-?list",
+        "latest-(?:news|posts|stories|articles)(?:-box)?",
+        "more-(?:stories|news|articles)",
     ),
     test=_headed_by_widget_title,
 )
@@ -109,6 +127,8 @@ captions_and_credits = TreeRule(
     test=_is_caption,
 )
 cookie_notices = TreeRule("cookie_notices", tokens=("cookie(?:-\\w+)?", "consent", "gdpr"))
+hover_cards = TreeRule("hover_cards", tokens=("rollover(?:-\\w+)?", "tooltip", "popover", "hovercard", "hover-card"))
+link_lists = TreeRule("link_lists", test=_is_link_list)
 tag_lists = TreeRule("tag_lists", tokens=("tags", "post-tags", "td-post-source-tags", "tag-list", "tagcloud"))
 
 TREE_RULES: list[TreeRule] = [
@@ -120,6 +140,8 @@ TREE_RULES: list[TreeRule] = [
     captions_and_credits,
     cookie_notices,
     tag_lists,
+    link_lists,
+    hover_cards,
 ]
 
 
