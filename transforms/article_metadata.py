@@ -44,7 +44,7 @@ ROLE_WORDS = re.compile(
     r"^(senior |chief |staff |contributing |special |political |foreign |deputy |managing |news |associate )*"
     r"(reporter|writer|editor|correspondent|columnist|contributor|journalist|redakteur(in)?|korrespondent(in)?"
     r"|autor(in)?|rédacteur|rédactrice|journaliste|envoyé spécial|corresponsal|redactor(a)?|periodista"
-    r"|photographer|fotograf(in)?|staff|editorial board|newsroom|redaktion|rédaction|redacción)s?$",
+    r"|photographer|fotograf(in)?|staff|editorial board|newsroom|redaktion|rédaction|redacción)(s|es|en|innen)?$",
     re.I,
 )
 AGENCIES = re.compile(

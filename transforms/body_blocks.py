@@ -14,6 +14,7 @@ from lxml import etree
 
 # trafilatura's body tags -> our block kinds
 _BLOCK_KINDS = {"p": "p", "head": "h", "quote": "quote", "item": "li", "row": "row", "code": "p", "div": "p"}
+_BLOCK_TAGS = {"p", "head", "quote", "list", "item", "table", "div", "code"}
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ def blocks_from_body(body: etree._Element | None) -> list[Block]:
     blocks: list[Block] = []
     group = 0
 
-    def walk(element: etree._Element, group: int, ordered: bool) -> None:
+    def walk(element: etree._Element, group: int, ordered: bool, inside: str = "") -> None:
         for child in element:
             if not isinstance(child.tag, str):
                 continue
@@ -57,9 +58,17 @@ def blocks_from_body(body: etree._Element | None) -> list[Block]:
                 if text := " ".join((child.text or "").split()):
                     blocks.append(Block("li", text, group, ordered))
                 walk(child, group, ordered)
+            elif tag in ("p", "div", "quote") and any(grand.tag in _BLOCK_TAGS for grand in child):
+                # favor_recall sometimes wraps a whole container (header and paragraphs) in one <p>;
+                # a quote's own paragraphs stay quotes
+                kind = "quote" if tag == "quote" or inside == "quote" else "p"
+                if text := " ".join((child.text or "").split()):
+                    blocks.append(Block(kind, text, group))
+                walk(child, group, ordered, kind)
             elif tag in _BLOCK_KINDS:
                 if text := _text(child):
-                    blocks.append(Block(_BLOCK_KINDS[tag], text, group, ordered))
+                    kind = "quote" if inside == "quote" and tag in ("p", "div") else _BLOCK_KINDS[tag]
+                    blocks.append(Block(kind, text, group, ordered))
             elif text := _text(child):
                 blocks.append(Block("p", text, group))
             if child.tail and child.tail.strip():  # text between blocks is a paragraph of its own

@@ -50,6 +50,22 @@ def remove_repeated_headline(blocks: list[Block], hints: PageHints) -> list[Bloc
     return [b for b in blocks if normalised(b.text) not in forms]
 
 
+BYLINE = re.compile(r"^\s*(by|por|von|par|di|text|texto|texte)\s*:?\s+[A-ZÁÉÍÓÚÀÂÈÊÎÔÛÄÖÜÑÇ]", re.I)
+
+
+def remove_header_furniture(blocks: list[Block], hints: PageHints) -> list[Block]:
+    """Drop what sits above the headline when the body opens with the article header (kicker, section label),
+    and a byline line ("By Jane Doe | Staff", "Por Ana Ruiz") among the first blocks.
+    """
+    forms = _headline_forms(hints)
+    start = next((i for i, b in enumerate(blocks[:4]) if normalised(b.text) in forms), None)
+    if start is not None and all(len(b.text.split()) <= 6 for b in blocks[:start]):
+        blocks = blocks[start:]
+    head, rest = blocks[:4], blocks[4:]
+    head = [b for b in head if not (BYLINE.match(b.text) and len(b.text.split()) <= 20)]
+    return head + rest
+
+
 def remove_standfirst_after_headline(blocks: list[Block], hints: PageHints) -> list[Block]:
     """Drop the standfirst (dek) when the body opens with the headline and then the page's description as a heading.
 
@@ -100,6 +116,12 @@ SHORTCODE = re.compile(r"\[(/?)([a-z][a-z0-9_-]*)((?:\s+[\w-]+=(?:\"[^\"]*\"|'[^
 TEMPLATE_LEFTOVER = re.compile(r"\{\{[^{}]{0,200}\}\}|\{%[^{}]{0,200}%\}")
 
 
+# Paired shortcodes whose content is a caption or an embed address, not article text.
+MEDIA_SHORTCODE = re.compile(
+    r"\[(caption|wp_caption|embed|video|audio|gallery|tweet|instagram|youtube)\b[^\]]*\].*?\[/\1\]", re.S
+)
+
+
 def _strip_shortcode(match: re.Match[str]) -> str:
     closing, name, attributes, self_closing = match.groups()
     is_shortcode = closing or attributes or self_closing or f"[/{name}]" in match.string
@@ -111,7 +133,8 @@ def remove_cms_shortcodes(blocks: list[Block], hints: PageHints) -> list[Block]:
     cleaned = []
     for block in blocks:
         if "[" in block.text or "{" in block.text:
-            text = " ".join(TEMPLATE_LEFTOVER.sub(" ", SHORTCODE.sub(_strip_shortcode, block.text)).split())
+            text = MEDIA_SHORTCODE.sub(" ", block.text)
+            text = " ".join(TEMPLATE_LEFTOVER.sub(" ", SHORTCODE.sub(_strip_shortcode, text)).split())
             if not text:
                 continue
             block = replace(block, text=text)
@@ -293,6 +316,7 @@ def remove_staff_credit_lines(blocks: list[Block], hints: PageHints) -> list[Blo
 
 BODY_RULES: list[BodyRule] = [
     remove_cms_shortcodes,
+    remove_header_furniture,
     remove_standfirst_after_headline,
     remove_repeated_headline,
     remove_read_more_lines,
