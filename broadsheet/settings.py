@@ -14,6 +14,12 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+def _default_datasets_dir() -> Path:
+    """../shared/datasets beside the checkout when it exists, else the shared machine's /work/shared/datasets."""
+    beside = PROJECT_ROOT.parent / "shared" / "datasets"
+    return beside if beside.is_dir() else Path("/work/shared/datasets")
+
+
 class Settings(BaseSettings):
     """Everything an operator can change, with the defaults the demo runs on."""
 
@@ -47,6 +53,10 @@ class Settings(BaseSettings):
     max_response_bytes: int = Field(default=10 * 1024 * 1024, gt=0, description="Larger bodies are dropped.")
     max_pages_per_site: int = Field(default=5000, ge=1, description="Hard cap on pages fetched per site per run.")
     crawl_timeout_seconds: float = Field(default=1800, gt=0, description="A site crawl is stopped after this.")
+    datasets_dir: Path = Field(
+        default_factory=_default_datasets_dir,
+        description="Third-party evaluation data read in place, never copied (e.g. article-extraction-benchmark).",
+    )
     schedule_cron: str = Field(default="0 0 * * *", description="When the nightly DAG runs (cron).")
     schedule_timezone: str = Field(default="UTC", description="Time zone the cron expression is read in.")
 
