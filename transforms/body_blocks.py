@@ -28,7 +28,22 @@ class Block:
 
 
 def _text(element: etree._Element) -> str:
-    return " ".join("".join(element.itertext()).split())
+    """The element's text; a line break (<lb/>, from <br>) separates words instead of gluing them."""
+    parts: list[str] = []
+
+    def collect(node: etree._Element) -> None:
+        if node.tag == "lb":
+            parts.append(" ")
+        elif node.text:
+            parts.append(node.text)
+        for child in node:
+            if isinstance(child.tag, str):
+                collect(child)
+            if child.tail:
+                parts.append(child.tail)
+
+    collect(element)
+    return " ".join("".join(parts).split())
 
 
 def _row_text(row: etree._Element) -> str:
@@ -50,6 +65,12 @@ def blocks_from_body(body: etree._Element | None) -> list[Block]:
             tag = child.tag
             if tag == "list":
                 walk(child, id(child), child.get("rend") == "ol")
+            elif tag == "table" and any(grand.tag in _BLOCK_TAGS for grand in child.iter() if grand is not child):
+                # a layout table (the whole page in cells): its cells are containers, not data
+                for cell in child.iter("cell"):
+                    if text := " ".join((cell.text or "").split()):
+                        blocks.append(Block("p", text, group))
+                    walk(cell, group, ordered)
             elif tag == "table":
                 for row in child.iter("row"):
                     if text := _row_text(row):

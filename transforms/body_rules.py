@@ -182,6 +182,17 @@ ABOUT_HEADING = re.compile(
 )
 
 
+COMPANY_PROFILE = re.compile(
+    r"^[\w&.,'’-]+(\s+[\w&.,'’-]+){0,4}\s+(is|are|ist|est|es)\s+"
+    r"(a|an|the|one of|ein|eine|der|die|un|une|el|la|l[ae]s?)\b",
+)
+COMPANY_FACTS = re.compile(
+    r"\b(headquartered|head office|founded in|employs|employees|subsidiaries|listed on|traded on|nasdaq|nyse"
+    r"|sitz in|gegründet|mitarbeiter|siège|fondée en|salariés|sede en|fundada en|empleados)\b",
+    re.I,
+)
+
+
 def remove_about_company_footer(blocks: list[Block], hints: PageHints) -> list[Block]:
     """Drop a press release's closing "About <company>" boilerplate and everything after it.
 
@@ -192,6 +203,8 @@ def remove_about_company_footer(blocks: list[Block], hints: PageHints) -> list[B
         text = blocks[index].text
         if len(text.split()) <= 8 and ABOUT_HEADING.match(text) and index >= 2:
             return blocks[:index]
+    while len(blocks) > 3 and COMPANY_PROFILE.match(blocks[-1].text) and COMPANY_FACTS.search(blocks[-1].text):
+        blocks = blocks[:-1]  # the profile paragraph without its "About" heading
     return blocks
 
 
@@ -199,6 +212,8 @@ TRAILING_WIDGET = re.compile(
     r"^\s*(comments?|\d+ comments?|post (a )?comment.*|leave a (reply|comment)|tell us what you think.*"
     r"|tags?|categories|categorias|categorías|catégories|schlagwörter|themen|related( \w+)?|you (may|might) also like.*"
     r"|don'?t miss|see more( photos)?|more (stories|news)|most (read|popular)|trending( now)?|recommended( for you)?"
+    r"|top (stories|news)|latest (news|stories)|editor'?s picks|popular now|partner news|sponsored( content| stories)?"
+    r"|from around the web|promoted (stories|links)|around the web"
     r"|leggi anche|lesen sie auch|lire aussi|à lire aussi|lee también|te puede interesar|weitere artikel"
     r"|kommentare?|commentaires?|comentarios?|comentários)\s*[:.…]*\s*(\(\d+\)|\(\+\))?\s*$",
     re.I,
@@ -287,7 +302,7 @@ def remove_dateline_only_blocks(blocks: list[Block], hints: PageHints) -> list[B
     kept = []
     for block in blocks:
         words = block.text.split()
-        if block.kind == "p" and len(words) <= 16 and DATE_EVIDENCE.search(block.text):
+        if block.kind in ("p", "h") and len(words) <= 16 and DATE_EVIDENCE.search(block.text):
             rest = DATE_WORDS.sub(" ", block.text).split()
             if len(rest) <= len(words) // 4:
                 continue

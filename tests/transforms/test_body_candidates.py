@@ -90,3 +90,18 @@ def test_blocks_keep_structure_and_render_as_text_and_markup():
     assert "<table>\n<tr><td>2024</td><td>3 900</td></tr>\n</table>" in markup
     assert "<blockquote>The hull" in markup
     etree.fromstring(f"<div>{markup}</div>")  # well-formed
+
+
+def test_line_breaks_separate_words_and_layout_tables_are_read_as_containers():
+    body = etree.fromstring(
+        "<body><p>Tour dates:<lb/>June 9 -- Tampa<lb/>June 10 -- Miami</p>"
+        "<table><row><cell><p>The whole article sits in a layout table cell on old sites.</p>"
+        "<p>A second paragraph in the same cell.</p></cell></row></table></body>"
+    )
+    blocks = blocks_from_body(body)
+    assert blocks[0].text == "Tour dates: June 9 -- Tampa June 10 -- Miami"
+    assert [b.text for b in blocks[1:]] == [
+        "The whole article sits in a layout table cell on old sites.",
+        "A second paragraph in the same cell.",
+    ]
+    assert {b.kind for b in blocks[1:]} == {"p"}

@@ -87,9 +87,25 @@ CASES = [
         "opera tres terminales",
     ),
     (
+        body_rules.remove_about_company_footer,
+        _blocks(
+            ARTICLE,
+            ARTICLE,
+            ARTICLE,
+            ARTICLE,
+            "Harbour Logistics is a leading port operator. It is headquartered in Leith and employs 1,300 people.",
+        ),
+        "headquartered in Leith",
+    ),
+    (
         body_rules.remove_trailing_widgets,
         _blocks(ARTICLE, "Tags", "Ferries", "Harbour", "Budget"),
         "Ferries",
+    ),
+    (
+        body_rules.remove_trailing_widgets,
+        _blocks(ARTICLE, "Top stories", "Fishing fleet lands a record catch", "New café opens on the quay"),
+        "record catch",
     ),
     (body_rules.remove_trailing_widgets, _blocks(ARTICLE, "Kommentare (3)", "Endlich!"), "Endlich"),
     (body_rules.remove_social_calls, _blocks(ARTICLE, "Follow us on Twitter for live updates."), "Follow us"),
