@@ -28,8 +28,8 @@ class TreeRule:
 
     name: str
     tokens: tuple[str, ...] = ()
-    tags: frozenset[str] = frozenset()
     test: Callable[[html.HtmlElement], bool] | None = None
+    test_tags: frozenset[str] = frozenset()  # the only tags `test` is asked about (keeps the walk cheap)
 
     def __call__(self, tree: html.HtmlElement) -> int:
         """Apply this rule alone (for tests and debugging); returns how many elements it removed."""
@@ -91,6 +91,7 @@ comment_sections = TreeRule(
     "comment_sections",
     tokens=("comments?", "respond", "comment-respond", "comment-form", "commentform", "disqus", "kommentare?"),
     test=_has_textarea,
+    test_tags=frozenset({"form"}),
 )
 author_bios = TreeRule(
     "author_bios",
@@ -114,21 +115,24 @@ related_lists = TreeRule(
         "more-(?:stories|news|articles)",
     ),
     test=_headed_by_widget_title,
+    test_tags=frozenset(_WIDGET_CONTAINERS),
 )
 share_bars = TreeRule("share_bars", tokens=("share", "sharing", "share-?bar", "sharebar", "teilen", "social-share"))
 newsletter_boxes = TreeRule(
     "newsletter_boxes",
     tokens=("newsletter(?:-\\w+)?", "subscribe", "signup", "sign-up"),
     test=_is_email_signup,
+    test_tags=frozenset({"form"}),
 )
 captions_and_credits = TreeRule(
     "captions_and_credits",
     tokens=("wp-caption(?:-text)?", "caption", "credit", "bildunterschrift", "photo-credit"),
     test=_is_caption,
+    test_tags=frozenset({"figure", "figcaption"}),
 )
 cookie_notices = TreeRule("cookie_notices", tokens=("cookie(?:-\\w+)?", "consent", "gdpr"))
 hover_cards = TreeRule("hover_cards", tokens=("rollover(?:-\\w+)?", "tooltip", "popover", "hovercard", "hover-card"))
-link_lists = TreeRule("link_lists", test=_is_link_list)
+link_lists = TreeRule("link_lists", test=_is_link_list, test_tags=frozenset({"ul", "ol"}))
 tag_lists = TreeRule("tag_lists", tokens=("tags", "post-tags", "td-post-source-tags", "tag-list", "tagcloud"))
 
 TREE_RULES: list[TreeRule] = [
@@ -153,40 +157,47 @@ def _token_matcher(rules: list[TreeRule]) -> re.Pattern[str] | None:
     return re.compile(r"(?:^|[\s_-])(?:" + "|".join(groups) + r")(?=$|[\s_-])", re.I)
 
 
-_MATCHERS: dict[tuple[str, ...], re.Pattern[str] | None] = {}
+_Dispatch = tuple[re.Pattern[str] | None, dict[str, list[TreeRule]]]
+_DISPATCH: dict[tuple[str, ...], _Dispatch] = {}
 
 
-def _match(rules: list[TreeRule], element: html.HtmlElement, matcher: re.Pattern[str] | None) -> TreeRule | None:
-    if matcher is not None:
-        attributes = element.get("class", "") + " " + element.get("id", "")
-        if attributes != " ":
-            found = matcher.search(attributes)
-            if found is not None:
-                return rules[int(found.lastgroup[1:])]
-    for rule in rules:
-        if element.tag in rule.tags or (rule.test is not None and rule.test(element)):
-            return rule
-    return None
+def _dispatch(rules: list[TreeRule]) -> _Dispatch:
+    """The token regex and the tag -> structural tests table for a list of rules, built once per list."""
+    key = tuple(rule.name for rule in rules)
+    if key not in _DISPATCH:
+        by_tag: dict[str, list[TreeRule]] = {}
+        for rule in rules:
+            for tag in rule.test_tags:
+                by_tag.setdefault(tag, []).append(rule)
+        _DISPATCH[key] = (_token_matcher(rules), by_tag)
+    return _DISPATCH[key]
 
 
 def apply_tree_rules(tree: html.HtmlElement, rules: list[TreeRule] | None = None) -> dict[str, int]:
     """Remove every element some rule identifies, in one walk over the tree; returns removals per rule.
 
-    A page container (html, body, main, article) and any element holding most of the page's text are kept,
-    whatever its class says: a theme that calls its article wrapper "share-enabled" must not lose the article.
+    Each element is asked once: its class and id against one regex holding every rule's tokens, then the
+    structural tests registered for its tag. A page container (html, body, main, article) and any element
+    holding most of the page's text are kept, whatever its class says: a theme that calls its article
+    wrapper "share-enabled" must not lose the article.
     """
     rules = TREE_RULES if rules is None else rules
-    key = tuple(rule.name for rule in rules)
-    if key not in _MATCHERS:
-        _MATCHERS[key] = _token_matcher(rules)
-    matcher = _MATCHERS[key]
-    removed = dict.fromkeys(key, 0)
+    matcher, by_tag = _dispatch(rules)
+    removed = dict.fromkeys((rule.name for rule in rules), 0)
     doomed: list[html.HtmlElement] = []
     total: int | None = None
     for element in tree.iter():
-        if not isinstance(element.tag, str) or element.tag in _NEVER_REMOVED:
+        tag = element.tag
+        if not isinstance(tag, str) or tag in _NEVER_REMOVED:
             continue
-        rule = _match(rules, element, matcher)
+        rule = None
+        attributes = element.attrib
+        if matcher is not None and attributes and ("class" in attributes or "id" in attributes):
+            found = matcher.search(attributes.get("class", "") + " " + attributes.get("id", ""))
+            if found is not None:
+                rule = rules[int(found.lastgroup[1:])]
+        if rule is None and tag in by_tag:
+            rule = next((r for r in by_tag[tag] if r.test is not None and r.test(element)), None)
         if rule is None:
             continue
         if total is None:
