@@ -220,6 +220,12 @@ TRAILING_WIDGET = re.compile(
 )
 
 
+def _is_term_list(text: str) -> bool:
+    """ "ferries, harbour, stock car interlagos, ...": short comma-separated terms, no sentence."""
+    terms = [t.strip() for t in text.split(",")]
+    return len(terms) >= 4 and all(0 < len(t.split()) <= 5 for t in terms) and not text.rstrip().endswith(".")
+
+
 def remove_trailing_widgets(blocks: list[Block], hints: PageHints) -> list[Block]:
     """Drop a widget heading ("Comments", "Tags", "You may also like") and the short lines that follow it.
 
@@ -232,7 +238,7 @@ def remove_trailing_widgets(blocks: list[Block], hints: PageHints) -> list[Block
         if len(block.text.split()) <= 8 and TRAILING_WIDGET.match(block.text):
             in_widget = True
             continue
-        if in_widget and (len(block.text.split()) < 25 or block.kind == "li"):
+        if in_widget and (len(block.text.split()) < 25 or block.kind == "li" or _is_term_list(block.text)):
             continue
         in_widget = False
         kept.append(block)
@@ -245,6 +251,19 @@ SOCIAL_CTA = re.compile(
     r"|folgen sie (uns|\w+) auf|suivez-(nous|nous sur)|síguenos en|get [\w ]{1,30} (on the go|app) by)",
     re.I,
 )
+
+
+POST_META = re.compile(
+    r"(^|[|·•–—-]\s*)(posted|published|filed|publicado|publicada|publié|publiée|veröffentlicht|escrito|written)"
+    r"(\s+\w+)?:?\s+(by|por|par|von|under|em|en|in)\b"
+    r"|(^|[|·•–—-]\s*)(categor(y|ies|ia|ias|ie)|kategorie|tags|schlagwörter|etiquetas)\s*:",
+    re.I,
+)
+
+
+def remove_post_meta_lines(blocks: list[Block], hints: PageHints) -> list[Block]:
+    """Drop a blog's post-meta line ("05/10/2018 - Posted by Jane - Category: Health - Tags: ...")."""
+    return [b for b in blocks if not (b.kind != "h" and len(b.text.split()) <= 30 and POST_META.search(b.text))]
 
 
 def remove_social_calls(blocks: list[Block], hints: PageHints) -> list[Block]:
@@ -342,6 +361,7 @@ BODY_RULES: list[BodyRule] = [
     remove_about_company_footer,
     remove_trailing_widgets,
     remove_social_calls,
+    remove_post_meta_lines,
     remove_shouted_promos,
     remove_dateline_only_blocks,
     remove_bare_urls,

@@ -253,3 +253,28 @@ def keep_lead_paragraph(tree: html.HtmlElement) -> int:
         body.insert(0, lead)
         moved += 1
     return moved
+
+
+EMBEDDED_POST = re.compile(
+    r"twitter-tweet|instagram-media|tiktok-embed|bluesky-embed|mastodon-embed|threads-post", re.I
+)
+
+
+def keep_embedded_posts(tree: html.HtmlElement) -> int:
+    """Keep quoted social posts (an embedded tweet the article discusses) as block quotes of the article.
+
+    Their markup (<blockquote class="twitter-tweet"> in a "social-embed" wrapper) looks like a share widget
+    to trafilatura, which drops them although the article quotes them. The class names are removed so
+    they are read as the quotes they are.
+    """
+    kept = 0
+    for quote in tree.iter("blockquote"):
+        if not EMBEDDED_POST.search(quote.get("class", "")):
+            continue
+        quote.attrib.pop("class")
+        for ancestor in list(quote.iterancestors())[:2]:
+            if re.search(r"social|embed", ancestor.get("class", "") + " " + ancestor.get("id", ""), re.I):
+                ancestor.attrib.pop("class", None)
+                ancestor.attrib.pop("id", None)
+        kept += 1
+    return kept

@@ -12,7 +12,7 @@ from broadsheet.transforms.article_metadata import people, read_article_metadata
 from broadsheet.transforms.body_blocks import blocks_from_body, render_markup, render_text
 from broadsheet.transforms.body_candidates import choose_body
 from broadsheet.transforms.body_rules import PageHints, apply_body_rules
-from broadsheet.transforms.boilerplate import apply_tree_rules, keep_lead_paragraph
+from broadsheet.transforms.boilerplate import apply_tree_rules, keep_embedded_posts, keep_lead_paragraph
 from broadsheet.transforms.page_metadata import read_page_metadata
 from lxml import html
 
@@ -100,6 +100,7 @@ def extract_body(tree: html.HtmlElement, url: str | None, hints: PageHints) -> E
     The tree is changed in place (boilerplate removed), so read anything else from the page first.
     """
     keep_lead_paragraph(tree)
+    keep_embedded_posts(tree)
     removed = apply_tree_rules(tree)
     logger.debug("url=%s boilerplate removed: %s", url, removed)
     document = trafilatura.bare_extraction(tree, url=url, **TRAFILATURA_OPTIONS)

@@ -109,6 +109,17 @@ CASES = [
     ),
     (body_rules.remove_trailing_widgets, _blocks(ARTICLE, "Kommentare (3)", "Endlich!"), "Endlich"),
     (body_rules.remove_social_calls, _blocks(ARTICLE, "Follow us on Twitter for live updates."), "Follow us"),
+    (
+        body_rules.remove_post_meta_lines,
+        _blocks("05/10/2018 - Publicado por: Clara Souza - Categoria: Saúde - Tags: ônibus", ARTICLE),
+        "Publicado por",
+    ),
+    (body_rules.remove_post_meta_lines, _blocks(ARTICLE, "Posted by Jane Doe in Local News"), "Posted by"),
+    (
+        body_rules.remove_trailing_widgets,
+        _blocks(ARTICLE, "Tags", "stock car, interlagos, velopark, santa cruz do sul, corrida do milhão"),
+        "interlagos",
+    ),
     (body_rules.remove_social_calls, _blocks(ARTICLE, "Síguenos en Facebook y X."), "Síguenos"),
     (
         body_rules.remove_shouted_promos,
@@ -159,6 +170,8 @@ KEPT = [
     (body_rules.remove_cms_shortcodes, "The figures were first reported by [Reuters] and confirmed later [1]."),
     # times of a live blog are not a dateline stamp
     (body_rules.remove_dateline_only_blocks, "4:14 p.m."),
+    # "published by" inside a sentence is prose, not a post-meta line
+    (body_rules.remove_post_meta_lines, "This article was originally published by a partner site last week."),
     # "about" in the first half of a body is prose
     (body_rules.remove_about_company_footer, "About the budget"),
     # a capitalised name of an agency inside a sentence is not a credit

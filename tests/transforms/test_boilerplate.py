@@ -133,3 +133,15 @@ def test_a_short_teaser_line_is_not_taken_for_a_lead():
         "<div><p>Erster Absatz.</p><p>Zweiter Absatz.</p></div></article></body></html>"
     )
     assert boilerplate.keep_lead_paragraph(tree) == 0
+
+
+def test_an_embedded_social_post_the_article_quotes_is_kept_as_a_quote():
+    tree = html.document_fromstring(
+        "<html><body><article><div class='entry-content'>" + ARTICLE + "<div class='social-media-embed'>"
+        "<blockquote class='twitter-tweet'><p>The ferry is back! Thank you to the crew.</p>— Harbour Authority"
+        "</blockquote></div>" + ARTICLE + "</div></article></body></html>"
+    )
+    assert boilerplate.keep_embedded_posts(tree) == 1
+    boilerplate.apply_tree_rules(tree)
+    assert "The ferry is back!" in tree.text_content()
+    assert tree.xpath("//blockquote[not(@class)]")
