@@ -266,6 +266,23 @@ def remove_post_meta_lines(blocks: list[Block], hints: PageHints) -> list[Block]
     return [b for b in blocks if not (b.kind != "h" and len(b.text.split()) <= 30 and POST_META.search(b.text))]
 
 
+NOTICE = re.compile(
+    r"^\s*(subscribe (now )?to (continue|keep) reading|already (a subscriber|have an account)\??"
+    r"|this (article|content|story) is (only )?(available|for) (to )?(subscribers|members)|to continue reading"
+    r"|please (enable|turn on) javascript|you have reached your (free )?(article )?limit"
+    r"|(sign|log) in to (read|continue)"
+    r"|we use cookies|this (site|website) uses cookies|comments? (are|is) (moderated|closed)|atenção: comentários"
+    r"|weiterlesen mit|jetzt (abonnieren|weiterlesen)|pour lire la suite|contenu réservé aux abonnés"
+    r"|suscríbete para (seguir|continuar) leyendo|contenido exclusivo para suscriptores)",
+    re.I,
+)
+
+
+def remove_notices(blocks: list[Block], hints: PageHints) -> list[Block]:
+    """Drop paywall, cookie and comment-policy notices written as paragraphs ("Subscribe to continue reading")."""
+    return [b for b in blocks if not (NOTICE.match(b.text) and len(b.text.split()) <= 40)]
+
+
 def remove_social_calls(blocks: list[Block], hints: PageHints) -> list[Block]:
     """Drop "Follow us on Twitter", "Click here to get the app", "Share this story" lines."""
     return [b for b in blocks if not (SOCIAL_CTA.match(b.text) and len(b.text.split()) <= 35)]
@@ -361,6 +378,7 @@ BODY_RULES: list[BodyRule] = [
     remove_about_company_footer,
     remove_trailing_widgets,
     remove_social_calls,
+    remove_notices,
     remove_post_meta_lines,
     remove_shouted_promos,
     remove_dateline_only_blocks,

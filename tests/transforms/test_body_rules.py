@@ -109,6 +109,9 @@ CASES = [
     ),
     (body_rules.remove_trailing_widgets, _blocks(ARTICLE, "Kommentare (3)", "Endlich!"), "Endlich"),
     (body_rules.remove_social_calls, _blocks(ARTICLE, "Follow us on Twitter for live updates."), "Follow us"),
+    (body_rules.remove_notices, _blocks(ARTICLE, "Subscribe to continue reading."), "continue reading"),
+    (body_rules.remove_notices, _blocks(ARTICLE, "Contenu réservé aux abonnés."), "abonnés"),
+    (body_rules.remove_notices, _blocks(ARTICLE, "Comments are moderated and may take a day to appear."), "moderated"),
     (
         body_rules.remove_post_meta_lines,
         _blocks("05/10/2018 - Publicado por: Clara Souza - Categoria: Saúde - Tags: ônibus", ARTICLE),
