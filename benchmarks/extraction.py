@@ -5,7 +5,8 @@
     .venv/bin/python benchmarks/extraction.py --predictions out.json  # Broadsheet's output, for the reference scorer
 
 The pages and their hand-annotated bodies are the article-extraction-benchmark (Zyte, MIT), read in place
-from BROADSHEET_EXTRACTION_BENCHMARK (default ../shared/datasets/article-extraction-benchmark), never copied.
+from BROADSHEET_EXTRACTION_BENCHMARK, else <Settings.datasets_dir>/article-extraction-benchmark (datasets_dir is
+BROADSHEET_DATASETS_DIR, default ../shared/datasets beside the checkout, else /work/shared/datasets), never copied.
 The metric is the benchmark's own: 4-gram shingles of `\\w+` tokens compared as multisets per page, precision
 and recall averaged over pages, F1 the harmonic mean of those two averages. Both extractors run in this one
 process on one core, page by page in alternation, so machine load affects both alike.
@@ -26,14 +27,16 @@ from pathlib import Path
 
 import trafilatura
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATASET = ROOT.parent / "shared" / "datasets" / "article-extraction-benchmark"
+DATASET_NAME = "article-extraction-benchmark"
 WORD = re.compile(r"\w+")
 NGRAM = 4
 
 
 def dataset_dir() -> Path:
-    return Path(os.environ.get("BROADSHEET_EXTRACTION_BENCHMARK", DEFAULT_DATASET))
+    from broadsheet.settings import Settings
+
+    explicit = os.environ.get("BROADSHEET_EXTRACTION_BENCHMARK")
+    return Path(explicit) if explicit else Settings().datasets_dir / DATASET_NAME
 
 
 def _shingles(text: str | None) -> Counter:

@@ -79,6 +79,14 @@ class ExtractedArticle:
     modified_candidates: list[DateCandidate]
     fetched_at: datetime
     archive_location: str
+    # Descriptive metadata (issue 7); `metadata_sources` says where each came from, e.g. {"title": "json-ld"}.
+    body_markup: str | None = None
+    description: str | None = None
+    image_url: str | None = None
+    site_name: str | None = None
+    section: str | None = None
+    tags: list[str] = field(default_factory=list)
+    metadata_sources: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

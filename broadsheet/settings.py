@@ -14,6 +14,12 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+def _default_datasets_dir() -> Path:
+    """../shared/datasets beside the checkout when it exists, else the shared machine's /work/shared/datasets."""
+    beside = PROJECT_ROOT.parent / "shared" / "datasets"
+    return beside if beside.is_dir() else Path("/work/shared/datasets")
+
+
 class Settings(BaseSettings):
     """Everything an operator can change, with the defaults the demo runs on."""
 
@@ -52,6 +58,10 @@ class Settings(BaseSettings):
     )
     autothrottle_enabled: bool = Field(default=True, description="Scrapy AutoThrottle: slow down as a site slows.")
     crawl_timeout_seconds: float = Field(default=1800, gt=0, description="A site crawl is stopped after this.")
+    datasets_dir: Path = Field(
+        default_factory=_default_datasets_dir,
+        description="Third-party evaluation data read in place, never copied (e.g. article-extraction-benchmark).",
+    )
     schedule_cron: str = Field(default="0 0 * * *", description="When the nightly DAG runs (cron).")
     schedule_timezone: str = Field(default="UTC", description="Time zone the cron expression is read in.")
     task_retries: int = Field(default=2, ge=0, description="Airflow retries per task (exponential backoff).")

@@ -14,6 +14,7 @@ from lxml import etree
 
 # trafilatura's body tags -> our block kinds
 _BLOCK_KINDS = {"p": "p", "head": "h", "quote": "quote", "item": "li", "row": "row", "code": "p", "div": "p"}
+_BLOCK_TAGS = {"p", "head", "quote", "list", "item", "table", "div", "code"}
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,22 @@ class Block:
 
 
 def _text(element: etree._Element) -> str:
-    return " ".join("".join(element.itertext()).split())
+    """The element's text; a line break (<lb/>, from <br>) separates words instead of gluing them."""
+    parts: list[str] = []
+
+    def collect(node: etree._Element) -> None:
+        if node.tag == "lb":
+            parts.append(" ")
+        elif node.text:
+            parts.append(node.text)
+        for child in node:
+            if isinstance(child.tag, str):
+                collect(child)
+            if child.tail:
+                parts.append(child.tail)
+
+    collect(element)
+    return " ".join("".join(parts).split())
 
 
 def _row_text(row: etree._Element) -> str:
@@ -42,13 +58,19 @@ def blocks_from_body(body: etree._Element | None) -> list[Block]:
     blocks: list[Block] = []
     group = 0
 
-    def walk(element: etree._Element, group: int, ordered: bool) -> None:
+    def walk(element: etree._Element, group: int, ordered: bool, inside: str = "") -> None:
         for child in element:
             if not isinstance(child.tag, str):
                 continue
             tag = child.tag
             if tag == "list":
                 walk(child, id(child), child.get("rend") == "ol")
+            elif tag == "table" and any(grand.tag in _BLOCK_TAGS for grand in child.iter() if grand is not child):
+                # a layout table (the whole page in cells): its cells are containers, not data
+                for cell in child.iter("cell"):
+                    if text := " ".join((cell.text or "").split()):
+                        blocks.append(Block("p", text, group))
+                    walk(cell, group, ordered)
             elif tag == "table":
                 for row in child.iter("row"):
                     if text := _row_text(row):
@@ -57,9 +79,17 @@ def blocks_from_body(body: etree._Element | None) -> list[Block]:
                 if text := " ".join((child.text or "").split()):
                     blocks.append(Block("li", text, group, ordered))
                 walk(child, group, ordered)
+            elif tag in ("p", "div", "quote") and any(grand.tag in _BLOCK_TAGS for grand in child):
+                # favor_recall sometimes wraps a whole container (header and paragraphs) in one <p>;
+                # a quote's own paragraphs stay quotes
+                kind = "quote" if tag == "quote" or inside == "quote" else "p"
+                if text := " ".join((child.text or "").split()):
+                    blocks.append(Block(kind, text, group))
+                walk(child, group, ordered, kind)
             elif tag in _BLOCK_KINDS:
                 if text := _text(child):
-                    blocks.append(Block(_BLOCK_KINDS[tag], text, group, ordered))
+                    kind = "quote" if inside == "quote" and tag in ("p", "div") else _BLOCK_KINDS[tag]
+                    blocks.append(Block(kind, text, group, ordered))
             elif text := _text(child):
                 blocks.append(Block("p", text, group))
             if child.tail and child.tail.strip():  # text between blocks is a paragraph of its own

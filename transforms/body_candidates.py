@@ -11,24 +11,91 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from broadsheet.transforms.body_blocks import Block
+import trafilatura
+from broadsheet.transforms.body_blocks import Block, blocks_from_body
+from broadsheet.transforms.body_rules import normalised
 from lxml import html
 
-SHORT_BODY_WORDS = 250  # below this, a body is checked against the second candidate
-MIN_GAIN = 1.4  # the second candidate must be this much longer to be a repair, not noise
-MIN_CONTAINED = 0.8  # and contain this share of the first candidate's text
+SHORT_BODY_WORDS = 50  # a body this short is checked against the baseline candidate
+MIN_GAIN = 2.0  # the baseline must be this many times longer to replace a short body
+MATCH_WORDS = 8  # blocks at least this long are located in the page to find the body's container
+MIN_SECTION_WORDS = 40  # a sibling section must add this much text to count as the body's continuation
+_BLOCK_TAGS = ("p", "h2", "h3", "h4", "blockquote", "li")
+_SKIPPED_ANCESTORS = {"aside", "figure", "figcaption", "nav", "form", "footer"}
 
 
 @dataclass(frozen=True)
 class BodyChoice:
     blocks: list[Block]
-    source: str  # "trafilatura" | "baseline" | "trafilatura+baseline"
+    source: str  # "trafilatura" | "trafilatura+sections" | "baseline"
 
 
 def _words(blocks: list[Block]) -> int:
     return sum(len(b.text.split()) for b in blocks)
 
 
+def _section_blocks(section: html.HtmlElement) -> list[Block]:
+    """Paragraph-level blocks of a page section, in document order, skipping asides and captions."""
+    blocks = []
+    for element in section.iter(*_BLOCK_TAGS):
+        ancestors = {a.tag for a in element.iterancestors() if a is not section}
+        if ancestors & set(_BLOCK_TAGS) or ancestors & _SKIPPED_ANCESTORS:
+            continue
+        text = " ".join(element.text_content().split())
+        if text:
+            kind = {"h2": "h", "h3": "h", "h4": "h", "blockquote": "quote", "li": "li"}.get(element.tag, "p")
+            blocks.append(Block(kind, text, id(element.getparent()) if kind == "li" else 0))
+    return blocks
+
+
+def _common_ancestor(first: html.HtmlElement, last: html.HtmlElement) -> html.HtmlElement | None:
+    lineage = {id(a) for a in last.iterancestors()}
+    return next((a for a in first.iterancestors() if id(a) in lineage), None)
+
+
+def add_split_sections(blocks: list[Block], tree: html.HtmlElement) -> list[Block] | None:
+    """The body continued from sibling sections, when the article is split into same-styled chunks.
+
+    Some CMSs cut an article into several sibling containers with the same class (ad slots go between
+    them); trafilatura keeps the first and drops the rest, so the body stops after the first section.
+    The evidence: the container holding trafilatura's paragraphs has siblings of its own tag and class
+    that hold paragraphs it did not return. Returns None when there is nothing to add.
+    """
+    wanted = {normalised(b.text) for b in blocks if len(b.text.split()) >= MATCH_WORDS}
+    if not wanted:
+        return None
+    found = [p for p in tree.iter("p") if normalised(p.text_content()) in wanted]
+    if not found:
+        return None
+    container = found[0].getparent() if len(found) == 1 else _common_ancestor(found[0], found[-1])
+    known = {normalised(b.text) for b in blocks}
+    for _ in range(3):
+        if container is None or container.getparent() is None or container.tag in ("body", "html"):
+            return None
+        signature = (container.tag, container.get("class"))
+        if signature[1]:
+            preceding = container.itersiblings(preceding=True)
+            siblings_before = [s for s in preceding if (s.tag, s.get("class")) == signature]
+            siblings_after = [s for s in container.itersiblings() if (s.tag, s.get("class")) == signature]
+            extra_before = [b for s in reversed(siblings_before) for b in _section_blocks(s)]
+            extra_after = [b for s in siblings_after for b in _section_blocks(s)]
+            extra_before = [b for b in extra_before if normalised(b.text) not in known]
+            extra_after = [b for b in extra_after if normalised(b.text) not in known]
+            if _words(extra_before) + _words(extra_after) >= MIN_SECTION_WORDS:
+                return extra_before + blocks + extra_after
+        container = container.getparent()
+    return None
+
+
 def choose_body(blocks: list[Block], tree: html.HtmlElement) -> BodyChoice:
-    """trafilatura's blocks, unless the evidence says they are a truncated or empty extraction."""
+    """trafilatura's blocks, unless the evidence says they are a truncated, empty or notice-only extraction."""
+    if _words(blocks) < SHORT_BODY_WORDS:
+        postbody, _, _ = trafilatura.baseline(tree)
+        fallback = blocks_from_body(postbody)
+        if _words(fallback) >= MIN_GAIN * max(_words(blocks), 1):
+            return BodyChoice(fallback, "baseline")
+        return BodyChoice(blocks, "trafilatura")
+    extended = add_split_sections(blocks, tree)
+    if extended is not None:
+        return BodyChoice(extended, "trafilatura+sections")
     return BodyChoice(blocks, "trafilatura")

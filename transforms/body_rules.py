@@ -50,6 +50,22 @@ def remove_repeated_headline(blocks: list[Block], hints: PageHints) -> list[Bloc
     return [b for b in blocks if normalised(b.text) not in forms]
 
 
+BYLINE = re.compile(r"^\s*(by|por|von|par|di|text|texto|texte)\s*:?\s+[A-ZÁÉÍÓÚÀÂÈÊÎÔÛÄÖÜÑÇ]", re.I)
+
+
+def remove_header_furniture(blocks: list[Block], hints: PageHints) -> list[Block]:
+    """Drop what sits above the headline when the body opens with the article header (kicker, section label),
+    and a byline line ("By Jane Doe | Staff", "Por Ana Ruiz") among the first blocks.
+    """
+    forms = _headline_forms(hints)
+    start = next((i for i, b in enumerate(blocks[:4]) if normalised(b.text) in forms), None)
+    if start is not None and all(len(b.text.split()) <= 6 for b in blocks[:start]):
+        blocks = blocks[start:]
+    head, rest = blocks[:4], blocks[4:]
+    head = [b for b in head if not (BYLINE.match(b.text) and len(b.text.split()) <= 20)]
+    return head + rest
+
+
 def remove_standfirst_after_headline(blocks: list[Block], hints: PageHints) -> list[Block]:
     """Drop the standfirst (dek) when the body opens with the headline and then the page's description as a heading.
 
@@ -100,6 +116,12 @@ SHORTCODE = re.compile(r"\[(/?)([a-z][a-z0-9_-]*)((?:\s+[\w-]+=(?:\"[^\"]*\"|'[^
 TEMPLATE_LEFTOVER = re.compile(r"\{\{[^{}]{0,200}\}\}|\{%[^{}]{0,200}%\}")
 
 
+# Paired shortcodes whose content is a caption or an embed address, not article text.
+MEDIA_SHORTCODE = re.compile(
+    r"\[(caption|wp_caption|embed|video|audio|gallery|tweet|instagram|youtube)\b[^\]]*\].*?\[/\1\]", re.S
+)
+
+
 def _strip_shortcode(match: re.Match[str]) -> str:
     closing, name, attributes, self_closing = match.groups()
     is_shortcode = closing or attributes or self_closing or f"[/{name}]" in match.string
@@ -111,7 +133,8 @@ def remove_cms_shortcodes(blocks: list[Block], hints: PageHints) -> list[Block]:
     cleaned = []
     for block in blocks:
         if "[" in block.text or "{" in block.text:
-            text = " ".join(TEMPLATE_LEFTOVER.sub(" ", SHORTCODE.sub(_strip_shortcode, block.text)).split())
+            text = MEDIA_SHORTCODE.sub(" ", block.text)
+            text = " ".join(TEMPLATE_LEFTOVER.sub(" ", SHORTCODE.sub(_strip_shortcode, text)).split())
             if not text:
                 continue
             block = replace(block, text=text)
@@ -159,6 +182,17 @@ ABOUT_HEADING = re.compile(
 )
 
 
+COMPANY_PROFILE = re.compile(
+    r"^[\w&.,'’-]+(\s+[\w&.,'’-]+){0,4}\s+(is|are|ist|est|es)\s+"
+    r"(a|an|the|one of|ein|eine|der|die|un|une|el|la|l[ae]s?)\b",
+)
+COMPANY_FACTS = re.compile(
+    r"\b(headquartered|head office|founded in|employs|employees|subsidiaries|listed on|traded on|nasdaq|nyse"
+    r"|sitz in|gegründet|mitarbeiter|siège|fondée en|salariés|sede en|fundada en|empleados)\b",
+    re.I,
+)
+
+
 def remove_about_company_footer(blocks: list[Block], hints: PageHints) -> list[Block]:
     """Drop a press release's closing "About <company>" boilerplate and everything after it.
 
@@ -169,11 +203,171 @@ def remove_about_company_footer(blocks: list[Block], hints: PageHints) -> list[B
         text = blocks[index].text
         if len(text.split()) <= 8 and ABOUT_HEADING.match(text) and index >= 2:
             return blocks[:index]
+    while len(blocks) > 3 and COMPANY_PROFILE.match(blocks[-1].text) and COMPANY_FACTS.search(blocks[-1].text):
+        blocks = blocks[:-1]  # the profile paragraph without its "About" heading
     return blocks
+
+
+TRAILING_WIDGET = re.compile(
+    r"^\s*(comments?|\d+ comments?|post (a )?comment.*|leave a (reply|comment)|tell us what you think.*"
+    r"|tags?|categories|categorias|categorías|catégories|schlagwörter|themen|related( \w+)?|you (may|might) also like.*"
+    r"|don'?t miss|see more( photos)?|more (stories|news)|most (read|popular)|trending( now)?|recommended( for you)?"
+    r"|top (stories|news)|latest (news|stories)|editor'?s picks|popular now|partner news|sponsored( content| stories)?"
+    r"|from around the web|promoted (stories|links)|around the web"
+    r"|leggi anche|lesen sie auch|lire aussi|à lire aussi|lee también|te puede interesar|weitere artikel"
+    r"|kommentare?|commentaires?|comentarios?|comentários)\s*[:.…]*\s*(\(\d+\)|\(\+\))?\s*$",
+    re.I,
+)
+
+
+def _is_term_list(text: str) -> bool:
+    """ "ferries, harbour, stock car interlagos, ...": short comma-separated terms, no sentence."""
+    terms = [t.strip() for t in text.split(",")]
+    return len(terms) >= 4 and all(0 < len(t.split()) <= 5 for t in terms) and not text.rstrip().endswith(".")
+
+
+def remove_trailing_widgets(blocks: list[Block], hints: PageHints) -> list[Block]:
+    """Drop a widget heading ("Comments", "Tags", "You may also like") and the short lines that follow it.
+
+    After a widget heading, blocks are dropped while they stay short (links, tag names); the first
+    paragraph-length block ends the widget and is kept.
+    """
+    kept: list[Block] = []
+    in_widget = False
+    for block in blocks:
+        if len(block.text.split()) <= 8 and TRAILING_WIDGET.match(block.text):
+            in_widget = True
+            continue
+        if in_widget and (len(block.text.split()) < 25 or block.kind == "li" or _is_term_list(block.text)):
+            continue
+        in_widget = False
+        kept.append(block)
+    return kept
+
+
+SOCIAL_CTA = re.compile(
+    r"^\s*(follow (us|him|her|them|[\w@ .'’-]{1,40}) on (twitter|facebook|instagram|x\b|linkedin|youtube|tiktok)"
+    r"|click here\b|like this (story|article)\??,? share|share (this|on) (article|story|facebook|twitter)"
+    r"|folgen sie (uns|\w+) auf|suivez-(nous|nous sur)|síguenos en|get [\w ]{1,30} (on the go|app) by)",
+    re.I,
+)
+
+
+POST_META = re.compile(
+    r"(^|[|·•–—-]\s*)(posted|published|filed|publicado|publicada|publié|publiée|veröffentlicht|escrito|written)"
+    r"(\s+\w+)?:?\s+(by|por|par|von|under|em|en|in)\b"
+    r"|(^|[|·•–—-]\s*)(categor(y|ies|ia|ias|ie)|kategorie|tags|schlagwörter|etiquetas)\s*:",
+    re.I,
+)
+
+
+def remove_post_meta_lines(blocks: list[Block], hints: PageHints) -> list[Block]:
+    """Drop a blog's post-meta line ("05/10/2018 - Posted by Jane - Category: Health - Tags: ...")."""
+    return [b for b in blocks if not (b.kind != "h" and len(b.text.split()) <= 30 and POST_META.search(b.text))]
+
+
+NOTICE = re.compile(
+    r"^\s*(subscribe (now )?to (continue|keep) reading|already (a subscriber|have an account)\??"
+    r"|this (article|content|story) is (only )?(available|for) (to )?(subscribers|members)|to continue reading"
+    r"|please (enable|turn on) javascript|you have reached your (free )?(article )?limit"
+    r"|(sign|log) in to (read|continue)"
+    r"|we use cookies|this (site|website) uses cookies|comments? (are|is) (moderated|closed)|atenção: comentários"
+    r"|weiterlesen mit|jetzt (abonnieren|weiterlesen)|pour lire la suite|contenu réservé aux abonnés"
+    r"|suscríbete para (seguir|continuar) leyendo|contenido exclusivo para suscriptores)",
+    re.I,
+)
+
+
+def remove_notices(blocks: list[Block], hints: PageHints) -> list[Block]:
+    """Drop paywall, cookie and comment-policy notices written as paragraphs ("Subscribe to continue reading")."""
+    return [b for b in blocks if not (NOTICE.match(b.text) and len(b.text.split()) <= 40)]
+
+
+def remove_social_calls(blocks: list[Block], hints: PageHints) -> list[Block]:
+    """Drop "Follow us on Twitter", "Click here to get the app", "Share this story" lines."""
+    return [b for b in blocks if not (SOCIAL_CTA.match(b.text) and len(b.text.split()) <= 35)]
+
+
+_LETTERS = re.compile(r"[^\W\d_]")
+
+
+def remove_shouted_promos(blocks: list[Block], hints: PageHints) -> list[Block]:
+    """Drop paragraphs written entirely in capitals: in-body promo links to other stories ("MORE: ...").
+
+    Headings, table rows, and capitalised questions (subheads written as paragraphs) are kept.
+    """
+    kept = []
+    for block in blocks:
+        letters = _LETTERS.findall(block.text)
+        words = len(block.text.split())
+        is_candidate = block.kind == "p" and 4 <= words <= 30 and len(letters) >= 15
+        is_candidate = is_candidate and block.text.rstrip()[-1] not in "?:"
+        if is_candidate and sum(map(str.isupper, letters)) >= 0.95 * len(letters):
+            continue
+        kept.append(block)
+    return kept
+
+
+MONTHS = (
+    r"jan(uary|uar|vier|eiro)?|feb(ruary|ruar)?|févr(ier)?|fev(ereiro)?|mar(ch|s|zo|ço)?|märz|apr(il)?|avr(il)?|abr(il)?"
+    r"|may|mai|mayo|maio|jun(e|i|io|ho)?|juin|jul(y|i|io|ho)?|juil(let)?|aug(ust)?|août|ago(sto)?|sep(t|tember|tiembre)?"
+    r"|set(embro)?|oct(ober|obre)?|okt(ober)?|out(ubro)?|nov(ember|iembre|embre|embro)?|dec(ember)?|dez(ember|embro)?"
+    r"|déc(embre)?|dic(iembre)?"
+)
+WEEKDAYS = (
+    r"mon|tue|wed|thu|fri|sat|sun|\w+day|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lundi|mardi"
+    r"|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|viernes|sábado|domingo|\w+-feira"
+)
+DATE_WORDS = re.compile(
+    rf"\b({MONTHS}|{WEEKDAYS}|updated?|published|posted|first published|last updated|aktualisiert|veröffentlicht"
+    r"|publié|mis à jour|publicado|actualizado|atualizado|am|pm|a\.m|p\.m|at|às|um|à|de|del|le|the|on|ago|hours?"
+    r"|minutes?|uhr|h|gmt|utc|est|edt|pst|pdt|cet|cest|bst|ist|et)\b\.?|\d+(st|nd|rd|th)?|[^\w\s]",
+    re.I,
+)
+
+
+DATE_EVIDENCE = re.compile(
+    rf"\b({MONTHS})\b\.?\s*\d|\d\.?\s*(de\s+)?\b({MONTHS})\b|\b\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{2,4}}\b"
+    r"|\b(updated|published|aktualisiert|veröffentlicht|publié|mis à jour|publicado|actualizado|atualizado)\b",
+    re.I,
+)
+
+
+def remove_dateline_only_blocks(blocks: list[Block], hints: PageHints) -> list[Block]:
+    """Drop blocks that are only a date or "Updated ..." stamp (the byline's date swept into the body)."""
+    kept = []
+    for block in blocks:
+        words = block.text.split()
+        if block.kind in ("p", "h") and len(words) <= 16 and DATE_EVIDENCE.search(block.text):
+            rest = DATE_WORDS.sub(" ", block.text).split()
+            if len(rest) <= len(words) // 4:
+                continue
+        kept.append(block)
+    return kept
+
+
+URL_ONLY = re.compile(r"^\s*(https?://|www\.)\S+\s*$", re.I)
+
+
+def remove_bare_urls(blocks: list[Block], hints: PageHints) -> list[Block]:
+    """Drop blocks that are only a URL (the page's own address, printed for readers of the print view)."""
+    return [b for b in blocks if not URL_ONLY.match(b.text)]
+
+
+CREDIT_LINE = re.compile(
+    r"^\s*((additional )?(reporting|writing|editing|research) by\b|[\w .'’-]{2,60} contributed to this (report|story))",
+    re.I,
+)
+
+
+def remove_staff_credit_lines(blocks: list[Block], hints: PageHints) -> list[Block]:
+    """Drop wire-style staff credits ("Reporting by ...; Editing by ...", "X contributed to this report")."""
+    return [b for b in blocks if not (CREDIT_LINE.match(b.text) and len(b.text.split()) <= 40)]
 
 
 BODY_RULES: list[BodyRule] = [
     remove_cms_shortcodes,
+    remove_header_furniture,
     remove_standfirst_after_headline,
     remove_repeated_headline,
     remove_read_more_lines,
@@ -182,6 +376,14 @@ BODY_RULES: list[BodyRule] = [
     remove_photo_credits,
     remove_contact_lines,
     remove_about_company_footer,
+    remove_trailing_widgets,
+    remove_social_calls,
+    remove_notices,
+    remove_post_meta_lines,
+    remove_shouted_promos,
+    remove_dateline_only_blocks,
+    remove_bare_urls,
+    remove_staff_credit_lines,
 ]
 
 

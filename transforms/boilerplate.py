@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from lxml import html
+from lxml import etree, html
 
 _NEVER_REMOVED = {"html", "body", "main", "article", "head"}
 _HEADING_TAGS = {"h2", "h3", "h4", "h5", "h6"}
@@ -28,8 +28,8 @@ class TreeRule:
 
     name: str
     tokens: tuple[str, ...] = ()
-    tags: frozenset[str] = frozenset()
     test: Callable[[html.HtmlElement], bool] | None = None
+    test_tags: frozenset[str] = frozenset()  # the only tags `test` is asked about (keeps the walk cheap)
 
     def __call__(self, tree: html.HtmlElement) -> int:
         """Apply this rule alone (for tests and debugging); returns how many elements it removed."""
@@ -71,10 +71,23 @@ def _headed_by_widget_title(element: html.HtmlElement) -> bool:
     return heading.tag in _HEADING_TAGS and bool(WIDGET_HEADINGS.match(heading.text_content() or ""))
 
 
+_LINK_TEXT = etree.XPath(".//a//text()")
+
+
+def _is_link_list(element: html.HtmlElement) -> bool:
+    """A list of three or more items whose text is (almost) all links: teasers to other pages."""
+    if sum(1 for child in element if child.tag == "li") < 3:
+        return False
+    text = len("".join(element.text_content().split()))
+    link_text = len("".join("".join(_LINK_TEXT(element)).split()))
+    return text > 0 and link_text >= 0.8 * text
+
+
 comment_sections = TreeRule(
     "comment_sections",
     tokens=("comments?", "respond", "comment-respond", "comment-form", "commentform", "disqus", "kommentare?"),
     test=_has_textarea,
+    test_tags=frozenset({"form"}),
 )
 author_bios = TreeRule(
     "author_bios",
@@ -94,21 +107,28 @@ related_lists = TreeRule(
         "mehr-zum-thema",
         "lesen-sie-auch",
         "teaser-?list",
+        "latest-(?:news|posts|stories|articles)(?:-box)?",
+        "more-(?:stories|news|articles)",
     ),
     test=_headed_by_widget_title,
+    test_tags=frozenset(_WIDGET_CONTAINERS),
 )
 share_bars = TreeRule("share_bars", tokens=("share", "sharing", "share-?bar", "sharebar", "teilen", "social-share"))
 newsletter_boxes = TreeRule(
     "newsletter_boxes",
     tokens=("newsletter(?:-\\w+)?", "subscribe", "signup", "sign-up"),
     test=_is_email_signup,
+    test_tags=frozenset({"form"}),
 )
 captions_and_credits = TreeRule(
     "captions_and_credits",
     tokens=("wp-caption(?:-text)?", "caption", "credit", "bildunterschrift", "photo-credit"),
     test=_is_caption,
+    test_tags=frozenset({"figure", "figcaption"}),
 )
 cookie_notices = TreeRule("cookie_notices", tokens=("cookie(?:-\\w+)?", "consent", "gdpr"))
+hover_cards = TreeRule("hover_cards", tokens=("rollover(?:-\\w+)?", "tooltip", "popover", "hovercard", "hover-card"))
+link_lists = TreeRule("link_lists", test=_is_link_list, test_tags=frozenset({"ul", "ol"}))
 tag_lists = TreeRule("tag_lists", tokens=("tags", "post-tags", "td-post-source-tags", "tag-list", "tagcloud"))
 
 TREE_RULES: list[TreeRule] = [
@@ -120,6 +140,8 @@ TREE_RULES: list[TreeRule] = [
     captions_and_credits,
     cookie_notices,
     tag_lists,
+    link_lists,
+    hover_cards,
 ]
 
 
@@ -131,40 +153,69 @@ def _token_matcher(rules: list[TreeRule]) -> re.Pattern[str] | None:
     return re.compile(r"(?:^|[\s_-])(?:" + "|".join(groups) + r")(?=$|[\s_-])", re.I)
 
 
-_MATCHERS: dict[tuple[str, ...], re.Pattern[str] | None] = {}
+_Dispatch = tuple[re.Pattern[str] | None, dict[str, list[TreeRule]], frozenset[str]]
+_WORD_BREAKS = str.maketrans("_-", "  ")
 
 
-def _match(rules: list[TreeRule], element: html.HtmlElement, matcher: re.Pattern[str] | None) -> TreeRule | None:
-    if matcher is not None:
-        attributes = element.get("class", "") + " " + element.get("id", "")
-        if attributes != " ":
-            found = matcher.search(attributes)
-            if found is not None:
-                return rules[int(found.lastgroup[1:])]
-    for rule in rules:
-        if element.tag in rule.tags or (rule.test is not None and rule.test(element)):
-            return rule
-    return None
+def _first_words(token: str) -> set[str]:
+    """Words an element's class/id must contain for `token` to match it ("author-?box" -> author, authorbox)."""
+    words = set()
+    for variant in (token, token.replace("-?", ""), token.replace("-?", "-")):
+        literal = re.match(r"[\w-]*", variant).group(0)
+        if variant[len(literal) : len(literal) + 1] in ("?", "*"):
+            literal = literal[:-1]
+        first = literal.translate(_WORD_BREAKS).split()[0].lower() if literal.strip("_-") else ""
+        if len(first) < 2:
+            raise ValueError(f"token {token!r} must start with a literal word")
+        words |= {first, first + "s"}
+    return words
+
+
+_DISPATCH: dict[tuple[str, ...], _Dispatch] = {}
+
+
+def _dispatch(rules: list[TreeRule]) -> _Dispatch:
+    """Built once per list of rules: the token regex, the tag -> structural tests table, and the set of words
+    a class/id must contain for the regex to be worth running (a set lookup is ~20x cheaper than the regex).
+    """
+    key = tuple(rule.name for rule in rules)
+    if key not in _DISPATCH:
+        by_tag: dict[str, list[TreeRule]] = {}
+        for rule in rules:
+            for tag in rule.test_tags:
+                by_tag.setdefault(tag, []).append(rule)
+        first_words = frozenset(word for rule in rules for token in rule.tokens for word in _first_words(token))
+        _DISPATCH[key] = (_token_matcher(rules), by_tag, first_words)
+    return _DISPATCH[key]
 
 
 def apply_tree_rules(tree: html.HtmlElement, rules: list[TreeRule] | None = None) -> dict[str, int]:
     """Remove every element some rule identifies, in one walk over the tree; returns removals per rule.
 
-    A page container (html, body, main, article) and any element holding most of the page's text are kept,
-    whatever its class says: a theme that calls its article wrapper "share-enabled" must not lose the article.
+    Each element is asked once: its class and id against one regex holding every rule's tokens, then the
+    structural tests registered for its tag. A page container (html, body, main, article) and any element
+    holding most of the page's text are kept, whatever its class says: a theme that calls its article
+    wrapper "share-enabled" must not lose the article.
     """
     rules = TREE_RULES if rules is None else rules
-    key = tuple(rule.name for rule in rules)
-    if key not in _MATCHERS:
-        _MATCHERS[key] = _token_matcher(rules)
-    matcher = _MATCHERS[key]
-    removed = dict.fromkeys(key, 0)
+    matcher, by_tag, first_words = _dispatch(rules)
+    removed = dict.fromkeys((rule.name for rule in rules), 0)
     doomed: list[html.HtmlElement] = []
     total: int | None = None
     for element in tree.iter():
-        if not isinstance(element.tag, str) or element.tag in _NEVER_REMOVED:
+        tag = element.tag
+        if not isinstance(tag, str) or tag in _NEVER_REMOVED:
             continue
-        rule = _match(rules, element, matcher)
+        rule = None
+        attributes = element.attrib
+        if matcher is not None and attributes and ("class" in attributes or "id" in attributes):
+            names = attributes.get("class", "") + " " + attributes.get("id", "")
+            if not first_words.isdisjoint(names.translate(_WORD_BREAKS).lower().split()):
+                found = matcher.search(names)
+                if found is not None:
+                    rule = rules[int(found.lastgroup[1:])]
+        if rule is None and tag in by_tag:
+            rule = next((r for r in by_tag[tag] if r.test is not None and r.test(element)), None)
         if rule is None:
             continue
         if total is None:
@@ -202,3 +253,28 @@ def keep_lead_paragraph(tree: html.HtmlElement) -> int:
         body.insert(0, lead)
         moved += 1
     return moved
+
+
+EMBEDDED_POST = re.compile(
+    r"twitter-tweet|instagram-media|tiktok-embed|bluesky-embed|mastodon-embed|threads-post", re.I
+)
+
+
+def keep_embedded_posts(tree: html.HtmlElement) -> int:
+    """Keep quoted social posts (an embedded tweet the article discusses) as block quotes of the article.
+
+    Their markup (<blockquote class="twitter-tweet"> in a "social-embed" wrapper) looks like a share widget
+    to trafilatura, which drops them although the article quotes them. The class names are removed so
+    they are read as the quotes they are.
+    """
+    kept = 0
+    for quote in tree.iter("blockquote"):
+        if not EMBEDDED_POST.search(quote.get("class", "")):
+            continue
+        quote.attrib.pop("class")
+        for ancestor in list(quote.iterancestors())[:2]:
+            if re.search(r"social|embed", ancestor.get("class", "") + " " + ancestor.get("id", ""), re.I):
+                ancestor.attrib.pop("class", None)
+                ancestor.attrib.pop("id", None)
+        kept += 1
+    return kept

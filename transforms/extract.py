@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from urllib.parse import urljoin
 
 import trafilatura
+from broadsheet.transforms.article_metadata import people, read_article_metadata
 from broadsheet.transforms.body_blocks import blocks_from_body, render_markup, render_text
 from broadsheet.transforms.body_candidates import choose_body
 from broadsheet.transforms.body_rules import PageHints, apply_body_rules
-from broadsheet.transforms.boilerplate import apply_tree_rules, keep_lead_paragraph
+from broadsheet.transforms.boilerplate import apply_tree_rules, keep_embedded_posts, keep_lead_paragraph
 from broadsheet.transforms.page_metadata import read_page_metadata
 from lxml import html
 
@@ -70,22 +71,9 @@ def clean_title(title: str, site_name: str | None) -> str:
     return title
 
 
-AUTHOR_SEPARATORS = re.compile(r"\s*(?:;|,|&|\band\b|\bund\b|\bet\b)\s*", re.I)
-
-
-def clean_author(name: str) -> str:
-    name = re.sub(r"^\s*(by|von|por|par|di)\s+", "", name.strip(), flags=re.I)
-    return " ".join(name.split())
-
-
 def split_authors(names: list[str]) -> list[str]:
-    """One name per person: "Thomas Lindner und Julia Hartmann" is two authors."""
-    people = []
-    for name in names:
-        for part in AUTHOR_SEPARATORS.split(clean_author(name)):
-            if part.strip() and part.strip() not in people:
-                people.append(clean_author(part))
-    return people
+    """One name per person: "Thomas Lindner und Julia Hartmann" is two authors; "By", roles, agencies dropped."""
+    return people(names)
 
 
 def page_hints(tree: html.HtmlElement, title: str | None = None) -> PageHints:
@@ -112,6 +100,7 @@ def extract_body(tree: html.HtmlElement, url: str | None, hints: PageHints) -> E
     The tree is changed in place (boilerplate removed), so read anything else from the page first.
     """
     keep_lead_paragraph(tree)
+    keep_embedded_posts(tree)
     removed = apply_tree_rules(tree)
     logger.debug("url=%s boilerplate removed: %s", url, removed)
     document = trafilatura.bare_extraction(tree, url=url, **TRAFILATURA_OPTIONS)
@@ -142,35 +131,43 @@ def extract_article(page: FetchedPage) -> ExtractedArticle | Reject:
     if tree is None:
         return _reject(page, RejectReason.UNDECODABLE, "HTML could not be parsed into a document tree")
 
-    metadata = read_page_metadata(tree)
-    title, site_name, authors, language = metadata.title, metadata.site_name, metadata.authors, metadata.language
-    if not (title and site_name and authors and language):
+    dates = read_page_metadata(tree)  # date candidates only; everything else from read_article_metadata
+    meta = read_article_metadata(tree)
+    if not (meta.title and meta.site_name and meta.authors and meta.language):
         # trafilatura's own metadata reader fills what the page's structured metadata lacks.
         found = trafilatura.extract_metadata(tree, default_url=page.final_url)
         if found is not None:
-            title = title or found.title
-            site_name = site_name or found.sitename
-            authors = authors or ([found.author] if found.author else [])
-            language = language or found.language
-    title = clean_title(title or "", site_name)
+            meta.offer("title", found.title, "trafilatura")
+            meta.offer("site_name", found.sitename, "trafilatura")
+            meta.offer("authors", split_authors([found.author] if found.author else []), "trafilatura")
+            meta.offer("language", found.language, "trafilatura")
+    title = clean_title(meta.title or "", meta.site_name)
     if not title:
         return _reject(page, RejectReason.NO_TITLE, "no headline in JSON-LD, OpenGraph, <h1> or <title>")
-    body = extract_body(tree, page.final_url, page_hints(tree, title))
+    hints = page_hints(tree, title)
+    body = extract_body(tree, page.final_url, hints)
     if len(body.text.split()) < MIN_BODY_WORDS:
         words = len(body.text.split())
         return _reject(page, RejectReason.NO_ARTICLE_BODY, f"{words} words of body text (< {MIN_BODY_WORDS})")
 
-    canonical = urljoin(page.final_url, metadata.canonical_url) if metadata.canonical_url else page.final_url
+    canonical = urljoin(page.final_url, meta.canonical_url) if meta.canonical_url else page.final_url
     return ExtractedArticle(
         site_key=page.site_key,
         url=page.final_url,
         canonical_url=canonical,
         title=title,
-        authors=split_authors(authors),
+        authors=meta.authors,
         body_text=body.text,
-        language=language,
-        published_candidates=metadata.published,
-        modified_candidates=metadata.modified,
+        language=meta.language,
+        published_candidates=dates.published,
+        modified_candidates=dates.modified,
         fetched_at=page.fetched_at,
         archive_location=page.archive_location,
+        body_markup=body.markup,
+        description=meta.description,
+        image_url=urljoin(page.final_url, meta.image_url) if meta.image_url else None,
+        site_name=meta.site_name,
+        section=meta.section,
+        tags=meta.tags,
+        metadata_sources={**meta.sources, "body": body.source},
     )

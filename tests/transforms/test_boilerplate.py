@@ -81,6 +81,23 @@ RULE_CASES = [
         "Wir verwenden Cookies",
     ),
     (boilerplate.tag_lists, "<div class='td-post-source-tags'><span>TAGS</span><a>Ferries</a></div>", "TAGS"),
+    (
+        boilerplate.link_lists,
+        "<ul><li><a href='/a'>House panel hears testimony</a></li><li><a href='/b'>Governor signs water bill</a></li>"
+        "<li><a href='/c'>Five things to watch</a></li></ul>",
+        "Governor signs water bill",
+    ),
+    (
+        boilerplate.hover_cards,
+        "<p>Senator <span class='rollover-people'>Ruth Okafor<span class='rollover-block'>Okafor: latest stories"
+        "</span></span> voted yes.</p>",
+        "latest stories",
+    ),
+    (
+        boilerplate.related_lists,
+        "<div class='latest-news-box'><h3>Latest</h3><ul><li>Pochettino fired</li></ul></div>",
+        "Pochettino fired",
+    ),
 ]
 
 
@@ -93,6 +110,19 @@ def test_rule_removes_its_kind_of_boilerplate_and_keeps_the_article(rule, markup
     assert rule(tree) >= 1
     assert boilerplate_text not in tree.text_content()
     assert "night ferry will run again" in tree.text_content()
+
+
+def test_every_registered_tree_rule_has_a_case():
+    assert {rule.name for rule in boilerplate.TREE_RULES} <= {case[0].name for case in RULE_CASES}
+
+
+def test_a_list_of_links_with_prose_items_is_kept():
+    tree = _page(
+        "<ul><li>The ferry runs hourly, <a href='/t'>see the timetable</a>, from 21:40 on weeknights.</li>"
+        "<li>Season tickets are extended by six weeks without any charge to holders.</li>"
+        "<li>Fares do not change this year, the authority said on Thursday.</li></ul>"
+    )
+    assert boilerplate.link_lists(tree) == 0
 
 
 def test_a_rule_never_removes_the_element_holding_the_article():
@@ -133,3 +163,15 @@ def test_a_short_teaser_line_is_not_taken_for_a_lead():
         "<div><p>Erster Absatz.</p><p>Zweiter Absatz.</p></div></article></body></html>"
     )
     assert boilerplate.keep_lead_paragraph(tree) == 0
+
+
+def test_an_embedded_social_post_the_article_quotes_is_kept_as_a_quote():
+    tree = html.document_fromstring(
+        "<html><body><article><div class='entry-content'>" + ARTICLE + "<div class='social-media-embed'>"
+        "<blockquote class='twitter-tweet'><p>The ferry is back! Thank you to the crew.</p>— Harbour Authority"
+        "</blockquote></div>" + ARTICLE + "</div></article></body></html>"
+    )
+    assert boilerplate.keep_embedded_posts(tree) == 1
+    boilerplate.apply_tree_rules(tree)
+    assert "The ferry is back!" in tree.text_content()
+    assert tree.xpath("//blockquote[not(@class)]")

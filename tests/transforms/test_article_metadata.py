@@ -1,0 +1,90 @@
+"""Descriptive metadata from the page's own evidence, in order of trust, with the source of each field."""
+
+from __future__ import annotations
+
+import pytest
+from broadsheet.transforms.article_metadata import people, read_article_metadata, strip_site_name
+from lxml import html
+
+
+def _meta(head: str, body: str = "", lang: str = "en"):
+    page = f"<html lang='{lang}'><head>{head}</head><body>{body}</body></html>"
+    return read_article_metadata(html.document_fromstring(page))
+
+
+def test_json_ld_graph_wins_over_opengraph_and_records_its_source():
+    meta = _meta(
+        '<meta property="og:title" content="OG headline | Site"><meta property="og:site_name" content="OG Site">'
+        '<script type="application/ld+json">{"@context":"https://schema.org","@graph":['
+        '{"@type":"WebSite","name":"The Harbour Herald"},'
+        '{"@type":["NewsArticle"],"headline":"Dredging budget doubled","description":"Nine votes to two.",'
+        '"author":[{"@type":"Person","name":"Kofi Mensah"},{"@type":"Organization","name":"Reuters"}],'
+        '"articleSection":["Politics","Local"],"keywords":"budget, harbour","image":[{"url":"https://h.example/a.jpg"}],'
+        '"inLanguage":"en-GB"}]}</script>'
+    )
+    assert meta.title == "Dredging budget doubled"
+    assert meta.authors == ["Kofi Mensah"]
+    assert meta.section == "Politics"
+    assert meta.tags == ["budget", "harbour"]
+    assert meta.image_url == "https://h.example/a.jpg"
+    assert meta.site_name == "The Harbour Herald"
+    assert meta.sources["title"] == meta.sources["authors"] == meta.sources["site_name"] == "json-ld"
+
+
+def test_opengraph_and_meta_fill_what_json_ld_lacks():
+    meta = _meta(
+        "<title>Brücke kommt | Rheinufer Rundschau</title>"
+        '<meta property="og:site_name" content="Rheinufer Rundschau">'
+        '<meta property="og:description" content="Der Stadtrat hat entschieden.">'
+        '<meta property="og:image" content="https://r.example/b.jpg">'
+        '<meta property="article:section" content="Lokales">'
+        '<meta property="article:tag" content="Verkehr"><meta property="article:tag" content="Rad">'
+        '<meta name="author" content="Von Anna Brenner und Jonas Keller">',
+        lang="de-DE",
+    )
+    assert meta.title == "Brücke kommt"
+    assert meta.sources["title"] == "title"
+    assert meta.description == "Der Stadtrat hat entschieden."
+    assert meta.sources["description"] == "og:description"
+    assert meta.tags == ["Verkehr", "Rad"]
+    assert meta.section == "Lokales"
+    assert meta.authors == ["Anna Brenner", "Jonas Keller"]
+    assert meta.language == "de"
+
+
+def test_microdata_and_the_visible_byline_are_used_when_nothing_else_says():
+    meta = _meta(
+        "",
+        "<article itemscope itemtype='https://schema.org/NewsArticle'><h1 itemprop='headline'>Terminal solar</h1>"
+        "<span itemprop='articleSection'>Economía</span>"
+        "<span itemprop='author' itemscope><span itemprop='name'>Ana Ruiz</span></span></article>",
+        lang="es",
+    )
+    assert (meta.title, meta.section, meta.authors) == ("Terminal solar", "Economía", ["Ana Ruiz"])
+    assert meta.sources["authors"] == "microdata:author"
+    byline = _meta("", "<h1>Terminal</h1><div class='byline'>Por Ana Ruiz y Luis Gómez | Corresponsales</div>")
+    assert byline.authors == ["Ana Ruiz", "Luis Gómez"]
+    assert byline.sources["authors"] == "byline"
+
+
+@pytest.mark.parametrize(
+    ("bylines", "expected"),
+    [
+        (["By Jane Doe and John Roe, Staff Writers"], ["Jane Doe", "John Roe"]),
+        (["Associated Press"], []),
+        (["dpa", "Redaktion"], []),
+        (["Claire Dubois, envoyée spéciale"], ["Claire Dubois"]),
+        (["Jane Doe is a reporter who has covered the port for a decade."], []),
+        (["https://h.example/author/jane"], []),
+        (["José Ortega y Gasset"], ["José Ortega y Gasset"]),
+    ],
+)
+def test_authors_are_people_without_prefixes_roles_agencies_or_bios(bylines, expected):
+    assert people(bylines) == expected
+
+
+def test_the_site_name_is_stripped_from_either_end_of_the_title_but_a_real_colon_stays():
+    assert strip_site_name("Fähre startet früher | Rheinblick", "Rheinblick") == "Fähre startet früher"
+    assert strip_site_name("Harbour Herald - Council approves budget", "Harbour Herald") == "Council approves budget"
+    assert strip_site_name("Budget: what changes for you", None) == "Budget: what changes for you"
+    assert strip_site_name("Budget approved - HH Online", None, headline="Budget approved") == "Budget approved"

@@ -1,0 +1,193 @@
+"""Each text rule on bodies written the way CMSs leave them after tree cleaning, in several languages.
+
+Every case has the boilerplate the rule must drop and an article paragraph it must keep, often one that looks
+like the boilerplate (a sentence that mentions a newsletter, a capitalised question used as a subhead).
+"""
+
+from __future__ import annotations
+
+import pytest
+from broadsheet.transforms import body_rules
+from broadsheet.transforms.body_blocks import Block
+
+HINTS = body_rules.PageHints(
+    titles=("Council approves harbour budget", "Council approves harbour budget | Harbour Herald"),
+    descriptions=("The council voted 9 to 2 for a budget that doubles dredging money.",),
+)
+ARTICLE = "The council voted on Tuesday after a four-hour debate that ran well past midnight in the old town hall."
+
+
+def _blocks(*texts: str, kind: str = "p") -> list[Block]:
+    return [Block(kind, t) for t in texts]
+
+
+CASES = [
+    (body_rules.remove_repeated_headline, _blocks("Council approves harbour budget", ARTICLE), "Council approves"),
+    (
+        body_rules.remove_header_furniture,
+        _blocks("Politics", "Council approves harbour budget", "By Jane Doe | Staff", ARTICLE),
+        "By Jane Doe",
+    ),
+    (body_rules.remove_header_furniture, _blocks("Lokales", "Council approves harbour budget", ARTICLE), "Lokales"),
+    (
+        body_rules.remove_standfirst_after_headline,
+        [
+            Block("h", "Council approves harbour budget"),
+            Block("h", "The council voted 9 to 2 for a budget that doubles dredging money."),
+            Block("p", ARTICLE),
+        ],
+        "doubles dredging money",
+    ),
+    (body_rules.remove_read_more_lines, _blocks(ARTICLE, "Read more: Ferry fares rise in April"), "Ferry fares rise"),
+    (body_rules.remove_read_more_lines, _blocks(ARTICLE, "Lesen Sie auch: Neue Brücke eröffnet"), "Neue Brücke"),
+    (body_rules.remove_read_more_lines, _blocks(ARTICLE, "À lire aussi : Le port recrute"), "Le port recrute"),
+    (body_rules.remove_read_more_lines, _blocks(ARTICLE, "Lee también: Sube el diésel"), "Sube el diésel"),
+    (
+        body_rules.remove_copyright_lines,
+        _blocks(ARTICLE, "© 2026 Harbour Herald. All rights reserved."),
+        "All rights reserved",
+    ),
+    (
+        body_rules.remove_copyright_lines,
+        _blocks(ARTICLE, "This copy is for your personal, non-commercial use only. Order reprints here."),
+        "non-commercial",
+    ),
+    (body_rules.remove_copyright_lines, _blocks(ARTICLE, "Alle Rechte vorbehalten."), "Rechte vorbehalten"),
+    (
+        body_rules.remove_cms_shortcodes,
+        _blocks('[caption id="attachment_12" align="alignleft"]Dock at dawn[/caption]', ARTICLE),
+        "Dock at dawn",
+    ),
+    (body_rules.remove_cms_shortcodes, _blocks(ARTICLE + ' [gallery ids="4,5,6"]'), "gallery"),
+    (
+        body_rules.remove_newsletter_calls,
+        _blocks(ARTICLE, "Sign up for our newsletter to get the morning briefing in your inbox."),
+        "Sign up",
+    ),
+    (
+        body_rules.remove_newsletter_calls,
+        _blocks(ARTICLE, "Abonnez-vous à notre infolettre pour recevoir l'essentiel."),
+        "Abonnez-vous",
+    ),
+    (body_rules.remove_photo_credits, _blocks(ARTICLE, "Foto: dpa"), "Foto: dpa"),
+    (body_rules.remove_photo_credits, _blocks(ARTICLE, "(Photo: Port Authority)"), "Port Authority"),
+    (
+        body_rules.remove_contact_lines,
+        _blocks(ARTICLE, "Write to Kofi Mensah at kofi.mensah@herald.example"),
+        "Write to Kofi",
+    ),
+    (
+        body_rules.remove_about_company_footer,
+        _blocks(ARTICLE, ARTICLE, ARTICLE, "About Harbour Logistics", "Harbour Logistics runs four terminals."),
+        "runs four terminals",
+    ),
+    (
+        body_rules.remove_about_company_footer,
+        _blocks(ARTICLE, ARTICLE, ARTICLE, "Acerca de Grupo Puerto Sur", "Grupo Puerto Sur opera tres terminales."),
+        "opera tres terminales",
+    ),
+    (
+        body_rules.remove_about_company_footer,
+        _blocks(
+            ARTICLE,
+            ARTICLE,
+            ARTICLE,
+            ARTICLE,
+            "Harbour Logistics is a leading port operator. It is headquartered in Leith and employs 1,300 people.",
+        ),
+        "headquartered in Leith",
+    ),
+    (
+        body_rules.remove_trailing_widgets,
+        _blocks(ARTICLE, "Tags", "Ferries", "Harbour", "Budget"),
+        "Ferries",
+    ),
+    (
+        body_rules.remove_trailing_widgets,
+        _blocks(ARTICLE, "Top stories", "Fishing fleet lands a record catch", "New café opens on the quay"),
+        "record catch",
+    ),
+    (body_rules.remove_trailing_widgets, _blocks(ARTICLE, "Kommentare (3)", "Endlich!"), "Endlich"),
+    (body_rules.remove_social_calls, _blocks(ARTICLE, "Follow us on Twitter for live updates."), "Follow us"),
+    (body_rules.remove_notices, _blocks(ARTICLE, "Subscribe to continue reading."), "continue reading"),
+    (body_rules.remove_notices, _blocks(ARTICLE, "Contenu réservé aux abonnés."), "abonnés"),
+    (body_rules.remove_notices, _blocks(ARTICLE, "Comments are moderated and may take a day to appear."), "moderated"),
+    (
+        body_rules.remove_post_meta_lines,
+        _blocks("05/10/2018 - Publicado por: Clara Souza - Categoria: Saúde - Tags: ônibus", ARTICLE),
+        "Publicado por",
+    ),
+    (body_rules.remove_post_meta_lines, _blocks(ARTICLE, "Posted by Jane Doe in Local News"), "Posted by"),
+    (
+        body_rules.remove_trailing_widgets,
+        _blocks(ARTICLE, "Tags", "stock car, interlagos, velopark, santa cruz do sul, corrida do milhão"),
+        "interlagos",
+    ),
+    (body_rules.remove_social_calls, _blocks(ARTICLE, "Síguenos en Facebook y X."), "Síguenos"),
+    (
+        body_rules.remove_shouted_promos,
+        _blocks(ARTICLE, "MORE: TIDE TABLES REVISED AFTER WINTER SURVEY"),
+        "TIDE TABLES",
+    ),
+    (
+        body_rules.remove_dateline_only_blocks,
+        _blocks("Updated March 4, 2026 at 3:12 p.m. EST", ARTICLE),
+        "Updated March",
+    ),
+    (body_rules.remove_dateline_only_blocks, _blocks("Aktualisiert am 6. März 2026, 9:15 Uhr", ARTICLE), "März"),
+    (body_rules.remove_bare_urls, _blocks(ARTICLE, "https://herald.example/2026/03/budget/"), "herald.example"),
+    (
+        body_rules.remove_staff_credit_lines,
+        _blocks(ARTICLE, "Reporting by Jane Doe; Editing by John Roe"),
+        "Reporting by",
+    ),
+    (
+        body_rules.remove_staff_credit_lines,
+        _blocks(ARTICLE, "The Associated Press contributed to this report."),
+        "contributed",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("rule", "blocks", "dropped"), CASES, ids=[f"{c[0].__name__}-{i}" for i, c in enumerate(CASES)]
+)
+def test_rule_drops_its_boilerplate_and_keeps_the_article(rule, blocks, dropped):
+    kept = " ".join(b.text for b in rule(blocks, HINTS))
+    assert dropped not in kept
+    assert ARTICLE in kept
+
+
+def test_every_registered_rule_has_a_case():
+    assert {rule.__name__ for rule in body_rules.BODY_RULES} <= {case[0].__name__ for case in CASES}
+
+
+KEPT = [
+    # an article sentence that mentions a newsletter is not a call to action
+    (body_rules.remove_newsletter_calls, "The mayor said the council's newsletter would be printed again from May."),
+    # a first paragraph that equals the description is the lead, not a standfirst
+    (body_rules.remove_standfirst_after_headline, "The council voted 9 to 2 for a budget that doubles dredging money."),
+    # capitalised questions used as subheads stay
+    (body_rules.remove_shouted_promos, "WHO PAYS FOR THE NEW DREDGER?"),
+    # a prose [Reuters] or [1] is not a shortcode
+    (body_rules.remove_cms_shortcodes, "The figures were first reported by [Reuters] and confirmed later [1]."),
+    # times of a live blog are not a dateline stamp
+    (body_rules.remove_dateline_only_blocks, "4:14 p.m."),
+    # "published by" inside a sentence is prose, not a post-meta line
+    (body_rules.remove_post_meta_lines, "This article was originally published by a partner site last week."),
+    # "about" in the first half of a body is prose
+    (body_rules.remove_about_company_footer, "About the budget"),
+    # a capitalised name of an agency inside a sentence is not a credit
+    (body_rules.remove_photo_credits, "Photographers from three agencies waited at the quay for the vote."),
+]
+
+
+@pytest.mark.parametrize(("rule", "text"), KEPT, ids=[f"{c[0].__name__}-{i}" for i, c in enumerate(KEPT)])
+def test_rule_keeps_article_text_that_resembles_boilerplate(rule, text):
+    blocks = _blocks("Council approves harbour budget", text, ARTICLE, ARTICLE)
+    assert text in [b.text for b in rule(blocks, HINTS)]
+
+
+def test_plain_text_interface_still_works_on_lines():
+    body = "Council approves harbour budget\nThe council voted 9 to 2.\nRead more: Ferry fares rise"
+    assert body_rules.apply_text_rules(body, "Council approves harbour budget") == "The council voted 9 to 2."
