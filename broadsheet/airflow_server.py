@@ -333,3 +333,24 @@ def running_airflow(
     finally:
         client.close()
         airflow.stop()
+
+
+def with_database(postgres_url: str, dbname: str) -> str:
+    """The same server's URL for another database."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(postgres_url)
+    if parts.scheme not in ("postgresql", "postgres"):
+        raise ValueError("expected a postgresql:// URL")
+    return urlunsplit(parts._replace(path=f"/{dbname}"))
+
+
+def ensure_database(server_url: str, dbname: str) -> str:
+    """Create `dbname` on the server if it does not exist; returns its URL."""
+    import psycopg
+
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        exists = conn.execute("select 1 from pg_database where datname = %s", (dbname,)).fetchone()
+        if not exists:
+            conn.execute(f'create database "{dbname}"')
+    return with_database(server_url, dbname)
