@@ -78,6 +78,8 @@ class AirflowConfig:
     celery_result_backend: str | None = None
     parallelism: int = 4
     fast_parsing: bool = False  # tests: parse DAG files often so a fresh instance sees them at once
+    log_server_port: int = 8793  # where workers serve task logs to the UI; the triggerer uses the next port
+    queue: str = "default"  # the Celery queue tasks are sent to (and the worker listens on)
     extra_env: dict[str, str] = field(default_factory=dict)
 
 
@@ -112,6 +114,9 @@ def server_environment(settings: Settings, config: AirflowConfig) -> dict[str, s
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": f"{USERNAME}:admin",
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(passwords),
         "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "True",
+        "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(config.log_server_port),
+        "AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT": str(config.log_server_port + 1),
+        "AIRFLOW__OPERATORS__DEFAULT_QUEUE": config.queue,
         "BROADSHEET_DATA_DIR": str(settings.data_dir),
         "BROADSHEET_SITES_DIR": str(settings.sites_dir),
         "BROADSHEET_DAGS_DIR": str(settings.dags_dir),
