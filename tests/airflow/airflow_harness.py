@@ -104,26 +104,32 @@ class AirflowUnderTest:
         response.raise_for_status()
         return response.json()["dag_runs"]
 
-    def wait_for_runs(self, run_ids: set[str] | None = None, run_type: str | None = None, count: int | None = None,
-                      timeout: float = RUN_TIMEOUT) -> list[dict]:  # fmt: skip
-        """Wait until the selected runs have all finished; returns them."""
+    def wait_for_runs(self, select=None, count: int = 1, timeout: float = RUN_TIMEOUT) -> list[dict]:
+        """Wait until `count` runs matching `select` (run dict -> bool) exist and have all finished."""
         deadline = time.monotonic() + timeout
         selected: list[dict] = []
         while time.monotonic() < deadline:
             self.airflow.check_alive()
-            selected = [
-                run
-                for run in self.runs()
-                if (run_ids is None or run["dag_run_id"] in run_ids)
-                and (run_type is None or run["run_type"] == run_type)
-            ]
-            enough = len(selected) >= (count if count is not None else len(run_ids or ()) or 1)
-            if enough and all(run["state"] in ("success", "failed") for run in selected):
+            selected = [run for run in self.runs() if select is None or select(run)]
+            if len(selected) >= count and all(run["state"] in ("success", "failed") for run in selected):
                 return selected
             time.sleep(3)
-        raise AssertionError(
-            f"runs did not finish within {timeout:.0f}s: {[(r['dag_run_id'], r['state']) for r in selected]}"
-        )
+        states = [(run["dag_run_id"], run["state"]) for run in selected]
+        raise AssertionError(f"runs did not finish within {timeout:.0f}s: {states}")
+
+    def wait_for_run(self, run_id: str, timeout: float = RUN_TIMEOUT) -> dict:
+        [run] = self.wait_for_runs(lambda run: run["dag_run_id"] == run_id, timeout=timeout)
+        return run
+
+    def wait_for_backfill(self, backfill_id: int, timeout: float = 120) -> dict:
+        """Wait until the scheduler marks a backfill completed (a DAG has one active backfill at a time)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            backfill = self.client.get(f"/api/v2/backfills/{backfill_id}").json()
+            if backfill.get("completed_at"):
+                return backfill
+            time.sleep(2)
+        raise AssertionError(f"backfill {backfill_id} not completed within {timeout:.0f}s")
 
     def task_instances(self, run_id: str) -> list[dict]:
         response = self.client.get(f"/api/v2/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances", params={"limit": 100})

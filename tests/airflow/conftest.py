@@ -38,14 +38,19 @@ def airflow(postgres_server: str, tmp_path_factory: pytest.TempPathFactory) -> I
         database_url=None,
         task_retries=0,
     )
-    config = AirflowConfig(metadata_url=url_for(postgres_server, metadata), api_port=free_port(), fast_parsing=True)
+    config = AirflowConfig(
+        metadata_url=url_for(postgres_server, metadata),
+        api_port=free_port(),
+        log_server_port=free_port(),
+        fast_parsing=True,
+    )
     try:
         with running_airflow(settings, config, url_for(postgres_server, warehouse)) as running:
             under_test = AirflowUnderTest(running, sites, postgres_server, settings)
             # As a user's first step: unpause, and the scheduler runs the latest interval (catchup is off).
             started = time.monotonic()
             under_test.set_paused(False)
-            first = under_test.wait_for_runs(run_type="scheduled", count=1)
+            first = under_test.wait_for_runs(lambda run: run["run_type"] == "scheduled")
             under_test.first_scheduled_run = first[0]
             under_test.session_warehouse = url_for(postgres_server, warehouse)
             timings = {
