@@ -8,7 +8,7 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install demo test lint clean
+.PHONY: install demo airflow test lint clean
 
 install: $(INSTALLED)
 
@@ -22,6 +22,9 @@ $(INSTALLED): uv.lock pyproject.toml | $(UV)
 
 demo: install  ## serve the demo sites, run the nightly DAG once, print what was loaded
 	$(VENV)/bin/broadsheet demo
+
+airflow: install  ## a real local Airflow (UI on http://127.0.0.1:8080) with the demo sites, until Ctrl-C
+	$(VENV)/bin/broadsheet airflow
 
 test: install lint  ## lint, then the whole test suite against real PostgreSQL, HTTP, Scrapy and Airflow
 	$(VENV)/bin/pytest

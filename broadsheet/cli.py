@@ -31,6 +31,14 @@ def demo() -> None:
 
 
 @app.command()
+def airflow(port: int = typer.Option(8080, help="Port of the Airflow UI and API on 127.0.0.1.")) -> None:
+    """Serve the demo sites and run a real local Airflow (LocalExecutor, PostgreSQL) until Ctrl-C."""
+    from broadsheet.airflow_cli import run_airflow
+
+    run_airflow(Settings(), console, port)
+
+
+@app.command()
 def migrate() -> None:
     """Apply pending SQL migrations to the warehouse."""
     from broadsheet.stages import prepare_warehouse

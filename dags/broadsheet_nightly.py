@@ -66,7 +66,10 @@ CRAWL_POOL = "broadsheet_crawl"
             False,
             type="boolean",
             title="Force re-extraction",
-            description="Extract every archived page again, e.g. after a boilerplate rule improved.",
+            description=(
+                "Extract every archived page again, e.g. after a boilerplate rule improved. Today every run "
+                "extracts every page it processes; this matters once unchanged pages are skipped."
+            ),
         ),
     },
     doc_md=__doc__,

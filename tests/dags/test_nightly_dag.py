@@ -72,3 +72,54 @@ def test_one_interval_loads_every_demo_article_and_a_rerun_adds_nothing(settings
     for site_key, site in expected.items():
         for reject in site["rejects"]:
             assert any(r[0] == site_key and r[1] == reject["url"] for r in rejects), reject
+
+
+_IMPORT_PROBE = r"""
+import json, socket, sys, time, importlib.util
+import airflow.sdk  # the dag-processor has Airflow loaded before it reads a DAG file
+import psycopg
+
+def refuse(*args, **kwargs):
+    raise AssertionError(f"the DAG file opened a connection at import: {args!r}")
+
+socket.socket.connect = refuse
+socket.create_connection = refuse
+psycopg.connect = refuse
+before = set(sys.modules)
+started = time.perf_counter()
+spec = importlib.util.spec_from_file_location("broadsheet_nightly_probe", sys.argv[1])
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+seconds = time.perf_counter() - started
+pipeline = {"scrapy", "trafilatura", "dateparser", "warcio", "twisted"}
+heavy = sorted(m for m in set(sys.modules) - before if m.split(".")[0] in pipeline)
+print(json.dumps({"seconds": seconds, "heavy": heavy}))
+"""
+
+
+def test_dag_file_import_opens_no_connection_and_loads_no_pipeline_library(settings: Settings):
+    env = {**os.environ, **airflow_environment(settings)}
+    out = subprocess.run(
+        [sys.executable, "-c", _IMPORT_PROBE, str(settings.dags_dir / "broadsheet_nightly.py")],
+        env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr[-3000:]
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    print(f"broadsheet_nightly.py imported in {result['seconds']:.3f}s (after airflow.sdk)")
+    assert result["heavy"] == [], "Scrapy, trafilatura and friends belong inside the tasks"
+
+
+def test_dag_offers_its_params_with_the_registry_sites_and_descriptions(settings: Settings):
+    probe = (
+        "import json; from airflow.dag_processing.dagbag import DagBag;"
+        f"dag = DagBag(dag_folder={str(settings.dags_dir)!r}).dags['broadsheet_nightly'];"
+        "print(json.dumps({k: p.serialize() for k, p in dag.params.items()}, default=str))"
+    )
+    env = {**os.environ, **airflow_environment(settings)}
+    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
+    params = json.loads(out.stdout.strip().splitlines()[-1])
+    assert set(params) == {"sites", "mode", "force_reextract"}
+    assert params["sites"]["value"] == []
+    assert params["sites"]["schema"]["items"]["enum"] == sorted(settings.site_origins)
+    assert params["mode"]["schema"]["enum"] == ["crawl", "reprocess"]
+    assert all(param["description"] for param in params.values())

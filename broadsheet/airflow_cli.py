@@ -1,0 +1,61 @@
+"""`make airflow`: the demo sites served, the warehouse, and a real local Airflow, until Ctrl-C."""
+
+from __future__ import annotations
+
+import signal
+import time
+from contextlib import ExitStack
+from types import FrameType
+
+from rich.console import Console
+
+from broadsheet.airflow_server import AirflowConfig, ensure_database, running_airflow
+from broadsheet.crawlers.registry import load_registry
+from broadsheet.database import warehouse_url
+from broadsheet.demo import _port
+from broadsheet.demo_sites import serve_demo_sites
+from broadsheet.settings import Settings
+
+METADATA_DATABASE = "broadsheet_airflow"
+
+
+def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt  # `kill` stops everything the same way Ctrl-C does
+
+
+def run_airflow(settings: Settings, console: Console, port: int) -> None:
+    sites = load_registry(settings.sites_dir, settings.site_origins)
+    ports = {key: _port(site.base_url) for key, site in sites.items()}
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started in the background
+    with ExitStack() as stack:
+        try:
+            running = stack.enter_context(serve_demo_sites(ports))
+        except OSError as error:
+            raise SystemExit(
+                f"cannot serve the demo sites on ports {sorted(ports.values())}: {error}. "
+                "Stop whatever uses them (`make demo`, another `make airflow`?) and try again."
+            ) from error
+        console.print("serving demo sites: " + ", ".join(f"{k} {s.origin}" for k, s in running.items()))
+        if settings.database_url is None:
+            console.print(
+                f"BROADSHEET_DATABASE_URL is unset: starting an embedded PostgreSQL in {settings.embedded_postgres_dir}"
+            )
+        url = stack.enter_context(warehouse_url(settings))
+        metadata_url = ensure_database(url, METADATA_DATABASE)
+        console.print(f"starting Airflow (api-server, scheduler, dag-processor, triggerer) in {settings.airflow_home}")
+        config = AirflowConfig(metadata_url=metadata_url, api_port=port)
+        airflow = stack.enter_context(running_airflow(settings, config, url))
+        console.print(
+            f"\n[bold green]Airflow is ready[/bold green] in {airflow.started_in_seconds:.0f}s: "
+            f"open [bold]{airflow.base_url}[/bold] and log in as [bold]{airflow.username}[/bold] / "
+            f"[bold]{airflow.password}[/bold]\n"
+            "DAG broadsheet_nightly: unpause it for the nightly schedule, or use Trigger → Single Run / Backfill.\n"
+            f"Logs: {airflow.home}. Press Ctrl-C to stop everything."
+        )
+        try:
+            while True:
+                airflow.check_alive()
+                time.sleep(2)
+        except KeyboardInterrupt:
+            console.print("stopping Airflow, the demo sites and the warehouse …")
