@@ -18,6 +18,7 @@ from broadsheet.crawlers.discovery import parse_feed, sitemap_discovery, sitemap
 from broadsheet.crawlers.items import CrawledExchange
 from broadsheet.crawlers.registry import SiteConfig
 from broadsheet.crawlers.urls import clean_url, url_identity
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.spiders import SitemapSpider
 from scrapy.utils.sitemap import sitemap_urls_from_robots
@@ -175,6 +176,7 @@ class NewsSpider(SitemapSpider):
 
     def parse_page(self, response: Response) -> Iterator[CrawledExchange]:
         redirects = response.request.meta.get("redirect_urls") or [response.request.url]
+        self._requested.add(url_identity(response.url))  # a redirect's target is not requested again
         page = FetchedPage(
             site_key=self.site.key,
             requested_url=response.request.meta.get("requested_url", redirects[0]),
@@ -195,6 +197,10 @@ class NewsSpider(SitemapSpider):
         yield CrawledExchange(page=page, request_headers=request_headers)
 
     def on_error(self, failure: Failure) -> None:
+        if failure.check(IgnoreRequest) and "robots.txt" in failure.getErrorMessage():
+            assert self.crawler.stats is not None  # obeying robots.txt is not an error
+            self.crawler.stats.inc_value("broadsheet/forbidden_by_robots")
+            return
         request = getattr(failure, "request", None)
         url = request.meta.get("requested_url", request.url) if request is not None else "?"
         message = f"{failure.type.__name__}: {failure.getErrorMessage()}"
