@@ -26,6 +26,7 @@ class SiteRules:
     redirects: dict[str, str] = field(default_factory=dict)
     throttle_once: frozenset[str] = frozenset()
     retry_after_seconds: int = 1
+    conditional_requests: bool = True
 
     def last_modified_for(self, path: str) -> datetime:
         return self.last_modified_paths.get(path, self.last_modified)
@@ -46,4 +47,5 @@ def load_site_rules(site_dir: Path) -> SiteRules:
         redirects=dict(data.get("redirects", {})),
         throttle_once=frozenset(data.get("throttle_once", [])),
         retry_after_seconds=int(data.get("retry_after_seconds", 1)),
+        conditional_requests=bool(data.get("conditional_requests", True)),
     )

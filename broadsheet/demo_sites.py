@@ -98,7 +98,7 @@ def _handler_for(document_root: Path, rules: SiteRules) -> type[BaseHTTPRequestH
                 etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
                 last_modified = rules.last_modified_for(path)
                 headers |= {"ETag": etag, "Last-Modified": format_datetime(last_modified, usegmt=True)}
-                if self._not_modified(etag, last_modified):
+                if rules.conditional_requests and self._not_modified(etag, last_modified):
                     self._send(HTTPStatus.NOT_MODIFIED, b"", headers, include_body=False)
                     return
                 if _is_text(content_type) and len(body) >= GZIP_MIN_BYTES and self._accepts_gzip():
