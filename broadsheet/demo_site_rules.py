@@ -25,6 +25,7 @@ class SiteRules:
     last_modified_paths: dict[str, datetime] = field(default_factory=dict)
     redirects: dict[str, str] = field(default_factory=dict)
     throttle_once: frozenset[str] = frozenset()
+    unavailable_once: frozenset[str] = frozenset()
     retry_after_seconds: int = 1
     conditional_requests: bool = True
 
@@ -46,6 +47,7 @@ def load_site_rules(site_dir: Path) -> SiteRules:
         last_modified_paths={k: _utc(v) for k, v in data.get("last_modified_paths", {}).items()},
         redirects=dict(data.get("redirects", {})),
         throttle_once=frozenset(data.get("throttle_once", [])),
+        unavailable_once=frozenset(data.get("unavailable_once", [])),
         retry_after_seconds=int(data.get("retry_after_seconds", 1)),
         conditional_requests=bool(data.get("conditional_requests", True)),
     )

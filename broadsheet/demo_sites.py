@@ -63,7 +63,7 @@ def _is_text(content_type: str) -> bool:
 
 
 def _handler_for(document_root: Path, rules: SiteRules) -> type[BaseHTTPRequestHandler]:
-    throttled: set[str] = set()  # paths already answered 429 once by this server
+    answered_once: set[str] = set()  # paths this server has answered before (for the *_once rules)
     lock = threading.Lock()
 
     class SiteHandler(BaseHTTPRequestHandler):
@@ -86,11 +86,15 @@ def _handler_for(document_root: Path, rules: SiteRules) -> type[BaseHTTPRequestH
                 self._send(HTTPStatus.MOVED_PERMANENTLY, b"", {"Location": self.origin + rules.redirects[path]})
                 return
             with lock:
-                throttle = path in rules.throttle_once and path not in throttled
-                throttled.add(path)
-            if throttle:
+                first_time = path not in answered_once
+                answered_once.add(path)
+            if first_time and path in rules.throttle_once:
                 headers = {"Retry-After": str(rules.retry_after_seconds), "Content-Type": CONTENT_TYPES[".txt"]}
                 self._send(HTTPStatus.TOO_MANY_REQUESTS, b"Slow down.\n", headers, include_body)
+                return
+            if first_time and path in rules.unavailable_once:
+                headers = {"Content-Type": CONTENT_TYPES[".txt"]}
+                self._send(HTTPStatus.SERVICE_UNAVAILABLE, b"Back soon.\n", headers, include_body)
                 return
             status, body, content_type = self._content(path)
             headers = {"Content-Type": content_type}

@@ -36,6 +36,9 @@ class CrawlResult:
     # (url, reason, detail): reason is a RejectReason value ("http_error", "too_large")
     download_errors: list[tuple[str, str, str]] = field(default_factory=list)
     finish_reason: str = ""
+    # politeness and discovery figures from Scrapy's stats: retries, retry_wait_seconds,
+    # robots_crawl_delay_seconds, forbidden_by_robots, articles_over_page_cap
+    stats: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -148,6 +151,14 @@ def _run_in_this_process(job: dict) -> CrawlResult:
         pages_not_modified=int(stats.get("broadsheet/pages_not_modified", 0)),
         download_errors=spider.download_errors,
         finish_reason=str(stats.get("finish_reason", "")),
+        stats={
+            "retries": float(stats.get("retry/count", 0)),
+            **{
+                key.removeprefix("broadsheet/"): float(value)
+                for key, value in stats.items()
+                if key.startswith("broadsheet/")
+            },
+        },
     )
 
 

@@ -52,6 +52,7 @@ def scrapy_settings(
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             f"{MIDDLEWARES}.RetryAfterMiddleware": 550,
             f"{MIDDLEWARES}.CrawlDelayMiddleware": 110,
+            f"{MIDDLEWARES}.SkipPatternMiddleware": 120,
             f"{MIDDLEWARES}.ConditionalRequestMiddleware": 560,
         },
         "ITEM_PIPELINES": {"broadsheet.crawlers.pipelines.ArchivePipeline": 100},

@@ -18,7 +18,9 @@ from broadsheet.crawlers.discovery import parse_feed, sitemap_discovery, sitemap
 from broadsheet.crawlers.items import CrawledExchange
 from broadsheet.crawlers.registry import SiteConfig
 from broadsheet.crawlers.urls import clean_url, url_identity
-from scrapy.exceptions import IgnoreRequest
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Response
 from scrapy.spiders import SitemapSpider
 from scrapy.utils.sitemap import sitemap_urls_from_robots
@@ -62,6 +64,7 @@ class NewsSpider(SitemapSpider):
         self.download_errors: list[tuple[str, str, str]] = []  # (url, reason, detail)
         self._requested: set[str] = set()  # url_identity of every article requested this run
         self.pages_requested = 0
+        self._fallbacks_started = False
 
     # --- which URLs belong to the run -------------------------------------------------------------------
 
@@ -110,18 +113,44 @@ class NewsSpider(SitemapSpider):
 
     # --- discovery --------------------------------------------------------------------------------------
 
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider._start_fallbacks, signal=signals.spider_idle)
+        return spider
+
     async def start(self) -> AsyncIterator[Any]:
-        async for request in super().start():  # robots.txt and sitemaps
-            yield request
-        for feed in self.site.feeds:
-            yield scrapy.Request(self.site.absolute(feed), callback=self.parse_feed, errback=self.on_error)
-        for section in self.site.sections:
-            yield self._listing_request(self.site.absolute(section), depth=0)
+        for url in self.sitemap_urls:  # robots.txt and sitemaps first: they say the most about each URL
+            yield scrapy.Request(url, callback=self._parse_sitemap, errback=self.on_sitemap_error)
+
+    def _start_fallbacks(self) -> None:
+        """Once the sitemaps are read (the crawl goes idle): feeds, then section pages, for what they missed."""
+        if self._fallbacks_started:
+            return
+        self._fallbacks_started = True
+        requests = [
+            *(scrapy.Request(self.site.absolute(feed), callback=self.parse_feed, errback=self.on_error, priority=1)
+              for feed in self.site.feeds),
+            *(self._listing_request(self.site.absolute(section), depth=0) for section in self.site.sections),
+        ]  # fmt: skip
+        if not requests:
+            return
+        assert self.crawler.engine is not None
+        for request in requests:
+            self.crawler.engine.crawl(request)
+        raise DontCloseSpider
+
+    def on_sitemap_error(self, failure: Failure) -> None:
+        """A missing robots.txt or sitemap is logged, not a reject: it is not a page of the site's news."""
+        request = getattr(failure, "request", None)
+        self.logger.warning(
+            "site=%s sitemap %s unavailable: %s", self.site.key, request and request.url, failure.getErrorMessage()
+        )
 
     def _parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         if response.url.endswith("/robots.txt"):
             for url in sitemap_urls_from_robots(response.text, base_url=response.url):
-                yield scrapy.Request(url, callback=self._parse_sitemap, errback=self.on_error)
+                yield scrapy.Request(url, callback=self._parse_sitemap, errback=self.on_sitemap_error)
             return
         body = self._get_sitemap_body(response)  # Scrapy's: gunzips .gz sitemaps, within the size cap
         if not body:
@@ -131,7 +160,9 @@ class NewsSpider(SitemapSpider):
         if index is not None:
             for loc, lastmod in index:  # a child sitemap last changed before the window has nothing for it
                 if self.window_start is None or (parse_date(lastmod) or self.window_start) >= self.window_start:
-                    yield scrapy.Request(response.urljoin(loc), callback=self._parse_sitemap, errback=self.on_error)
+                    yield scrapy.Request(
+                        response.urljoin(loc), callback=self._parse_sitemap, errback=self.on_sitemap_error
+                    )
             return
         for loc, info in sitemap_discovery(body).items():
             published = parse_date(info.get("news_publication_date"))
@@ -197,13 +228,15 @@ class NewsSpider(SitemapSpider):
         yield CrawledExchange(page=page, request_headers=request_headers)
 
     def on_error(self, failure: Failure) -> None:
-        if failure.check(IgnoreRequest) and "robots.txt" in failure.getErrorMessage():
-            assert self.crawler.stats is not None  # obeying robots.txt is not an error
-            self.crawler.stats.inc_value("broadsheet/forbidden_by_robots")
+        message = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        too_large = "max size" in message or "DOWNLOAD_MAXSIZE" in message  # on the wire or once decompressed
+        if failure.check(IgnoreRequest) and not too_large:  # robots.txt or a skip pattern: obeying is no error
+            assert self.crawler.stats is not None
+            robots = "robots.txt" in message
+            self.crawler.stats.inc_value("broadsheet/forbidden_by_robots" if robots else "broadsheet/skipped")
             return
         request = getattr(failure, "request", None)
         url = request.meta.get("requested_url", request.url) if request is not None else "?"
-        message = f"{failure.type.__name__}: {failure.getErrorMessage()}"
-        reason = "too_large" if "max size" in message or "maxsize" in message.lower() else "http_error"
+        reason = "too_large" if too_large else "http_error"
         self.download_errors.append((url, reason, message))
         self.logger.warning("site=%s could not fetch %s: %s", self.site.key, url, failure.getErrorMessage())
