@@ -65,6 +65,7 @@ class NewsSpider(SitemapSpider):
         self._requested: set[str] = set()  # url_identity of every article requested this run
         self.pages_requested = 0
         self._fallbacks_started = False
+        self._sitemap_backlog: list[str] = []
 
     # --- which URLs belong to the run -------------------------------------------------------------------
 
@@ -116,15 +117,28 @@ class NewsSpider(SitemapSpider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        crawler.signals.connect(spider._start_fallbacks, signal=signals.spider_idle)
+        crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
         return spider
 
     async def start(self) -> AsyncIterator[Any]:
         for url in self.sitemap_urls:  # robots.txt and sitemaps first: they say the most about each URL
             yield scrapy.Request(url, callback=self._parse_sitemap, errback=self.on_sitemap_error)
 
-    def _start_fallbacks(self) -> None:
-        """Once the sitemaps are read (the crawl goes idle): feeds, then section pages, for what they missed."""
+    @property
+    def _pending_sitemaps(self) -> list[str]:
+        """Child sitemaps not read yet; in Scrapy's persisted spider state when the crawl has a JOBDIR."""
+        state = getattr(self, "state", None)  # set by Scrapy's SpiderState extension, restored on resume
+        return state.setdefault("pending_sitemaps", []) if isinstance(state, dict) else self._sitemap_backlog
+
+    def _on_idle(self) -> None:
+        """Nothing left to fetch: read the next child sitemap; after the last, feeds and section pages.
+
+        One sitemap at a time keeps the queue to one sitemap's URLs (at most 50,000), however large the site.
+        """
+        assert self.crawler.engine is not None
+        if self._pending_sitemaps:
+            self.crawler.engine.crawl(self._sitemap_request(self._pending_sitemaps.pop(0)))
+            raise DontCloseSpider
         if self._fallbacks_started:
             return
         self._fallbacks_started = True
@@ -135,7 +149,6 @@ class NewsSpider(SitemapSpider):
         ]  # fmt: skip
         if not requests:
             return
-        assert self.crawler.engine is not None
         for request in requests:
             self.crawler.engine.crawl(request)
         raise DontCloseSpider
@@ -147,10 +160,13 @@ class NewsSpider(SitemapSpider):
             "site=%s sitemap %s unavailable: %s", self.site.key, request and request.url, failure.getErrorMessage()
         )
 
+    def _sitemap_request(self, url: str) -> scrapy.Request:
+        return scrapy.Request(url, callback=self._parse_sitemap, errback=self.on_sitemap_error)
+
     def _parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         if response.url.endswith("/robots.txt"):
             for url in sitemap_urls_from_robots(response.text, base_url=response.url):
-                yield scrapy.Request(url, callback=self._parse_sitemap, errback=self.on_sitemap_error)
+                yield self._sitemap_request(url)
             return
         body = self._get_sitemap_body(response)  # Scrapy's: gunzips .gz sitemaps, within the size cap
         if not body:
@@ -160,9 +176,7 @@ class NewsSpider(SitemapSpider):
         if index is not None:
             for loc, lastmod in index:  # a child sitemap last changed before the window has nothing for it
                 if self.window_start is None or (parse_date(lastmod) or self.window_start) >= self.window_start:
-                    yield scrapy.Request(
-                        response.urljoin(loc), callback=self._parse_sitemap, errback=self.on_sitemap_error
-                    )
+                    self._pending_sitemaps.append(response.urljoin(loc))
             return
         for loc, info in sitemap_discovery(body).items():
             published = parse_date(info.get("news_publication_date"))
