@@ -120,11 +120,15 @@ def read_archive(path: Path) -> Iterator[FetchedPage]:
 def latest_pages(paths: list[Path]) -> Iterator[FetchedPage]:
     """The pages of several WARC files, oldest file first, each URL once: its latest fetch.
 
-    Two passes (which record to keep, then read it) so that only one page body is held at a time.
+    A 304 only confirms an earlier body, so it does not replace an earlier full fetch of the same URL: a
+    re-process from the archive still finds that body. Two passes (which record to keep, then read it) so
+    that only one page body is held at a time.
     """
     latest: dict[str, tuple[int, str]] = {}
     for index, path in enumerate(paths):
         for page in read_archive(path):
+            if page.status == 304 and page.requested_url in latest:
+                continue
             latest[page.requested_url] = (index, page.archive_location)
     for index, path in enumerate(paths):
         for page in read_archive(path):

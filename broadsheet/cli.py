@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import logging
 import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
 from broadsheet.settings import Settings
 
@@ -75,14 +79,85 @@ def warehouse_docs(
     console.print(f"wrote {target}")
 
 
-@app.command("sites")
+sites_app = typer.Typer(help="The site registry: list, validate, crawl one site.", no_args_is_help=True)
+app.add_typer(sites_app, name="sites")
+
+
+def _parse_day(value: str, option: str) -> datetime:
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError as error:
+        raise typer.BadParameter(f"expected a date as YYYY-MM-DD, got {value!r}", param_hint=option) from error
+
+
+@sites_app.command("list")
 def list_sites() -> None:
-    """List the sites in the registry."""
-    from broadsheet.crawlers.registry import load_registry
+    """List the sites in the registry (entries that do not validate are listed as errors)."""
+    from broadsheet.crawlers.registry import scan_registry
 
     settings = Settings()
-    for key, site in load_registry(settings.sites_dir, settings.site_origins).items():
-        console.print(f"{key:20} {'enabled ' if site.enabled else 'disabled'} {site.base_url:28} {site.name}")
+    scan = scan_registry(settings.sites_dir, settings.site_origins)
+    table = Table("key", "status", "base URL", "name", "start points", "languages")
+    for key, site in scan.sites.items():
+        starts = len(site.sitemaps) + len(site.news_sitemaps) + len(site.feeds) + len(site.sections)
+        status = "enabled" if site.enabled else "disabled"
+        table.add_row(key, status, site.base_url, site.name, str(starts), ",".join(site.languages))
+    for key in scan.errors:
+        table.add_row(key, "[red]invalid[/red]", "", "run `broadsheet sites validate`", "", "")
+    console.print(table)
+
+
+@sites_app.command("validate")
+def validate_sites() -> None:
+    """Validate every registry entry; exits 1 if any is wrong, naming the file, the site and the field."""
+    from broadsheet.crawlers.registry import scan_registry
+
+    settings = Settings()
+    scan = scan_registry(settings.sites_dir)
+    for key in scan.sites:
+        console.print(f"[green]ok[/green]      {key}")
+    for error in scan.errors.values():
+        console.print(f"[red]invalid[/red] {error}", soft_wrap=True)
+    console.print(f"{len(scan.sites)} valid, {len(scan.errors)} invalid in {settings.sites_dir}")
+    if scan.errors:
+        raise typer.Exit(1)
+
+
+@sites_app.command("crawl")
+def crawl_one_site(
+    site_key: str = typer.Argument(..., help="The site's key (its file name in the registry)."),
+    start: str = typer.Option(..., "--start", help="First day of the window, YYYY-MM-DD (inclusive)."),
+    end: str = typer.Option(..., "--end", help="Day after the window, YYYY-MM-DD (exclusive)."),
+    archive: Annotated[Path | None, typer.Option("--archive", help="WARC file to write (default: data_dir).")] = None,
+) -> None:
+    """Crawl one site for the window [start, end) into a WARC file, without Airflow, and print a summary."""
+    from broadsheet.archive import archive_path
+    from broadsheet.crawlers.registry import RegistryError, scan_registry
+    from broadsheet.crawlers.run import crawl_site
+
+    settings = Settings()
+    window_start, window_end = _parse_day(start, "--start"), _parse_day(end, "--end")
+    if window_end <= window_start:
+        raise typer.BadParameter("--end must be after --start", param_hint="--end")
+    scan = scan_registry(settings.sites_dir, settings.site_origins)
+    if site_key in scan.errors:
+        console.print(f"[red]{scan.errors[site_key]}[/red]", soft_wrap=True)
+        raise typer.Exit(1)
+    if site_key not in scan.sites:
+        known = ", ".join(scan.sites) or "none"
+        raise RegistryError(f"site '{site_key}' is not in the registry at {settings.sites_dir} (known: {known})")
+    site = scan.sites[site_key]
+    run_slug = "cli-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    target = archive or archive_path(settings.archive_dir, site.key, window_start, run_slug)
+    result = crawl_site(settings, site, target, window_end, window_start=window_start)
+    console.print(f"site            {site.key} ({site.base_url})")
+    console.print(f"window          [{window_start.date()}, {window_end.date()})")
+    console.print(f"pages archived  {result.pages_archived}")
+    console.print(f"download errors {len(result.download_errors)}")
+    for url, reason, detail in result.download_errors[:20]:
+        console.print(f"  {reason:10} {url}  {detail}", soft_wrap=True)
+    console.print(f"finished        {result.finish_reason}")
+    console.print(f"archive         {target}")
 
 
 if __name__ == "__main__":

@@ -1,22 +1,28 @@
 """Serve the bundled demo news sites (tests/sites/<site_key>/public) over real HTTP on 127.0.0.1.
 
 Each site gets its own port. Fixture files write absolute URLs as `{{origin}}`; the server substitutes the
-origin it really listens on, so the same files work on any port.
+origin it really listens on, so the same files work on any port. It behaves like a production web server
+where crawling is concerned (see demo_site_rules.py for what a site's optional server.toml can ask for):
+ETag and Last-Modified with 304s, gzip, `.gz` variants of XML files, redirects, and 429 with Retry-After.
 """
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import logging
 import mimetypes
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from email.utils import format_datetime, parsedate_to_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from broadsheet.demo_site_rules import SiteRules, load_site_rules
 from broadsheet.settings import PROJECT_ROOT
 
 logger = logging.getLogger(__name__)
@@ -30,7 +36,10 @@ CONTENT_TYPES = {
     ".atom": "application/atom+xml; charset=utf-8",
     ".txt": "text/plain; charset=utf-8",
     ".pdf": "application/pdf",
+    ".gz": "application/gzip",
 }
+NOT_FOUND = b"<!DOCTYPE html><html><head><title>Not found</title></head><body><h1>404</h1></body></html>"
+GZIP_MIN_BYTES = 1024  # like nginx's gzip_min_length: small bodies are sent as they are
 
 
 def demo_site_keys(sites_dir: Path = DEMO_SITES_DIR) -> list[str]:
@@ -49,7 +58,14 @@ def _resolve(document_root: Path, url_path: str) -> Path | None:
     return candidate if candidate.is_file() else None
 
 
-def _handler_for(document_root: Path) -> type[BaseHTTPRequestHandler]:
+def _is_text(content_type: str) -> bool:
+    return content_type.startswith(("text/", "application/xml", "application/rss", "application/atom"))
+
+
+def _handler_for(document_root: Path, rules: SiteRules) -> type[BaseHTTPRequestHandler]:
+    answered_once: set[str] = set()  # paths this server has answered before (for the *_once rules)
+    lock = threading.Lock()
+
     class SiteHandler(BaseHTTPRequestHandler):
         server_version = "BroadsheetDemo/1.0"
 
@@ -59,25 +75,80 @@ def _handler_for(document_root: Path) -> type[BaseHTTPRequestHandler]:
         def do_HEAD(self) -> None:
             self._respond(include_body=False)
 
+        @property
+        def origin(self) -> str:
+            host, port = self.server.server_address[:2]
+            return f"http://{host}:{port}"
+
         def _respond(self, include_body: bool) -> None:
-            path = _resolve(document_root, self.path)
-            if path is None:
-                body = b"<!DOCTYPE html><html><head><title>Not found</title></head><body><h1>404</h1></body></html>"
-                status, content_type = HTTPStatus.NOT_FOUND, CONTENT_TYPES[".html"]
-            else:
-                body = path.read_bytes()
-                status = HTTPStatus.OK
-                content_type = CONTENT_TYPES.get(path.suffix) or (
-                    mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                )
-            if content_type.startswith(("text/", "application/xml", "application/rss", "application/atom")):
-                host, port = self.server.server_address[:2]
-                body = body.replace(ORIGIN_PLACEHOLDER, f"http://{host}:{port}".encode())
+            path = urlsplit(self.path).path
+            if path in rules.redirects:
+                self._send(HTTPStatus.MOVED_PERMANENTLY, b"", {"Location": self.origin + rules.redirects[path]})
+                return
+            with lock:
+                first_time = path not in answered_once
+                answered_once.add(path)
+            if first_time and path in rules.throttle_once:
+                headers = {"Retry-After": str(rules.retry_after_seconds), "Content-Type": CONTENT_TYPES[".txt"]}
+                self._send(HTTPStatus.TOO_MANY_REQUESTS, b"Slow down.\n", headers, include_body)
+                return
+            if first_time and path in rules.unavailable_once:
+                headers = {"Content-Type": CONTENT_TYPES[".txt"]}
+                self._send(HTTPStatus.SERVICE_UNAVAILABLE, b"Back soon.\n", headers, include_body)
+                return
+            status, body, content_type = self._content(path)
+            headers = {"Content-Type": content_type}
+            if status == HTTPStatus.OK:
+                etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
+                last_modified = rules.last_modified_for(path)
+                headers |= {"ETag": etag, "Last-Modified": format_datetime(last_modified, usegmt=True)}
+                if rules.conditional_requests and self._not_modified(etag, last_modified):
+                    self._send(HTTPStatus.NOT_MODIFIED, b"", headers, include_body=False)
+                    return
+                if _is_text(content_type) and len(body) >= GZIP_MIN_BYTES and self._accepts_gzip():
+                    body = gzip.compress(body, mtime=0)
+                    headers |= {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
+            self._send(status, body, headers, include_body)
+
+        def _content(self, path: str) -> tuple[HTTPStatus, bytes, str]:
+            file = _resolve(document_root, path)
+            compress = False
+            if file is None and path.endswith(".gz"):  # sitemap.xml.gz from sitemap.xml, like a CMS does
+                file, compress = _resolve(document_root, path[:-3]), True
+            if file is None:
+                return HTTPStatus.NOT_FOUND, NOT_FOUND, CONTENT_TYPES[".html"]
+            body = file.read_bytes()
+            content_type = CONTENT_TYPES.get(file.suffix) or (
+                mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+            )
+            if _is_text(content_type):
+                body = body.replace(ORIGIN_PLACEHOLDER, self.origin.encode())
+            if compress:
+                return HTTPStatus.OK, gzip.compress(body, mtime=0), CONTENT_TYPES[".gz"]
+            return HTTPStatus.OK, body, content_type
+
+        def _not_modified(self, etag: str, last_modified) -> bool:
+            if_none_match = self.headers.get("If-None-Match")
+            if if_none_match is not None:  # RFC 9110: If-Modified-Since is ignored when If-None-Match is sent
+                return etag in [tag.strip() for tag in if_none_match.split(",")] or if_none_match.strip() == "*"
+            if_modified_since = self.headers.get("If-Modified-Since")
+            if if_modified_since:
+                try:
+                    return last_modified <= parsedate_to_datetime(if_modified_since)
+                except (TypeError, ValueError):
+                    return False
+            return False
+
+        def _accepts_gzip(self) -> bool:
+            return "gzip" in (self.headers.get("Accept-Encoding") or "")
+
+        def _send(self, status: HTTPStatus, body: bytes, headers: dict[str, str], include_body: bool = True) -> None:
             self.send_response(status)
-            self.send_header("Content-Type", content_type)
+            for name, value in headers.items():
+                self.send_header(name, value)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            if include_body:
+            if include_body and body:
                 self.wfile.write(body)
 
         def log_message(self, format: str, *args: object) -> None:
@@ -102,7 +173,8 @@ def serve_demo_sites(
     try:
         for site_dir in sorted(p for p in sites_dir.iterdir() if (p / "public").is_dir()):
             port = (ports or {}).get(site_dir.name, 0)
-            server = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(site_dir / "public"))
+            handler = _handler_for(site_dir / "public", load_site_rules(site_dir))
+            server = ThreadingHTTPServer(("127.0.0.1", port), handler)
             server.daemon_threads = True
             threading.Thread(target=server.serve_forever, name=f"demo-{site_dir.name}", daemon=True).start()
             servers.append(server)

@@ -178,7 +178,7 @@ def extract_interval(settings: Settings, run: SiteRun, options: RunOptions) -> d
             "site=%s run=%s stage=extract: no archived page for %s..%s", run.site_key, run.run_id,
             run.interval_start, run.interval_end,
         )  # fmt: skip
-    result = stages.extract(settings, run, [str(path) for path in files])
+    result = stages.extract(settings, run, [str(path) for path in files], force=options.force_reextract)
     return {**result, "archive_files": len(files)}
 
 

@@ -7,8 +7,10 @@ re-run: it rewrites its own output whole.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+import shutil
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,13 +19,14 @@ from typing import TypeVar
 
 from pydantic import TypeAdapter
 
-from broadsheet.archive import archive_path, latest_pages
-from broadsheet.crawlers.registry import SiteConfig, load_registry
+from broadsheet.archive import archive_path, latest_pages, read_archive
+from broadsheet.crawlers.registry import SiteConfig, load_registry, scan_registry
 from broadsheet.crawlers.run import crawl_site
 from broadsheet.database import connect, warehouse_url
 from broadsheet.loader import LoadSummary, RunContext, index_for_search, load_site_run, record_failed_run
 from broadsheet.migrations import apply_migrations
 from broadsheet.records import ArchivedPage, Article, ExtractedArticle, Reject, RejectReason
+from broadsheet.seen_urls import mark_loaded, record_fetches, write_validators
 from broadsheet.settings import Settings
 from broadsheet.transforms.date_candidates import with_page_date_candidates
 from broadsheet.transforms.dates import DateContext, normalise_article_dates
@@ -74,10 +77,12 @@ def _read_jsonl(path: Path, record_type: type[Record]) -> Iterator[Record]:
 
 
 def _site(settings: Settings, site_key: str) -> SiteConfig:
-    sites = load_registry(settings.sites_dir, settings.site_origins)
-    if site_key not in sites:
+    scan = scan_registry(settings.sites_dir, settings.site_origins)
+    if site_key in scan.errors:
+        raise scan.errors[site_key]
+    if site_key not in scan.sites:
         raise KeyError(f"site '{site_key}' is not in the registry at {settings.sites_dir}")
-    return sites[site_key]
+    return scan.sites[site_key]
 
 
 def enabled_site_keys(settings: Settings) -> list[str]:
@@ -93,30 +98,64 @@ def prepare_warehouse(settings: Settings) -> list[str]:
 def crawl(settings: Settings, run: SiteRun) -> dict:
     """Crawl the site into this run's WARC file; download failures become crawl-stage rejects."""
     site = _site(settings, run.site_key)
+    work = run.work_dir(settings)
     path = archive_path(settings.archive_dir, site.key, run.interval_start, run.slug)
-    path.unlink(missing_ok=True)  # a retried crawl starts its archive file again
-    result = crawl_site(settings, site, path, window_end=run.interval_end)
+    job_dir = work / "crawl-job"  # Scrapy JOBDIR: left behind by a crawl that was stopped, which then resumes
+    if not job_dir.exists():
+        path.unlink(missing_ok=True)  # a retried crawl that had finished starts its archive file again
+    with warehouse_url(settings) as url:
+        with connect(url) as conn:
+            write_validators(conn, site.key, run.run_id, work / "validators.jsonl")
+        result = crawl_site(
+            settings, site, path, run.interval_end, job_dir=job_dir, validators_path=work / "validators.jsonl"
+        )
+        shutil.rmtree(job_dir, ignore_errors=True)
+        with connect(url) as conn:
+            fetched = (ArchivedPage.of(page) for page in (read_archive(path) if path.exists() else ()))
+            outcome = record_fetches(conn, site.key, run.run_id, fetched)
+    summary = {"pages_not_modified": outcome.pages_not_modified, "unchanged": sorted(outcome.unchanged_locations)}
+    (work / "crawl_summary.json").write_text(json.dumps(summary), encoding="utf-8")
     rejects = [
         Reject(site.key, url, "crawl", RejectReason(reason), detail, "")
         for url, reason, detail in result.download_errors
     ]
     _write_jsonl(run.work_dir(settings) / "crawl_rejects.jsonl", rejects, Reject)
     logger.info(
-        "site=%s run=%s stage=crawl archived=%d errors=%d", site.key, run.run_id, result.pages_archived, len(rejects)
+        "site=%s run=%s stage=crawl archived=%d not_modified=%d unchanged=%d errors=%d",
+        site.key,
+        run.run_id,
+        result.pages_archived,
+        outcome.pages_not_modified,
+        len(outcome.unchanged_locations),
+        len(rejects),
     )
-    return {"archive_path": str(path), "pages_archived": result.pages_archived}
+    return {
+        "archive_path": str(path),
+        "pages_archived": result.pages_archived,
+        "pages_not_modified": outcome.pages_not_modified,
+    }
 
 
-def extract(settings: Settings, run: SiteRun, archive_file: str | list[str]) -> dict:
+def _crawl_summary(work: Path) -> dict:
+    path = work / "crawl_summary.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {"pages_not_modified": 0, "unchanged": []}
+
+
+def extract(settings: Settings, run: SiteRun, archive_file: str | list[str], *, force: bool = False) -> dict:
     """Extract every archived page of the run (one WARC file, or several: the latest fetch of a URL wins):
-    articles to one file, rejects to another."""
+    articles to one file, rejects to another. Pages whose body is the one last loaded are skipped unless
+    `force` (after a rule improved, say)."""
     work = run.work_dir(settings)
     extracted: list[ExtractedArticle] = []
     rejects: list[Reject] = list(_read_jsonl(work / "crawl_rejects.jsonl", Reject))
     paths = [Path(archive_file)] if isinstance(archive_file, str) else [Path(name) for name in archive_file]
     archived: list[ArchivedPage] = []
+    # same body as last loaded: nothing new to extract, unless forced
+    unchanged = set() if force else set(_crawl_summary(work)["unchanged"])
     for page in latest_pages([path for path in paths if path.exists()]):
         archived.append(ArchivedPage.of(page))
+        if page.status == 304 or page.archive_location in unchanged:
+            continue
         result = extract_article(page)
         if isinstance(result, ExtractedArticle):
             result = with_page_date_candidates(result, page)  # news sitemap, feed, URL path, HTTP header
@@ -207,8 +246,9 @@ def load(settings: Settings, run: SiteRun, pages_not_modified: int = 0) -> LoadS
                 _read_jsonl(work / "articles.jsonl", Article),
                 _read_jsonl(work / "rejects.jsonl", Reject),
                 pages=_read_jsonl(work / "pages.jsonl", ArchivedPage),
-                pages_not_modified=pages_not_modified,
+                pages_not_modified=pages_not_modified or _crawl_summary(work)["pages_not_modified"],
             )
+            mark_loaded(conn, site.key, run.run_id)
         except Exception as error:
             record_failed_run(conn, context, f"{type(error).__name__}: {error}")
             raise

@@ -3,6 +3,7 @@
 - CrawlDelayMiddleware: honours robots.txt `Crawl-delay` (Scrapy reads the rules but not the delay).
 - RetryAfterMiddleware: Scrapy's retries on 5xx/429, but waiting first: the server's `Retry-After` when it
   gives one, exponential backoff otherwise (Scrapy's own retries are immediate).
+- SkipPatternMiddleware: a redirect to a URL the site's skip_patterns exclude is not followed.
 - ConditionalRequestMiddleware: sends If-None-Match / If-Modified-Since for article URLs fetched before, so an
   unchanged page costs the site a 304 and no body.
 """
@@ -20,7 +21,7 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 from scrapy.robotstxt import RobotParser
 from scrapy.utils.defer import maybe_deferred_to_future
@@ -111,6 +112,22 @@ class RetryAfterMiddleware(RetryMiddleware):
         logger.info("retrying %s after %.1fs (status %d, attempt %d)", request.url, wait, response.status, attempt)
         await _sleep(wait)
         return retry
+
+
+class SkipPatternMiddleware:
+    """Article requests (redirect targets included) whose URL the site skips are dropped before download."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        site = getattr(self.crawler.spider, "site", None)
+        if site is not None and request.meta.get("is_article") and site.is_skipped(request.url):
+            raise IgnoreRequest(f"{request.url} matches a skip pattern of site {site.key}")
 
 
 class ConditionalRequestMiddleware:

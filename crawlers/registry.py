@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 logger = logging.getLogger(__name__)
 
@@ -107,12 +107,6 @@ class SiteConfig(BaseModel):
             raise ValueError("expected scheme://host[:port] without a path, e.g. 'https://www.example.com'")
         return value.rstrip("/")
 
-    @model_validator(mode="after")
-    def _has_a_start_point(self) -> SiteConfig:
-        if not (self.sitemaps or self.news_sitemaps or self.feeds or self.sections):
-            raise ValueError("no start point: give at least one of sitemaps, news_sitemaps, feeds or sections")
-        return self
-
     @property
     def allowed_domains(self) -> list[str]:
         """Where the crawl may go: the declared domains plus base_url's host (a local mirror's, in tests)."""
@@ -164,6 +158,11 @@ def load_site(path: Path) -> SiteConfig:
             for e in error.errors()
         )
         raise RegistryError(f"{path}: site '{data.get('key')}': {problems}") from error
+    if not (site.sitemaps or site.news_sitemaps or site.feeds or site.sections):
+        raise RegistryError(
+            f"{path}: site '{site.key}': field 'sitemaps': no start point; "
+            "give at least one of sitemaps, news_sitemaps, feeds or sections"
+        )
     if site.key != path.stem:
         raise RegistryError(f"{path}: field 'key': site key '{site.key}' must equal the file name '{path.stem}'")
     return site

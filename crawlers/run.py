@@ -36,6 +36,9 @@ class CrawlResult:
     # (url, reason, detail): reason is a RejectReason value ("http_error", "too_large")
     download_errors: list[tuple[str, str, str]] = field(default_factory=list)
     finish_reason: str = ""
+    # figures from Scrapy's stats: responses, elapsed_seconds, retries, retry_wait_seconds,
+    # robots_crawl_delay_seconds, forbidden_by_robots, articles_over_page_cap
+    stats: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -148,6 +151,16 @@ def _run_in_this_process(job: dict) -> CrawlResult:
         pages_not_modified=int(stats.get("broadsheet/pages_not_modified", 0)),
         download_errors=spider.download_errors,
         finish_reason=str(stats.get("finish_reason", "")),
+        stats={
+            "retries": float(stats.get("retry/count", 0)),
+            "responses": float(stats.get("response_received_count", 0)),
+            "elapsed_seconds": float(stats.get("elapsed_time_seconds", 0)),
+            **{
+                key.removeprefix("broadsheet/"): float(value)
+                for key, value in stats.items()
+                if key.startswith("broadsheet/")
+            },
+        },
     )
 
 

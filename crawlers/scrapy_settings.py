@@ -28,7 +28,7 @@ def scrapy_settings(
         "ROBOTSTXT_OBEY": True,
         "DOWNLOAD_DELAY": delay,
         "RANDOMIZE_DOWNLOAD_DELAY": False,
-        "CONCURRENT_REQUESTS": max(16, concurrency),
+        "CONCURRENT_REQUESTS": concurrency,  # one site per crawl process
         "CONCURRENT_REQUESTS_PER_DOMAIN": concurrency,
         "DOWNLOAD_TIMEOUT": settings.download_timeout_seconds,
         "DOWNLOAD_MAXSIZE": settings.max_response_bytes,
@@ -52,6 +52,7 @@ def scrapy_settings(
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             f"{MIDDLEWARES}.RetryAfterMiddleware": 550,
             f"{MIDDLEWARES}.CrawlDelayMiddleware": 110,
+            f"{MIDDLEWARES}.SkipPatternMiddleware": 120,
             f"{MIDDLEWARES}.ConditionalRequestMiddleware": 560,
         },
         "ITEM_PIPELINES": {"broadsheet.crawlers.pipelines.ArchivePipeline": 100},

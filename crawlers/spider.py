@@ -18,6 +18,9 @@ from broadsheet.crawlers.discovery import parse_feed, sitemap_discovery, sitemap
 from broadsheet.crawlers.items import CrawledExchange
 from broadsheet.crawlers.registry import SiteConfig
 from broadsheet.crawlers.urls import clean_url, url_identity
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Response
 from scrapy.spiders import SitemapSpider
 from scrapy.utils.sitemap import sitemap_urls_from_robots
@@ -61,6 +64,8 @@ class NewsSpider(SitemapSpider):
         self.download_errors: list[tuple[str, str, str]] = []  # (url, reason, detail)
         self._requested: set[str] = set()  # url_identity of every article requested this run
         self.pages_requested = 0
+        self._fallbacks_started = False
+        self._sitemap_backlog: list[str] = []
 
     # --- which URLs belong to the run -------------------------------------------------------------------
 
@@ -109,18 +114,59 @@ class NewsSpider(SitemapSpider):
 
     # --- discovery --------------------------------------------------------------------------------------
 
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
+        return spider
+
     async def start(self) -> AsyncIterator[Any]:
-        async for request in super().start():  # robots.txt and sitemaps
-            yield request
-        for feed in self.site.feeds:
-            yield scrapy.Request(self.site.absolute(feed), callback=self.parse_feed, errback=self.on_error)
-        for section in self.site.sections:
-            yield self._listing_request(self.site.absolute(section), depth=0)
+        for url in self.sitemap_urls:  # robots.txt and sitemaps first: they say the most about each URL
+            yield scrapy.Request(url, callback=self._parse_sitemap, errback=self.on_sitemap_error)
+
+    @property
+    def _pending_sitemaps(self) -> list[str]:
+        """Child sitemaps not read yet; in Scrapy's persisted spider state when the crawl has a JOBDIR."""
+        state = getattr(self, "state", None)  # set by Scrapy's SpiderState extension, restored on resume
+        return state.setdefault("pending_sitemaps", []) if isinstance(state, dict) else self._sitemap_backlog
+
+    def _on_idle(self) -> None:
+        """Nothing left to fetch: read the next child sitemap; after the last, feeds and section pages.
+
+        One sitemap at a time keeps the queue to one sitemap's URLs (at most 50,000), however large the site.
+        """
+        assert self.crawler.engine is not None
+        if self._pending_sitemaps:
+            self.crawler.engine.crawl(self._sitemap_request(self._pending_sitemaps.pop(0)))
+            raise DontCloseSpider
+        if self._fallbacks_started:
+            return
+        self._fallbacks_started = True
+        requests = [
+            *(scrapy.Request(self.site.absolute(feed), callback=self.parse_feed, errback=self.on_error, priority=1)
+              for feed in self.site.feeds),
+            *(self._listing_request(self.site.absolute(section), depth=0) for section in self.site.sections),
+        ]  # fmt: skip
+        if not requests:
+            return
+        for request in requests:
+            self.crawler.engine.crawl(request)
+        raise DontCloseSpider
+
+    def on_sitemap_error(self, failure: Failure) -> None:
+        """A missing robots.txt or sitemap is logged, not a reject: it is not a page of the site's news."""
+        request = getattr(failure, "request", None)
+        self.logger.warning(
+            "site=%s sitemap %s unavailable: %s", self.site.key, request and request.url, failure.getErrorMessage()
+        )
+
+    def _sitemap_request(self, url: str) -> scrapy.Request:
+        return scrapy.Request(url, callback=self._parse_sitemap, errback=self.on_sitemap_error)
 
     def _parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         if response.url.endswith("/robots.txt"):
             for url in sitemap_urls_from_robots(response.text, base_url=response.url):
-                yield scrapy.Request(url, callback=self._parse_sitemap, errback=self.on_error)
+                yield self._sitemap_request(url)
             return
         body = self._get_sitemap_body(response)  # Scrapy's: gunzips .gz sitemaps, within the size cap
         if not body:
@@ -130,7 +176,7 @@ class NewsSpider(SitemapSpider):
         if index is not None:
             for loc, lastmod in index:  # a child sitemap last changed before the window has nothing for it
                 if self.window_start is None or (parse_date(lastmod) or self.window_start) >= self.window_start:
-                    yield scrapy.Request(response.urljoin(loc), callback=self._parse_sitemap, errback=self.on_error)
+                    self._pending_sitemaps.append(response.urljoin(loc))
             return
         for loc, info in sitemap_discovery(body).items():
             published = parse_date(info.get("news_publication_date"))
@@ -175,6 +221,7 @@ class NewsSpider(SitemapSpider):
 
     def parse_page(self, response: Response) -> Iterator[CrawledExchange]:
         redirects = response.request.meta.get("redirect_urls") or [response.request.url]
+        self._requested.add(url_identity(response.url))  # a redirect's target is not requested again
         page = FetchedPage(
             site_key=self.site.key,
             requested_url=response.request.meta.get("requested_url", redirects[0]),
@@ -195,9 +242,15 @@ class NewsSpider(SitemapSpider):
         yield CrawledExchange(page=page, request_headers=request_headers)
 
     def on_error(self, failure: Failure) -> None:
+        message = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        too_large = "max size" in message or "DOWNLOAD_MAXSIZE" in message  # on the wire or once decompressed
+        if failure.check(IgnoreRequest) and not too_large:  # robots.txt or a skip pattern: obeying is no error
+            assert self.crawler.stats is not None
+            robots = "robots.txt" in message
+            self.crawler.stats.inc_value("broadsheet/forbidden_by_robots" if robots else "broadsheet/skipped")
+            return
         request = getattr(failure, "request", None)
         url = request.meta.get("requested_url", request.url) if request is not None else "?"
-        message = f"{failure.type.__name__}: {failure.getErrorMessage()}"
-        reason = "too_large" if "max size" in message or "maxsize" in message.lower() else "http_error"
+        reason = "too_large" if too_large else "http_error"
         self.download_errors.append((url, reason, message))
         self.logger.warning("site=%s could not fetch %s: %s", self.site.key, url, failure.getErrorMessage())

@@ -67,8 +67,8 @@ CRAWL_POOL = "broadsheet_crawl"
             type="boolean",
             title="Force re-extraction",
             description=(
-                "Extract every archived page again, e.g. after a boilerplate rule improved. Today every run "
-                "extracts every page it processes; this matters once unchanged pages are skipped."
+                "Extract every archived page again, e.g. after a boilerplate rule improved; otherwise a page "
+                "whose body is the one already loaded is skipped."
             ),
         ),
     },

@@ -49,3 +49,48 @@ def test_origin_override_replaces_the_base_url_only(tmp_path: Path):
     assert sites["example_times"].absolute("/robots.txt") == "http://127.0.0.1:9999/robots.txt"
     assert sites["example_times"].is_article_url("http://127.0.0.1:9999/news/a-story")
     assert not sites["example_times"].is_article_url("http://127.0.0.1:9999/sport/a-story")
+
+
+def test_one_bad_entry_is_reported_and_the_other_sites_still_load(tmp_path: Path):
+    from broadsheet.crawlers.registry import scan_registry
+
+    (tmp_path / "example_times.toml").write_text(GOOD)
+    (tmp_path / "broken_post.toml").write_text(GOOD.replace('languages = ["fr"]', 'languages = ["French"]'))
+    scan = scan_registry(tmp_path)
+    assert set(scan.sites) == {"example_times"}
+    message = str(scan.errors["broken_post"])
+    assert "broken_post.toml" in message and "languages" in message and "ISO 639-1" in message
+    assert set(load_registry(tmp_path)) == {"example_times"}
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "expected"),
+    [
+        ("\n[limits]\nmax_depth = -1\n", "limits.max_depth", "greater than or equal to 0"),
+        ("\n[limits]\nconcurency = 4\n", "limits.concurency", "Extra inputs are not permitted"),
+        ("\nskip_patterns = ['(unclosed']\n", "skip_patterns", "invalid regular expression"),
+        ('\ndomains = ["https://www.example.com/"]\n', "domains", "bare lowercase host names"),
+        ("\nsitemap = ['/robots.txt']\n", "sitemap", "Extra inputs are not permitted"),
+    ],
+)
+def test_a_wrong_field_is_named_with_what_is_expected(tmp_path: Path, change: str, field: str, expected: str):
+    path = tmp_path / "example_times.toml"
+    path.write_text(GOOD + change)
+    with pytest.raises(RegistryError) as error:
+        load_site(path)
+    assert f"field '{field}'" in str(error.value) and expected in str(error.value)
+
+
+def test_an_entry_without_any_start_point_is_refused(tmp_path: Path):
+    path = tmp_path / "example_times.toml"
+    path.write_text(GOOD.replace('sitemaps = ["/robots.txt"]', ""))
+    with pytest.raises(RegistryError, match="no start point"):
+        load_site(path)
+
+
+def test_limits_sections_and_skip_patterns_are_read():
+    site = load_registry(Settings().sites_dir)["lakeshore_ledger"]
+    assert site.limits.max_depth == 2 and site.limits.concurrency == 2
+    assert site.is_listing_url("http://127.0.0.1:8805/city/page/2/")
+    assert not site.is_article_url("http://127.0.0.1:8805/tag/city-hall/")
+    assert site.allowed_domains == ["127.0.0.1", "lakeshoreledger.example"]
