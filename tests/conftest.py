@@ -14,18 +14,12 @@ from typing import Any
 
 import psycopg
 import pytest
+from services import missing_service
 
 from broadsheet.demo_sites import DEMO_SITES_DIR, serve_demo_sites
 from broadsheet.settings import Settings
 
 SERVER_URL = os.environ.get("BROADSHEET_TEST_SERVER_URL", "postgresql://postgres@127.0.0.1:5432/test")
-
-
-def missing_service(message: str) -> None:
-    """Fail under CI (a missing service is a broken build there), skip elsewhere."""
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"required service missing under CI: {message}")
-    pytest.skip(message)
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
 import threading
 import time
@@ -14,21 +13,13 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import psycopg
-import pytest
+from services import missing_service
 
 from broadsheet.airflow_local import DAG_ID
 from broadsheet.airflow_server import AirflowClient, RunningAirflow, free_port
 from broadsheet.demo_sites import DEMO_SITES_DIR, _handler_for, demo_site_keys
 from broadsheet.orchestration import WAREHOUSE_CONN_ID
 from broadsheet.settings import PROJECT_ROOT, Settings
-
-
-def missing_service(message: str) -> None:
-    """As tests/conftest.py's: fail under CI=true, skip elsewhere (conftest modules cannot import each other)."""
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"required service missing under CI: {message}")
-    pytest.skip(message)
-
 
 RUN_TIMEOUT = 900  # seconds for a run on a busy 2-core machine
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"

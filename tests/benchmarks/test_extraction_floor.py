@@ -10,7 +10,7 @@ import importlib.util
 import sys
 from pathlib import Path
 
-from conftest import missing_service
+from services import missing_service
 
 BENCHMARK = Path(__file__).resolve().parents[2] / "benchmarks" / "extraction.py"
 F1_FLOOR = 0.97
