@@ -287,8 +287,8 @@ def _from_htmldate(tree: html.HtmlElement, found: DateCandidates) -> None:
     try:
         # the whole page: htmldate's own rules weigh its parts (pruning sidebars first made it worse on real pages)
         value = find_date(copy.deepcopy(tree), original_date=True, extensive_search=True, outputformat="%Y-%m-%d")
-    except (ValueError, TypeError) as error:
-        logger.debug("htmldate could not read the page: %s", error)
+    except Exception as error:  # a fallback must not cost the article: log what was lost and go on
+        logger.warning("htmldate failed on a page, no htmldate candidate: %s: %s", type(error).__name__, error)
         return
     _add(found.published, value, HTMLDATE)
 
