@@ -27,6 +27,7 @@ logger = logging.getLogger(__name__)
 JSON_LD = "json-ld"
 MICRODATA = "microdata"
 TIME_ELEMENT = "time[datetime]"
+TIME_TEXT = "time"
 BYLINE = "byline"
 HTMLDATE = "htmldate"
 NEWS_SITEMAP = "news-sitemap"
@@ -230,10 +231,14 @@ def _says_updated(element: html.HtmlElement) -> bool:
 
 
 def _from_time_elements(tree: html.HtmlElement, found: DateCandidates) -> None:
-    for time in tree.xpath("//time[@datetime]"):
+    for time in tree.xpath("//time"):
         if _is_elsewhere(time):
             continue
-        _add(found.modified if _says_updated(time) else found.published, time.get("datetime"), TIME_ELEMENT)
+        bucket = found.modified if _says_updated(time) else found.published
+        if time.get("datetime"):
+            _add(bucket, time.get("datetime"), TIME_ELEMENT)
+        else:  # <time>5 March 2024</time>: visible text, trusted like a byline
+            _add(bucket, time.text_content(), TIME_TEXT)
 
 
 def split_byline(text: str) -> tuple[str | None, str | None]:
@@ -282,8 +287,8 @@ def _from_htmldate(tree: html.HtmlElement, found: DateCandidates) -> None:
     try:
         # the whole page: htmldate's own rules weigh its parts (pruning sidebars first made it worse on real pages)
         value = find_date(copy.deepcopy(tree), original_date=True, extensive_search=True, outputformat="%Y-%m-%d")
-    except (ValueError, TypeError) as error:
-        logger.debug("htmldate could not read the page: %s", error)
+    except Exception as error:  # a fallback must not cost the article: log what was lost and go on
+        logger.warning("htmldate failed on a page, no htmldate candidate: %s: %s", type(error).__name__, error)
         return
     _add(found.published, value, HTMLDATE)
 
@@ -296,7 +301,7 @@ def html_date_candidates(tree: html.HtmlElement) -> DateCandidates:
     _from_meta(tree, found)
     _from_time_elements(tree, found)
     _from_bylines(tree, found)
-    if all(candidate.source == BYLINE for candidate in found.published):
+    if all(candidate.source in (BYLINE, TIME_TEXT) for candidate in found.published):
         _from_htmldate(tree, found)  # the page states no machine-readable date: bylines may be noise
     return found
 

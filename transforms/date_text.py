@@ -8,6 +8,7 @@ Lesezeit" or "3 comments" beside the date are never taken for a day of the month
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -26,6 +27,8 @@ from dateparser.conf import Settings
 from dateparser.date import DateDataParser
 from dateparser.languages.loader import default_loader
 from dateparser.search import search_dates
+
+logger = logging.getLogger(__name__)
 
 SEGMENT_SEPARATORS = re.compile(r"\s*[|•·\n]\s*|\s+[-–—]\s+")
 # "a.m." / "p.m." as dateparser reads them
@@ -221,4 +224,7 @@ def read_date(raw: str, context: DateContext) -> ReadDate | None:
     try:
         return read_fast(raw.translate(_DIGITS), context) or read_free_text(raw, context)
     except ImpossibleDate:
+        return None
+    except (ValueError, OverflowError) as error:  # dateparser on odd text ("year 99999 is out of range")
+        logger.debug("no date read from %r: %s", raw[:80], error)
         return None

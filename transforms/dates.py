@@ -33,6 +33,7 @@ SOURCE_TRUST = {
     sources.TIME_ELEMENT: 2,
     sources.NEWS_SITEMAP: 3,
     sources.BYLINE: 4,
+    sources.TIME_TEXT: 4,
     sources.FEED: 5,
     sources.URL_PATH: 6,
     sources.HTMLDATE: 7,

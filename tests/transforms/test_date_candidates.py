@@ -101,6 +101,11 @@ def test_today_s_date_in_the_site_masthead_is_not_the_article_s_date():
     assert not [c for c in found.published + found.modified if "2026" in c.raw and c.source != "htmldate"]
 
 
+def test_a_time_element_without_datetime_gives_its_text():
+    found = _candidates("<article><h1>H</h1><p>Posted <time>5 March 2024</time></p></article>")
+    assert found.published[0] == DateCandidate("5 March 2024", "time")
+
+
 def test_a_byline_with_published_and_updated_gives_one_candidate_for_each():
     found = _candidates('<div class="byline">Published 5 March 2024 10:00 | Updated 6 March 2024 18:30</div>')
     assert _bylines(found.published) == [DateCandidate("Published 5 March 2024 10:00", "byline")]
