@@ -9,6 +9,7 @@ first candidate looks short for the page, the second is read, and the body is th
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import trafilatura
@@ -48,6 +49,22 @@ def _section_blocks(section: html.HtmlElement) -> list[Block]:
     return blocks
 
 
+def _continuations(siblings: Iterator[html.HtmlElement], signature: tuple[str, str | None]) -> list[html.HtmlElement]:
+    """Siblings with the container's tag and class, up to the first one that starts another article.
+
+    An infinite-scroll page appends the next article in a container just like this one; it has its own
+    headline (<h1>, or an <article> of its own), and nothing from it or beyond it is taken.
+    """
+    found = []
+    for sibling in siblings:
+        if (sibling.tag, sibling.get("class")) != signature:
+            continue
+        if sibling.tag == "article" or sibling.find(".//h1") is not None or sibling.find(".//article") is not None:
+            break
+        found.append(sibling)
+    return found
+
+
 def _common_ancestor(first: html.HtmlElement, last: html.HtmlElement) -> html.HtmlElement | None:
     lineage = {id(a) for a in last.iterancestors()}
     return next((a for a in first.iterancestors() if id(a) in lineage), None)
@@ -75,8 +92,8 @@ def add_split_sections(blocks: list[Block], tree: html.HtmlElement) -> list[Bloc
         signature = (container.tag, container.get("class"))
         if signature[1]:
             preceding = container.itersiblings(preceding=True)
-            siblings_before = [s for s in preceding if (s.tag, s.get("class")) == signature]
-            siblings_after = [s for s in container.itersiblings() if (s.tag, s.get("class")) == signature]
+            siblings_before = _continuations(preceding, signature)
+            siblings_after = _continuations(container.itersiblings(), signature)
             extra_before = [b for s in reversed(siblings_before) for b in _section_blocks(s)]
             extra_after = [b for s in siblings_after for b in _section_blocks(s)]
             extra_before = [b for b in extra_before if normalised(b.text) not in known]

@@ -38,6 +38,18 @@ def test_a_body_cut_after_its_first_section_is_continued_from_its_sibling_sectio
     assert [b.text for b in extended] == SECTION_ONE + SECTION_TWO
 
 
+def test_the_next_article_of_an_infinite_scroll_page_is_not_taken_for_a_continuation():
+    chunk = "<div class='story'>{}</div>"
+    page = (
+        "<html><body>"
+        + chunk.format("<h1>Instagram adds saved-post counts</h1>" + "".join(f"<p>{p}</p>" for p in SECTION_ONE))
+        + chunk.format("<h1>Next story: ferry fares</h1>" + "".join(f"<p>{p}</p>" for p in SECTION_TWO))
+        + "</body></html>"
+    )
+    tree = html.document_fromstring(page)
+    assert add_split_sections([Block("p", p) for p in SECTION_ONE], tree) is None
+
+
 def test_a_complete_body_is_left_alone():
     tree = html.document_fromstring(
         "<html><body><article><div class='text'>"
