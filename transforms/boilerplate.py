@@ -243,16 +243,20 @@ def keep_lead_paragraph(tree: html.HtmlElement) -> int:
     treats as boilerplate, so the lead is lost although it is the article's first paragraph.
     """
     moved = 0
-    for lead in tree.xpath("//p[@class]"):
+    for lead in _LEAD_CANDIDATES(tree):
         if not LEAD_TOKENS.search(lead.get("class", "")) or len(lead.text_content().split()) < 15:
             continue
         body = next((e for e in lead.itersiblings() if len(e.xpath("./p")) >= 2), None)
         if body is None:
             continue
         lead.attrib.pop("class")
+        lead.tag = "p"  # a summary <div> of plain text is the lead paragraph
         body.insert(0, lead)
         moved += 1
     return moved
+
+
+_LEAD_CANDIDATES = etree.XPath("//p[@class] | //div[@class][not(*[self::p or self::div or self::ul or self::ol])]")
 
 
 EMBEDDED_POST = re.compile(
