@@ -212,7 +212,7 @@ TRAILING_WIDGET = re.compile(
     r"^\s*(comments?|\d+ comments?|post (a )?comment.*|leave a (reply|comment)|tell us what you think.*"
     r"|tags?|categories|categorias|categorías|catégories|schlagwörter|themen|related( \w+)?|you (may|might) also like.*"
     r"|don'?t miss|see more( photos)?|more (stories|news)|most (read|popular)|trending( now)?|recommended( for you)?"
-    r"|top (stories|news)|latest (news|stories)|editor'?s picks|popular now|partner news|sponsored( content| stories)?"
+    r"|top (stories|news)|latest (news|stories)|editor'?s picks|popular now|sponsored( content| stories)?"
     r"|from around the web|promoted (stories|links)|around the web"
     r"|leggi anche|lesen sie auch|lire aussi|à lire aussi|lee también|te puede interesar|weitere artikel"
     r"|kommentare?|commentaires?|comentarios?|comentários)\s*[:.…]*\s*(\(\d+\)|\(\+\))?\s*$",
@@ -248,7 +248,7 @@ def remove_trailing_widgets(blocks: list[Block], hints: PageHints) -> list[Block
 SOCIAL_CTA = re.compile(
     r"^\s*(follow (us|him|her|them|[\w@ .'’-]{1,40}) on (twitter|facebook|instagram|x\b|linkedin|youtube|tiktok)"
     r"|click here\b|like this (story|article)\??,? share|share (this|on) (article|story|facebook|twitter)"
-    r"|folgen sie (uns|\w+) auf|suivez-(nous|nous sur)|síguenos en|get [\w ]{1,30} (on the go|app) by)",
+    r"|folgen sie (uns|\w+) auf|suivez-(nous|nous sur)|síguenos en)",
     re.I,
 )
 
@@ -271,7 +271,7 @@ NOTICE = re.compile(
     r"|this (article|content|story) is (only )?(available|for) (to )?(subscribers|members)|to continue reading"
     r"|please (enable|turn on) javascript|you have reached your (free )?(article )?limit"
     r"|(sign|log) in to (read|continue)"
-    r"|we use cookies|this (site|website) uses cookies|comments? (are|is) (moderated|closed)|atenção: comentários"
+    r"|we use cookies|this (site|website) uses cookies|comments? (are|is) (moderated|closed)"
     r"|weiterlesen mit|jetzt (abonnieren|weiterlesen)|pour lire la suite|contenu réservé aux abonnés"
     r"|suscríbete para (seguir|continuar) leyendo|contenido exclusivo para suscriptores)",
     re.I,
