@@ -258,6 +258,8 @@ def read_article_metadata(tree: html.HtmlElement) -> ArticleMetadata:
     meta.offer("image_url", _microdata_text(images[0]) if images else None, "microdata:image")
     keywords = _microdata(tree, "keywords")
     meta.offer("tags", _keywords(_microdata_text(keywords[0])) if keywords else [], "microdata:keywords")
+    tag_links = [_clean(a.text_content()) for a in tree.xpath("//a[contains(concat(' ', @rel, ' '), ' tag ')]")]
+    meta.offer("tags", list(dict.fromkeys(t for t in tag_links if t)), "link:rel=tag")
     microdata_authors = []
     for element in _microdata(tree, "author"):
         named = element.xpath(".//*[@itemprop='name']")

@@ -62,6 +62,8 @@ def test_microdata_and_the_visible_byline_are_used_when_nothing_else_says():
     )
     assert (meta.title, meta.section, meta.authors) == ("Terminal solar", "Economía", ["Ana Ruiz"])
     assert meta.sources["authors"] == "microdata:author"
+    tagged = _meta("", "<h1>Fähre</h1><a rel='tag' href='/t/f'>Fähren</a><a rel='tag' href='/t/h'>Hafen</a>")
+    assert (tagged.tags, tagged.sources["tags"]) == (["Fähren", "Hafen"], "link:rel=tag")
     byline = _meta("", "<h1>Terminal</h1><div class='byline'>Por Ana Ruiz y Luis Gómez | Corresponsales</div>")
     assert byline.authors == ["Ana Ruiz", "Luis Gómez"]
     assert byline.sources["authors"] == "byline"
