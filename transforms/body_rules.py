@@ -50,7 +50,9 @@ def remove_repeated_headline(blocks: list[Block], hints: PageHints) -> list[Bloc
     return [b for b in blocks if normalised(b.text) not in forms]
 
 
-BYLINE = re.compile(r"^\s*(by|por|von|par|di|text|texto|texte)\s*:?\s+[A-ZÁÉÍÓÚÀÂÈÊÎÔÛÄÖÜÑÇ]", re.I)
+# "By Jane Doe", "Por Ana Ruiz": the word after the prefix is capitalised (so "By the time ..." is prose)
+_CAPITAL = "[A-ZÁÉÍÓÚÀÂÈÊÎÔÛÄÖÜÑÇ]"
+BYLINE = re.compile(rf"^\s*(?i:by|por|von|par|di|text|texto|texte)\s*:?\s+{_CAPITAL}[\w.'’-]*\s+{_CAPITAL}")
 
 
 def remove_header_furniture(blocks: list[Block], hints: PageHints) -> list[Block]:
@@ -175,10 +177,10 @@ def remove_contact_lines(blocks: list[Block], hints: PageHints) -> list[Block]:
     return [b for b in blocks if not (CONTACT_LINE.match(b.text) and len(b.text.split()) <= 25)]
 
 
+# "About Harbour Logistics", "Acerca de Grupo Puerto Sur": a name follows (so "About the plan" is a subhead)
 ABOUT_HEADING = re.compile(
-    r"^\s*(about|über|à propos de|a propos de|acerca de|sobre)\s+[\w&.,'’ -]{2,60}:?\s*$"
-    r"|^\s*(media|press) contacts?:?\s*$",
-    re.I,
+    r"^\s*(?i:about|über|à propos de|a propos de|acerca de|sobre)\s+[A-Z0-9ÁÉÍÓÚÀÂÈÊÎÔÛÄÖÜÑÇ][\w&.,'’ -]{1,60}:?\s*$"
+    r"|^\s*(?i:media|press|medien|presse|prensa) ?(?i:contacts?|kontakt|contacto):?\s*$",
 )
 
 
