@@ -186,3 +186,12 @@ def test_a_summary_div_above_the_text_is_moved_in_as_its_first_paragraph():
     assert boilerplate.keep_lead_paragraph(tree) == 1
     first = tree.xpath("//div[@class='article__text']/*[1]")[0]
     assert first.tag == "p" and first.text_content().startswith("Three ferry workers")
+
+
+def test_a_hover_card_loses_its_card_but_keeps_the_name_in_the_sentence():
+    tree = _page(
+        "<p>Senator <span class='rollover-people'>Ruth Okafor<span class='rollover-block'>Okafor: latest stories"
+        "</span></span> voted yes.</p>"
+    )
+    boilerplate.hover_cards(tree)
+    assert "Senator Ruth Okafor voted yes." in tree.text_content()
