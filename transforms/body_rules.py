@@ -169,7 +169,11 @@ def remove_photo_credits(blocks: list[Block], hints: PageHints) -> list[Block]:
     return [b for b in blocks if not (PHOTO_CREDIT.match(b.text) and len(b.text.split()) <= 15)]
 
 
-CONTACT_LINE = re.compile(r"^\s*(write to|contact|email|e-mail|reach)\b.{0,80}\b[\w.+-]+@[\w-]+\.[\w.]+", re.I)
+CONTACT_LINE = re.compile(
+    r"(^\s*(write to|contact|email|e-mail|reach)\b|\b(may|can) be reached\b|\bhave a (news )?tip\b)"
+    r".{0,80}\b[\w.+-]+@[\w-]+\.[\w.]+",
+    re.I,
+)
 
 
 def remove_contact_lines(blocks: list[Block], hints: PageHints) -> list[Block]:
@@ -250,7 +254,7 @@ def remove_trailing_widgets(blocks: list[Block], hints: PageHints) -> list[Block
 SOCIAL_CTA = re.compile(
     r"^\s*(follow (us|him|her|them|[\w@ .'’-]{1,40}) on (twitter|facebook|instagram|x\b|linkedin|youtube|tiktok)"
     r"|click here\b|like this (story|article)\??,? share|share (this|on) (article|story|facebook|twitter)"
-    r"|folgen sie (uns|\w+) auf|suivez-(nous|nous sur)|síguenos en)",
+    r"|follow [\w'’ ]{1,40} (full )?coverage\b|folgen sie (uns|\w+) auf|suivez-(nous|nous sur)|síguenos en)",
     re.I,
 )
 
@@ -270,6 +274,7 @@ def remove_post_meta_lines(blocks: list[Block], hints: PageHints) -> list[Block]
 
 NOTICE = re.compile(
     r"^\s*(subscribe (now )?to (continue|keep) reading|already (a subscriber|have an account)\??"
+    r"|if you (buy|purchase) something through (this|our) (post|links?|article)|if you (enjoyed|liked) this article"
     r"|this (article|content|story) is (only )?(available|for) (to )?(subscribers|members)|to continue reading"
     r"|please (enable|turn on) javascript|you have reached your (free )?(article )?limit"
     r"|(sign|log) in to (read|continue)"
@@ -351,13 +356,24 @@ def remove_dateline_only_blocks(blocks: list[Block], hints: PageHints) -> list[B
 URL_ONLY = re.compile(r"^\s*(https?://|www\.)\S+\s*$", re.I)
 
 
+WIRE_SLUG = re.compile(r"^\s*[A-Z]{2}-[A-Z]{2,}-{1,2}[\w-]+,?\s.*\b(writethru|advisory|ld|urgent)\b", re.I)
+
+
+def remove_wire_slugs_and_rules(blocks: list[Block], hints: PageHints) -> list[Block]:
+    """Drop news-agency slug lines ("AP-US--Budget-Vote, 2nd Ld-Writethru") and lines of only punctuation ("___")."""
+    return [
+        b for b in blocks if re.search(r"\w", b.text) and not (len(b.text.split()) <= 8 and WIRE_SLUG.match(b.text))
+    ]
+
+
 def remove_bare_urls(blocks: list[Block], hints: PageHints) -> list[Block]:
     """Drop blocks that are only a URL (the page's own address, printed for readers of the print view)."""
     return [b for b in blocks if not URL_ONLY.match(b.text)]
 
 
 CREDIT_LINE = re.compile(
-    r"^\s*((additional )?(reporting|writing|editing|research) by\b|[\w .'’-]{2,60} contributed to this (report|story))",
+    r"^\s*\(?\s*((additional )?(reporting|writing|editing|research) by\b"
+    r"|[\w .,'’-]{2,200} contributed to this (report|story))",
     re.I,
 )
 
@@ -385,6 +401,7 @@ BODY_RULES: list[BodyRule] = [
     remove_shouted_promos,
     remove_dateline_only_blocks,
     remove_bare_urls,
+    remove_wire_slugs_and_rules,
     remove_staff_credit_lines,
 ]
 

@@ -137,6 +137,26 @@ CASES = [
     (body_rules.remove_dateline_only_blocks, _blocks("Aktualisiert am 6. März 2026, 9:15 Uhr", ARTICLE), "März"),
     (body_rules.remove_bare_urls, _blocks(ARTICLE, "https://herald.example/2026/03/budget/"), "herald.example"),
     (
+        body_rules.remove_wire_slugs_and_rules,
+        _blocks("AP-US--Harbour-Budget, 2nd Ld-Writethru", "___", ARTICLE),
+        "Writethru",
+    ),
+    (
+        body_rules.remove_contact_lines,
+        _blocks(ARTICLE, "Have a tip? Kofi Mensah may be reached at kofi@herald.example."),
+        "may be reached",
+    ),
+    (
+        body_rules.remove_notices,
+        _blocks(ARTICLE, "If you buy something through our links, we may earn a commission."),
+        "commission",
+    ),
+    (
+        body_rules.remove_social_calls,
+        _blocks(ARTICLE, "Follow our full coverage of the harbour budget at https://herald.example/budget"),
+        "full coverage",
+    ),
+    (
         body_rules.remove_staff_credit_lines,
         _blocks(ARTICLE, "Reporting by Jane Doe; Editing by John Roe"),
         "Reporting by",
@@ -145,6 +165,11 @@ CASES = [
         body_rules.remove_staff_credit_lines,
         _blocks(ARTICLE, "The Associated Press contributed to this report."),
         "contributed",
+    ),
+    (
+        body_rules.remove_staff_credit_lines,
+        _blocks(ARTICLE, "(Reporting by Ana Ruiz, Luis Gómez; editing by Marta Vidal)"),
+        "Reporting by",
     ),
 ]
 
