@@ -81,7 +81,8 @@ def add_split_sections(blocks: list[Block], tree: html.HtmlElement) -> list[Bloc
     wanted = {normalised(b.text) for b in blocks if len(b.text.split()) >= MATCH_WORDS}
     if not wanted:
         return None
-    found = [p for p in tree.iter("p") if normalised(p.text_content()) in wanted]
+    shortest = min(len(text) for text in wanted)
+    found = [p for p in tree.iter("p") if len(text := p.text_content()) >= shortest and normalised(text) in wanted]
     if not found:
         return None
     container = found[0].getparent() if len(found) == 1 else _common_ancestor(found[0], found[-1])

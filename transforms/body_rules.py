@@ -47,7 +47,8 @@ def _headline_forms(hints: PageHints) -> set[str]:
 def remove_repeated_headline(blocks: list[Block], hints: PageHints) -> list[Block]:
     """Drop blocks that only repeat the headline (trafilatura often keeps the article's <h1>)."""
     forms = _headline_forms(hints)
-    return [b for b in blocks if normalised(b.text) not in forms]
+    longest = max((len(form) for form in forms), default=0) * 2 + 20  # normalising never lengthens much
+    return [b for b in blocks if len(b.text) > longest or normalised(b.text) not in forms]
 
 
 # "By Jane Doe", "Por Ana Ruiz": the word after the prefix is capitalised (so "By the time ..." is prose)
