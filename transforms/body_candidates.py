@@ -105,11 +105,24 @@ def add_split_sections(blocks: list[Block], tree: html.HtmlElement) -> list[Bloc
     return None
 
 
+def _with_paragraphs(fallback: list[Block], tree: html.HtmlElement) -> list[Block]:
+    """The baseline reads an <article> as one run of text; when that is what it returned, the same text is
+    read again from the <article> paragraph by paragraph, so the body keeps its structure."""
+    if len(fallback) != 1:
+        return fallback
+    wanted = normalised(fallback[0].text)
+    for article in tree.xpath("//article[not(ancestor::article)]"):
+        blocks = _section_blocks(article)
+        if len(blocks) > 1 and normalised(" ".join(b.text for b in blocks)) == wanted:
+            return blocks
+    return fallback
+
+
 def choose_body(blocks: list[Block], tree: html.HtmlElement) -> BodyChoice:
     """trafilatura's blocks, unless the evidence says they are a truncated, empty or notice-only extraction."""
     if _words(blocks) < SHORT_BODY_WORDS:
         postbody, _, _ = trafilatura.baseline(tree)
-        fallback = blocks_from_body(postbody)
+        fallback = _with_paragraphs(blocks_from_body(postbody), tree)
         if _words(fallback) >= MIN_GAIN * max(_words(blocks), 1):
             return BodyChoice(fallback, "baseline")
         return BodyChoice(blocks, "trafilatura")

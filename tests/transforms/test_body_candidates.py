@@ -117,3 +117,15 @@ def test_line_breaks_separate_words_and_layout_tables_are_read_as_containers():
         "A second paragraph in the same cell.",
     ]
     assert {b.kind for b in blocks[1:]} == {"p"}
+
+
+def test_an_extraction_that_only_repeats_the_headline_is_replaced_by_the_article_paragraphs():
+    page = (
+        "<html><body><div class='hero'><h1>Instagram adds saved-post counts</h1></div><article>"
+        + "".join(f"<p>{p}</p>" for p in SECTION_ONE + SECTION_TWO)
+        + "</article></body></html>"
+    )
+    tree = html.document_fromstring(page)
+    choice = choose_body([Block("h", "Instagram adds saved-post counts")], tree)
+    assert choice.source == "baseline"
+    assert [b.text for b in choice.blocks][-len(SECTION_TWO) :] == SECTION_TWO
