@@ -47,6 +47,12 @@ ROLE_WORDS = re.compile(
     r"|photographer|fotograf(in)?|staff|editorial board|newsroom|redaktion|rédaction|redacción)(s|es|en|innen)?$",
     re.I,
 )
+# "AP Auto Writer", "News Nation Bureau", "Web Desk": a role or a desk, not a person
+ROLE_AT_END = re.compile(
+    r"\b(writer|reporter|editor|correspondent|columnist|contributor|bureau|desk|staff|team|redaktion|rédaction"
+    r"|redacción|korrespondent|newsroom)s?$",
+    re.I,
+)
 AGENCIES = re.compile(
     r"^(the )?(associated press|ap|reuters|afp|agence france-presse|dpa|epd|kna|efe|europa press|ansa|bloomberg"
     r"|upi|pa media|press association|xinhua|kyodo|sid|apa|sda|belga|anp|tass|cnn wire|staff|admin|redaktion"
@@ -149,7 +155,7 @@ def clean_person(name: str) -> str | None:
     name = BY_PREFIX.sub("", " ".join(name.split())).strip(" ,;:|-–—")
     if not name or "@" in name or "://" in name or re.search(r"\d", name):
         return None
-    if ROLE_WORDS.match(name) or AGENCIES.match(name):
+    if ROLE_WORDS.match(name) or AGENCIES.match(name) or ROLE_AT_END.search(name):
         return None
     words = name.split()
     if len(words) > 5 or not any(w[:1].isupper() for w in words):  # a sentence (a bio), not a name
@@ -192,7 +198,8 @@ def strip_site_name(title: str, site_name: str | None, headline: str | None = No
         return title
     if site_name:
         site = site_name.casefold()
-        if parts[-1].casefold() == site or site in parts[-1].casefold():
+        last = parts[-1].casefold()
+        if last == site or site in last or (len(last) >= 4 and last.replace(" ", "") in site.replace(" ", "")):
             return TITLE_SEPARATORS.split(title, maxsplit=len(parts) - 2)[0] if len(parts) > 2 else parts[0]
         if parts[0].casefold() == site:
             return title.split(parts[0], 1)[1].lstrip(" |-–—·:»")
@@ -258,6 +265,8 @@ def read_article_metadata(tree: html.HtmlElement) -> ArticleMetadata:
     meta.offer("image_url", _microdata_text(images[0]) if images else None, "microdata:image")
     keywords = _microdata(tree, "keywords")
     meta.offer("tags", _keywords(_microdata_text(keywords[0])) if keywords else [], "microdata:keywords")
+    tag_links = [_clean(a.text_content()) for a in tree.xpath("//a[contains(concat(' ', @rel, ' '), ' tag ')]")]
+    meta.offer("tags", list(dict.fromkeys(t for t in tag_links if t)), "link:rel=tag")
     microdata_authors = []
     for element in _microdata(tree, "author"):
         named = element.xpath(".//*[@itemprop='name']")

@@ -9,6 +9,7 @@ first candidate looks short for the page, the second is read, and the body is th
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import trafilatura
@@ -48,6 +49,22 @@ def _section_blocks(section: html.HtmlElement) -> list[Block]:
     return blocks
 
 
+def _continuations(siblings: Iterator[html.HtmlElement], signature: tuple[str, str | None]) -> list[html.HtmlElement]:
+    """Siblings with the container's tag and class, up to the first one that starts another article.
+
+    An infinite-scroll page appends the next article in a container just like this one; it has its own
+    headline (<h1>, or an <article> of its own), and nothing from it or beyond it is taken.
+    """
+    found = []
+    for sibling in siblings:
+        if (sibling.tag, sibling.get("class")) != signature:
+            continue
+        if sibling.tag == "article" or sibling.find(".//h1") is not None or sibling.find(".//article") is not None:
+            break
+        found.append(sibling)
+    return found
+
+
 def _common_ancestor(first: html.HtmlElement, last: html.HtmlElement) -> html.HtmlElement | None:
     lineage = {id(a) for a in last.iterancestors()}
     return next((a for a in first.iterancestors() if id(a) in lineage), None)
@@ -64,7 +81,8 @@ def add_split_sections(blocks: list[Block], tree: html.HtmlElement) -> list[Bloc
     wanted = {normalised(b.text) for b in blocks if len(b.text.split()) >= MATCH_WORDS}
     if not wanted:
         return None
-    found = [p for p in tree.iter("p") if normalised(p.text_content()) in wanted]
+    shortest = min(len(text) for text in wanted)
+    found = [p for p in tree.iter("p") if len(text := p.text_content()) >= shortest and normalised(text) in wanted]
     if not found:
         return None
     container = found[0].getparent() if len(found) == 1 else _common_ancestor(found[0], found[-1])
@@ -75,8 +93,8 @@ def add_split_sections(blocks: list[Block], tree: html.HtmlElement) -> list[Bloc
         signature = (container.tag, container.get("class"))
         if signature[1]:
             preceding = container.itersiblings(preceding=True)
-            siblings_before = [s for s in preceding if (s.tag, s.get("class")) == signature]
-            siblings_after = [s for s in container.itersiblings() if (s.tag, s.get("class")) == signature]
+            siblings_before = _continuations(preceding, signature)
+            siblings_after = _continuations(container.itersiblings(), signature)
             extra_before = [b for s in reversed(siblings_before) for b in _section_blocks(s)]
             extra_after = [b for s in siblings_after for b in _section_blocks(s)]
             extra_before = [b for b in extra_before if normalised(b.text) not in known]
@@ -87,11 +105,24 @@ def add_split_sections(blocks: list[Block], tree: html.HtmlElement) -> list[Bloc
     return None
 
 
+def _with_paragraphs(fallback: list[Block], tree: html.HtmlElement) -> list[Block]:
+    """The baseline reads an <article> as one run of text; when that is what it returned, the same text is
+    read again from the <article> paragraph by paragraph, so the body keeps its structure."""
+    if len(fallback) != 1:
+        return fallback
+    wanted = normalised(fallback[0].text)
+    for article in tree.xpath("//article[not(ancestor::article)]"):
+        blocks = _section_blocks(article)
+        if len(blocks) > 1 and normalised(" ".join(b.text for b in blocks)) == wanted:
+            return blocks
+    return fallback
+
+
 def choose_body(blocks: list[Block], tree: html.HtmlElement) -> BodyChoice:
     """trafilatura's blocks, unless the evidence says they are a truncated, empty or notice-only extraction."""
     if _words(blocks) < SHORT_BODY_WORDS:
         postbody, _, _ = trafilatura.baseline(tree)
-        fallback = blocks_from_body(postbody)
+        fallback = _with_paragraphs(blocks_from_body(postbody), tree)
         if _words(fallback) >= MIN_GAIN * max(_words(blocks), 1):
             return BodyChoice(fallback, "baseline")
         return BodyChoice(blocks, "trafilatura")

@@ -47,10 +47,13 @@ def _headline_forms(hints: PageHints) -> set[str]:
 def remove_repeated_headline(blocks: list[Block], hints: PageHints) -> list[Block]:
     """Drop blocks that only repeat the headline (trafilatura often keeps the article's <h1>)."""
     forms = _headline_forms(hints)
-    return [b for b in blocks if normalised(b.text) not in forms]
+    longest = max((len(form) for form in forms), default=0) * 2 + 20  # normalising never lengthens much
+    return [b for b in blocks if len(b.text) > longest or normalised(b.text) not in forms]
 
 
-BYLINE = re.compile(r"^\s*(by|por|von|par|di|text|texto|texte)\s*:?\s+[A-ZÁÉÍÓÚÀÂÈÊÎÔÛÄÖÜÑÇ]", re.I)
+# "By Jane Doe", "Por Ana Ruiz": the word after the prefix is capitalised (so "By the time ..." is prose)
+_CAPITAL = "[A-ZÁÉÍÓÚÀÂÈÊÎÔÛÄÖÜÑÇ]"
+BYLINE = re.compile(rf"^\s*(?i:by|por|von|par|di|text|texto|texte)\s*:?\s+{_CAPITAL}[\w.'’-]*\s+{_CAPITAL}")
 
 
 def remove_header_furniture(blocks: list[Block], hints: PageHints) -> list[Block]:
@@ -167,7 +170,11 @@ def remove_photo_credits(blocks: list[Block], hints: PageHints) -> list[Block]:
     return [b for b in blocks if not (PHOTO_CREDIT.match(b.text) and len(b.text.split()) <= 15)]
 
 
-CONTACT_LINE = re.compile(r"^\s*(write to|contact|email|e-mail|reach)\b.{0,80}\b[\w.+-]+@[\w-]+\.[\w.]+", re.I)
+CONTACT_LINE = re.compile(
+    r"(^\s*(write to|contact|email|e-mail|reach)\b|\b(may|can) be reached\b|\bhave a (news )?tip\b)"
+    r".{0,80}\b[\w.+-]+@[\w-]+\.[\w.]+",
+    re.I,
+)
 
 
 def remove_contact_lines(blocks: list[Block], hints: PageHints) -> list[Block]:
@@ -175,10 +182,10 @@ def remove_contact_lines(blocks: list[Block], hints: PageHints) -> list[Block]:
     return [b for b in blocks if not (CONTACT_LINE.match(b.text) and len(b.text.split()) <= 25)]
 
 
+# "About Harbour Logistics", "Acerca de Grupo Puerto Sur": a name follows (so "About the plan" is a subhead)
 ABOUT_HEADING = re.compile(
-    r"^\s*(about|über|à propos de|a propos de|acerca de|sobre)\s+[\w&.,'’ -]{2,60}:?\s*$"
-    r"|^\s*(media|press) contacts?:?\s*$",
-    re.I,
+    r"^\s*(?i:about|über|à propos de|a propos de|acerca de|sobre)\s+[A-Z0-9ÁÉÍÓÚÀÂÈÊÎÔÛÄÖÜÑÇ][\w&.,'’ -]{1,60}:?\s*$"
+    r"|^\s*(?i:media|press|medien|presse|prensa) ?(?i:contacts?|kontakt|contacto):?\s*$",
 )
 
 
@@ -212,7 +219,7 @@ TRAILING_WIDGET = re.compile(
     r"^\s*(comments?|\d+ comments?|post (a )?comment.*|leave a (reply|comment)|tell us what you think.*"
     r"|tags?|categories|categorias|categorías|catégories|schlagwörter|themen|related( \w+)?|you (may|might) also like.*"
     r"|don'?t miss|see more( photos)?|more (stories|news)|most (read|popular)|trending( now)?|recommended( for you)?"
-    r"|top (stories|news)|latest (news|stories)|editor'?s picks|popular now|partner news|sponsored( content| stories)?"
+    r"|top (stories|news)|latest (news|stories)|editor'?s picks|popular now|sponsored( content| stories)?"
     r"|from around the web|promoted (stories|links)|around the web"
     r"|leggi anche|lesen sie auch|lire aussi|à lire aussi|lee también|te puede interesar|weitere artikel"
     r"|kommentare?|commentaires?|comentarios?|comentários)\s*[:.…]*\s*(\(\d+\)|\(\+\))?\s*$",
@@ -248,7 +255,7 @@ def remove_trailing_widgets(blocks: list[Block], hints: PageHints) -> list[Block
 SOCIAL_CTA = re.compile(
     r"^\s*(follow (us|him|her|them|[\w@ .'’-]{1,40}) on (twitter|facebook|instagram|x\b|linkedin|youtube|tiktok)"
     r"|click here\b|like this (story|article)\??,? share|share (this|on) (article|story|facebook|twitter)"
-    r"|folgen sie (uns|\w+) auf|suivez-(nous|nous sur)|síguenos en|get [\w ]{1,30} (on the go|app) by)",
+    r"|follow [\w'’ ]{1,40} (full )?coverage\b|folgen sie (uns|\w+) auf|suivez-(nous|nous sur)|síguenos en)",
     re.I,
 )
 
@@ -268,10 +275,11 @@ def remove_post_meta_lines(blocks: list[Block], hints: PageHints) -> list[Block]
 
 NOTICE = re.compile(
     r"^\s*(subscribe (now )?to (continue|keep) reading|already (a subscriber|have an account)\??"
+    r"|if you (buy|purchase) something through (this|our) (post|links?|article)|if you (enjoyed|liked) this article"
     r"|this (article|content|story) is (only )?(available|for) (to )?(subscribers|members)|to continue reading"
     r"|please (enable|turn on) javascript|you have reached your (free )?(article )?limit"
     r"|(sign|log) in to (read|continue)"
-    r"|we use cookies|this (site|website) uses cookies|comments? (are|is) (moderated|closed)|atenção: comentários"
+    r"|we use cookies|this (site|website) uses cookies|comments? (are|is) (moderated|closed)"
     r"|weiterlesen mit|jetzt (abonnieren|weiterlesen)|pour lire la suite|contenu réservé aux abonnés"
     r"|suscríbete para (seguir|continuar) leyendo|contenido exclusivo para suscriptores)",
     re.I,
@@ -349,13 +357,24 @@ def remove_dateline_only_blocks(blocks: list[Block], hints: PageHints) -> list[B
 URL_ONLY = re.compile(r"^\s*(https?://|www\.)\S+\s*$", re.I)
 
 
+WIRE_SLUG = re.compile(r"^\s*[A-Z]{2}-[A-Z]{2,}-{1,2}[\w-]+,?\s.*\b(writethru|advisory|ld|urgent)\b", re.I)
+
+
+def remove_wire_slugs_and_rules(blocks: list[Block], hints: PageHints) -> list[Block]:
+    """Drop news-agency slug lines ("AP-US--Budget-Vote, 2nd Ld-Writethru") and lines of only punctuation ("___")."""
+    return [
+        b for b in blocks if re.search(r"\w", b.text) and not (len(b.text.split()) <= 8 and WIRE_SLUG.match(b.text))
+    ]
+
+
 def remove_bare_urls(blocks: list[Block], hints: PageHints) -> list[Block]:
     """Drop blocks that are only a URL (the page's own address, printed for readers of the print view)."""
     return [b for b in blocks if not URL_ONLY.match(b.text)]
 
 
 CREDIT_LINE = re.compile(
-    r"^\s*((additional )?(reporting|writing|editing|research) by\b|[\w .'’-]{2,60} contributed to this (report|story))",
+    r"^\s*\(?\s*((additional )?(reporting|writing|editing|research) by\b"
+    r"|[\w .,'’-]{2,200} contributed to this (report|story))",
     re.I,
 )
 
@@ -383,6 +402,7 @@ BODY_RULES: list[BodyRule] = [
     remove_shouted_promos,
     remove_dateline_only_blocks,
     remove_bare_urls,
+    remove_wire_slugs_and_rules,
     remove_staff_credit_lines,
 ]
 

@@ -30,6 +30,7 @@ class TreeRule:
     tokens: tuple[str, ...] = ()
     test: Callable[[html.HtmlElement], bool] | None = None
     test_tags: frozenset[str] = frozenset()  # the only tags `test` is asked about (keeps the walk cheap)
+    keep_own_text: bool = False  # keep the element's own leading text (the visible term of a hover card)
 
     def __call__(self, tree: html.HtmlElement) -> int:
         """Apply this rule alone (for tests and debugging); returns how many elements it removed."""
@@ -127,7 +128,11 @@ captions_and_credits = TreeRule(
     test_tags=frozenset({"figure", "figcaption"}),
 )
 cookie_notices = TreeRule("cookie_notices", tokens=("cookie(?:-\\w+)?", "consent", "gdpr"))
-hover_cards = TreeRule("hover_cards", tokens=("rollover(?:-\\w+)?", "tooltip", "popover", "hovercard", "hover-card"))
+hover_cards = TreeRule(
+    "hover_cards",
+    tokens=("rollover(?:-\\w+)?", "tooltip", "popover", "hovercard", "hover-card"),
+    keep_own_text=True,
+)
 link_lists = TreeRule("link_lists", test=_is_link_list, test_tags=frozenset({"ul", "ol"}))
 tag_lists = TreeRule("tag_lists", tokens=("tags", "post-tags", "td-post-source-tags", "tag-list", "tagcloud"))
 
@@ -200,7 +205,7 @@ def apply_tree_rules(tree: html.HtmlElement, rules: list[TreeRule] | None = None
     rules = TREE_RULES if rules is None else rules
     matcher, by_tag, first_words = _dispatch(rules)
     removed = dict.fromkeys((rule.name for rule in rules), 0)
-    doomed: list[html.HtmlElement] = []
+    doomed: list[tuple[html.HtmlElement, TreeRule]] = []
     total: int | None = None
     for element in tree.iter():
         tag = element.tag
@@ -222,10 +227,16 @@ def apply_tree_rules(tree: html.HtmlElement, rules: list[TreeRule] | None = None
             total = len(tree.text_content()) or 1
         if len(element.text_content()) > _MAX_SHARE_OF_TEXT * total:
             continue
-        doomed.append(element)
+        doomed.append((element, rule))
         removed[rule.name] += 1
-    for element in doomed:
-        if element.getparent() is not None:
+    for element, rule in doomed:
+        if element.getparent() is None:
+            continue
+        if rule.keep_own_text:
+            for child in list(element):
+                element.remove(child)
+            element.drop_tag()
+        else:
             element.drop_tree()
     return removed
 
@@ -243,16 +254,20 @@ def keep_lead_paragraph(tree: html.HtmlElement) -> int:
     treats as boilerplate, so the lead is lost although it is the article's first paragraph.
     """
     moved = 0
-    for lead in tree.xpath("//p[@class]"):
+    for lead in _LEAD_CANDIDATES(tree):
         if not LEAD_TOKENS.search(lead.get("class", "")) or len(lead.text_content().split()) < 15:
             continue
         body = next((e for e in lead.itersiblings() if len(e.xpath("./p")) >= 2), None)
         if body is None:
             continue
         lead.attrib.pop("class")
+        lead.tag = "p"  # a summary <div> of plain text is the lead paragraph
         body.insert(0, lead)
         moved += 1
     return moved
+
+
+_LEAD_CANDIDATES = etree.XPath("//p[@class] | //div[@class][not(*[self::p or self::div or self::ul or self::ol])]")
 
 
 EMBEDDED_POST = re.compile(

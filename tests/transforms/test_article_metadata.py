@@ -62,6 +62,8 @@ def test_microdata_and_the_visible_byline_are_used_when_nothing_else_says():
     )
     assert (meta.title, meta.section, meta.authors) == ("Terminal solar", "Economía", ["Ana Ruiz"])
     assert meta.sources["authors"] == "microdata:author"
+    tagged = _meta("", "<h1>Fähre</h1><a rel='tag' href='/t/f'>Fähren</a><a rel='tag' href='/t/h'>Hafen</a>")
+    assert (tagged.tags, tagged.sources["tags"]) == (["Fähren", "Hafen"], "link:rel=tag")
     byline = _meta("", "<h1>Terminal</h1><div class='byline'>Por Ana Ruiz y Luis Gómez | Corresponsales</div>")
     assert byline.authors == ["Ana Ruiz", "Luis Gómez"]
     assert byline.sources["authors"] == "byline"
@@ -72,6 +74,8 @@ def test_microdata_and_the_visible_byline_are_used_when_nothing_else_says():
     [
         (["By Jane Doe and John Roe, Staff Writers"], ["Jane Doe", "John Roe"]),
         (["Associated Press"], []),
+        (["TOM KRISHER, AP Auto Writer"], ["TOM KRISHER"]),
+        (["News Nation Bureau"], []),
         (["dpa", "Redaktion"], []),
         (["Claire Dubois, envoyée spéciale"], ["Claire Dubois"]),
         (["Jane Doe is a reporter who has covered the port for a decade."], []),
@@ -87,4 +91,5 @@ def test_the_site_name_is_stripped_from_either_end_of_the_title_but_a_real_colon
     assert strip_site_name("Fähre startet früher | Rheinblick", "Rheinblick") == "Fähre startet früher"
     assert strip_site_name("Harbour Herald - Council approves budget", "Harbour Herald") == "Council approves budget"
     assert strip_site_name("Budget: what changes for you", None) == "Budget: what changes for you"
+    assert strip_site_name("Ferry returns - Harbourmedia", "harbourmedia.example") == "Ferry returns"
     assert strip_site_name("Budget approved - HH Online", None, headline="Budget approved") == "Budget approved"

@@ -38,6 +38,18 @@ def test_a_body_cut_after_its_first_section_is_continued_from_its_sibling_sectio
     assert [b.text for b in extended] == SECTION_ONE + SECTION_TWO
 
 
+def test_the_next_article_of_an_infinite_scroll_page_is_not_taken_for_a_continuation():
+    chunk = "<div class='story'>{}</div>"
+    page = (
+        "<html><body>"
+        + chunk.format("<h1>Instagram adds saved-post counts</h1>" + "".join(f"<p>{p}</p>" for p in SECTION_ONE))
+        + chunk.format("<h1>Next story: ferry fares</h1>" + "".join(f"<p>{p}</p>" for p in SECTION_TWO))
+        + "</body></html>"
+    )
+    tree = html.document_fromstring(page)
+    assert add_split_sections([Block("p", p) for p in SECTION_ONE], tree) is None
+
+
 def test_a_complete_body_is_left_alone():
     tree = html.document_fromstring(
         "<html><body><article><div class='text'>"
@@ -105,3 +117,15 @@ def test_line_breaks_separate_words_and_layout_tables_are_read_as_containers():
         "A second paragraph in the same cell.",
     ]
     assert {b.kind for b in blocks[1:]} == {"p"}
+
+
+def test_an_extraction_that_only_repeats_the_headline_is_replaced_by_the_article_paragraphs():
+    page = (
+        "<html><body><div class='hero'><h1>Instagram adds saved-post counts</h1></div><article>"
+        + "".join(f"<p>{p}</p>" for p in SECTION_ONE + SECTION_TWO)
+        + "</article></body></html>"
+    )
+    tree = html.document_fromstring(page)
+    choice = choose_body([Block("h", "Instagram adds saved-post counts")], tree)
+    assert choice.source == "baseline"
+    assert [b.text for b in choice.blocks][-len(SECTION_TWO) :] == SECTION_TWO

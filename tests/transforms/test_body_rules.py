@@ -137,6 +137,26 @@ CASES = [
     (body_rules.remove_dateline_only_blocks, _blocks("Aktualisiert am 6. März 2026, 9:15 Uhr", ARTICLE), "März"),
     (body_rules.remove_bare_urls, _blocks(ARTICLE, "https://herald.example/2026/03/budget/"), "herald.example"),
     (
+        body_rules.remove_wire_slugs_and_rules,
+        _blocks("AP-US--Harbour-Budget, 2nd Ld-Writethru", "___", ARTICLE),
+        "Writethru",
+    ),
+    (
+        body_rules.remove_contact_lines,
+        _blocks(ARTICLE, "Have a tip? Kofi Mensah may be reached at kofi@herald.example."),
+        "may be reached",
+    ),
+    (
+        body_rules.remove_notices,
+        _blocks(ARTICLE, "If you buy something through our links, we may earn a commission."),
+        "commission",
+    ),
+    (
+        body_rules.remove_social_calls,
+        _blocks(ARTICLE, "Follow our full coverage of the harbour budget at https://herald.example/budget"),
+        "full coverage",
+    ),
+    (
         body_rules.remove_staff_credit_lines,
         _blocks(ARTICLE, "Reporting by Jane Doe; Editing by John Roe"),
         "Reporting by",
@@ -145,6 +165,11 @@ CASES = [
         body_rules.remove_staff_credit_lines,
         _blocks(ARTICLE, "The Associated Press contributed to this report."),
         "contributed",
+    ),
+    (
+        body_rules.remove_staff_credit_lines,
+        _blocks(ARTICLE, "(Reporting by Ana Ruiz, Luis Gómez; editing by Marta Vidal)"),
+        "Reporting by",
     ),
 ]
 
@@ -173,9 +198,11 @@ KEPT = [
     (body_rules.remove_cms_shortcodes, "The figures were first reported by [Reuters] and confirmed later [1]."),
     # times of a live blog are not a dateline stamp
     (body_rules.remove_dateline_only_blocks, "4:14 p.m."),
+    # a first paragraph that starts with "By the time" is prose, not a byline
+    (body_rules.remove_header_furniture, "By the time the ferry arrived, three hundred workers had waited an hour."),
     # "published by" inside a sentence is prose, not a post-meta line
     (body_rules.remove_post_meta_lines, "This article was originally published by a partner site last week."),
-    # "about" in the first half of a body is prose
+    # "about" with no name after it is a subhead, wherever it is
     (body_rules.remove_about_company_footer, "About the budget"),
     # a capitalised name of an agency inside a sentence is not a credit
     (body_rules.remove_photo_credits, "Photographers from three agencies waited at the quay for the vote."),
@@ -191,3 +218,8 @@ def test_rule_keeps_article_text_that_resembles_boilerplate(rule, text):
 def test_plain_text_interface_still_works_on_lines():
     body = "Council approves harbour budget\nThe council voted 9 to 2.\nRead more: Ferry fares rise"
     assert body_rules.apply_text_rules(body, "Council approves harbour budget") == "The council voted 9 to 2."
+
+
+def test_an_about_subhead_late_in_an_article_does_not_cut_the_rest():
+    blocks = _blocks(ARTICLE, ARTICLE, ARTICLE, "About the new dredger", "It arrives in May from Rotterdam.")
+    assert body_rules.remove_about_company_footer(blocks, HINTS) == blocks

@@ -175,3 +175,23 @@ def test_an_embedded_social_post_the_article_quotes_is_kept_as_a_quote():
     boilerplate.apply_tree_rules(tree)
     assert "The ferry is back!" in tree.text_content()
     assert tree.xpath("//blockquote[not(@class)]")
+
+
+def test_a_summary_div_above_the_text_is_moved_in_as_its_first_paragraph():
+    tree = html.document_fromstring(
+        "<html><body><div class='article'><div class='article__summary summary'>Three ferry workers were hurt "
+        "when a mooring line snapped at the west pier on Tuesday night, the harbour authority said.</div>"
+        "<div class='article__text'><p>Erster Absatz.</p><p>Zweiter Absatz.</p></div></div></body></html>"
+    )
+    assert boilerplate.keep_lead_paragraph(tree) == 1
+    first = tree.xpath("//div[@class='article__text']/*[1]")[0]
+    assert first.tag == "p" and first.text_content().startswith("Three ferry workers")
+
+
+def test_a_hover_card_loses_its_card_but_keeps_the_name_in_the_sentence():
+    tree = _page(
+        "<p>Senator <span class='rollover-people'>Ruth Okafor<span class='rollover-block'>Okafor: latest stories"
+        "</span></span> voted yes.</p>"
+    )
+    boilerplate.hover_cards(tree)
+    assert "Senator Ruth Okafor voted yes." in tree.text_content()
