@@ -239,8 +239,18 @@ def site_stage(stage: str, site_key: str) -> dict:
     return {**result, "site_key": site_key}
 
 
-def failed_sites(sites: list[str], task_states: dict[str, str | None], group: str = "site_pipeline") -> dict[str, str]:
-    """Site -> the first stage that did not succeed, from a run's task states keyed `<group>.<task>_<index>`."""
+def failed_sites(
+    sites: list[str] | None, task_states: dict[str, str | None], group: str = "site_pipeline"
+) -> dict[str, str]:
+    """Site -> the first stage that did not succeed, from a run's task states keyed `<group>.<task>_<index>`.
+
+    `sites` is None when the run never got its site list (the warehouse or the registry failed): then no
+    site ran at all, and the run must end failed rather than pass with nothing loaded.
+    """
+    if sites is None:
+        raise SitesFailed(
+            "no site ran: prepare_warehouse or enabled_sites failed before any site started; their task logs say why"
+        )
     failed: dict[str, str] = {}
     for index, site_key in enumerate(sites):
         for stage in STAGE_TASKS:

@@ -218,6 +218,9 @@ def normalise(settings: Settings, run: SiteRun) -> dict:
                 modified_precision=modified.precision if modified else None,
                 is_modified_timezone_assumed=modified.is_timezone_assumed if modified else None,
                 date_flags=dates.flags,
+                section=item.section,
+                tags=item.tags,
+                body_markup=item.body_markup,
             )
         )
     _write_jsonl(work / "articles.jsonl", articles, Article)

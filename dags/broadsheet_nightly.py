@@ -117,8 +117,10 @@ def broadsheet_nightly() -> None:
 
         load(normalise(extract(crawl(site_key))))
 
-    @task(trigger_rule="all_done")
-    def check_sites(sites: list[str], ti=None, run_id=None, data_interval_start=None, data_interval_end=None) -> None:
+    @task(trigger_rule="all_done", retries=0)  # it only reports; retrying cannot change what happened
+    def check_sites(
+        sites: list[str] | None, ti=None, run_id=None, data_interval_start=None, data_interval_end=None
+    ) -> None:
         from broadsheet import orchestration
 
         states = ti.get_task_states(dag_id=ti.dag_id, task_group_id="site_pipeline", run_ids=[run_id])

@@ -113,6 +113,11 @@ def test_failed_sites_are_named_with_the_first_stage_that_did_not_succeed():
     assert failed_sites(["capitol_wire", "rheinblick"], states) == {"rheinblick": "crawl failed"}
 
 
+def test_a_run_whose_site_list_never_came_fails_instead_of_passing_empty():
+    with pytest.raises(SitesFailed, match="no site ran"):
+        failed_sites(None, {})
+
+
 def test_a_clean_run_passes_and_a_failed_site_is_recorded_and_named(settings: Settings, database_url: str):
     import psycopg
     from pydantic import SecretStr
