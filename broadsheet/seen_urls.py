@@ -85,6 +85,30 @@ class FetchOutcome:
     unchanged_locations: set[str] = field(default_factory=set)  # archive locations not to extract again
 
 
+_TOUCH_SEEN_AGAIN = """
+with seen_again as (
+    select url, max(fetched_at) as fetched_at
+    from unnest(%(urls)s::text[], %(fetched)s::timestamptz[]) as page_fetch (url, fetched_at)
+    group by url
+),
+touched as (
+    update warehouse.articles as article
+    set last_seen_at = greatest(article.last_seen_at, seen_again.fetched_at),
+        removed_at = null
+    from seen_again
+    where article.site_key = %(site_key)s and article.url = seen_again.url
+    returning article.article_id
+)
+select count(distinct article_id) from touched
+"""
+
+_COUNT_UNCHANGED = """
+update etl.runs
+set articles_unchanged = articles_unchanged + %(count)s
+where run_id = %(run_id)s and site_key = %(site_key)s
+"""
+
+
 def _fetch_row(page: ArchivedPage) -> tuple:
     return (
         page.requested_url, page.final_url, page.fetched_at, page.status, page.headers.get("etag"),
@@ -124,7 +148,20 @@ def record_fetches(conn: psycopg.Connection, site_key: str, run_id: str, pages: 
     return FetchOutcome(not_modified, unchanged)
 
 
-def mark_loaded(conn: psycopg.Connection, site_key: str, run_id: str) -> int:
-    """After a successful load: the bodies this run fetched are now the ones the warehouse holds."""
+def record_load(
+    conn: psycopg.Connection, site_key: str, run_id: str, pages: Iterable[ArchivedPage], unchanged_locations: set[str]
+) -> int:
+    """After a successful load: the bodies this run fetched are the ones the warehouse now holds, and the
+    articles whose page answered 304 or an unchanged body were seen again (last_seen_at moves on; they count
+    as unchanged in the run's etl.runs row, as they would had they been extracted). Returns how many."""
+    urls, fetched = [], []
+    for page in pages:
+        if page.status == NOT_MODIFIED or page.archive_location in unchanged_locations:
+            urls.append(page.final_url)
+            fetched.append(page.fetched_at)
+    params = {"site_key": site_key, "run_id": run_id, "urls": urls, "fetched": fetched}
     with conn.transaction():
-        return conn.execute(_MARK_LOADED, {"site_key": site_key, "run_id": run_id}).rowcount
+        conn.execute(_MARK_LOADED, params)
+        count = conn.execute(_TOUCH_SEEN_AGAIN, params).fetchone()[0] if urls else 0
+        conn.execute(_COUNT_UNCHANGED, {**params, "count": count})
+    return count

@@ -12,7 +12,7 @@ import logging
 import re
 import shutil
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
@@ -26,7 +26,7 @@ from broadsheet.database import connect, warehouse_url
 from broadsheet.loader import LoadSummary, RunContext, index_for_search, load_site_run, record_failed_run
 from broadsheet.migrations import apply_migrations
 from broadsheet.records import ArchivedPage, Article, ExtractedArticle, Reject, RejectReason
-from broadsheet.seen_urls import mark_loaded, record_fetches, write_validators
+from broadsheet.seen_urls import record_fetches, record_load, write_validators
 from broadsheet.settings import Settings
 from broadsheet.transforms.date_candidates import with_page_date_candidates
 from broadsheet.transforms.dates import DateContext, normalise_article_dates
@@ -251,7 +251,9 @@ def load(settings: Settings, run: SiteRun, pages_not_modified: int = 0) -> LoadS
                 pages=_read_jsonl(work / "pages.jsonl", ArchivedPage),
                 pages_not_modified=pages_not_modified or _crawl_summary(work)["pages_not_modified"],
             )
-            mark_loaded(conn, site.key, run.run_id)
+            pages = _read_jsonl(work / "pages.jsonl", ArchivedPage)
+            seen_again = record_load(conn, site.key, run.run_id, pages, set(_crawl_summary(work)["unchanged"]))
+            summary = replace(summary, articles_unchanged=summary.articles_unchanged + seen_again)
         except Exception as error:
             record_failed_run(conn, context, f"{type(error).__name__}: {error}")
             raise

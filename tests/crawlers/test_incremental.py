@@ -44,7 +44,8 @@ def _run(settings: Settings, run_id: str, day: int) -> dict:
 def _etl_run(database_url: str, run_id: str) -> tuple:
     with psycopg.connect(database_url) as conn:
         return conn.execute(
-            "select pages_fetched, pages_not_modified, articles_new, articles_changed from etl.runs where run_id = %s",
+            "select pages_fetched, pages_not_modified, articles_new, articles_changed, articles_unchanged "
+            "from etl.runs where run_id = %s",
             (run_id,),
         ).fetchone()
 
@@ -60,23 +61,29 @@ def test_the_next_run_gets_304s_and_only_a_changed_page_is_fetched_and_loaded_ag
         settings = _settings(tmp_path, database_url, running[SITE].origin)
         first = _run(settings, "night-1", 1)
         assert first["extracted"]["articles"] == 5
-        assert _etl_run(database_url, "night-1") == (5, 0, 5, 0)
+        assert _etl_run(database_url, "night-1") == (5, 0, 5, 0, 0)
 
         second = _run(settings, "night-2", 2)
         assert second["crawled"]["pages_not_modified"] == 5
         assert second["extracted"]["articles"] == 0, "a 304 is not extracted"
-        assert _etl_run(database_url, "night-2") == (5, 5, 0, 0)
+        assert _etl_run(database_url, "night-2") == (5, 5, 0, 0, 5)  # seen again, unchanged
 
         page = site_copy / SITE / "public" / CHANGED
         page.write_text(page.read_text().replace("184 apartments", "192 apartments"))
         third = _run(settings, "night-3", 3)
         assert third["crawled"]["pages_not_modified"] == 4
         assert third["extracted"]["articles"] == 1
-        assert _etl_run(database_url, "night-3") == (5, 4, 0, 1)
+        assert _etl_run(database_url, "night-3") == (5, 4, 0, 1, 4)
 
     with psycopg.connect(database_url) as conn:
         body = conn.execute("select body_text from warehouse.articles where url like '%grain-elevator%'").fetchone()[0]
         versions = conn.execute("select count(*) from warehouse.article_versions").fetchone()[0]
+        last_seen = conn.execute(
+            "select last_seen_at from warehouse.articles where url like '%/sports/mariners%'"
+        ).fetchone()[0]
+        third_fetch = conn.execute(
+            "select max(fetched_at) from raw.pages where run_id = 'night-3' and final_url like '%/sports/mariners%'"
+        ).fetchone()[0]
         seen = conn.execute(
             "select times_fetched, times_not_modified, last_status from raw.seen_urls where url like %s",
             ("%/sports/mariners-rally-past-bayport-for-sectional-title/",),
@@ -84,6 +91,7 @@ def test_the_next_run_gets_304s_and_only_a_changed_page_is_fetched_and_loaded_ag
     assert "192 apartments" in body
     assert versions == 6
     assert seen == (3, 2, 304)
+    assert last_seen == third_fetch, "an article answering 304 was still seen that night"
 
 
 def test_an_identical_body_from_a_server_without_304s_is_not_extracted_again(tmp_path, site_copy, database_url):

@@ -145,3 +145,16 @@ def test_an_oversized_body_becomes_a_reject_with_its_reason(tmp_path):
     assert too_large, result.download_errors
     assert all("12000" in detail for detail in too_large.values())
     assert not set(too_large) & {_path(p.requested_url) for p in pages}
+
+
+def test_every_request_carries_the_user_agent_from_settings(full_crawl):
+    from warcio.archiveiterator import ArchiveIterator
+
+    result, _ = full_crawl
+    with open(result.archive_path, "rb") as stream:
+        agents = {
+            record.http_headers.get_header("User-Agent")
+            for record in ArchiveIterator(stream)
+            if record.rec_type == "request"
+        }
+    assert agents == {Settings().user_agent}
