@@ -39,14 +39,15 @@ def test_backfill_from_the_trigger_dialog_runs_and_loads_the_days(airflow: Airfl
             page.wait_for_url(re.compile(r"^(?!.*/auth/login).*$"))
 
             page.goto(f"{airflow.airflow.base_url}/dags/{DAG_ID}")
-            page.get_by_role("button", name=re.compile("^trigger$", re.I)).first.click()
+            page.get_by_role("button", name=re.compile("trigger", re.I)).first.click()
             dialog = page.get_by_role("dialog")
             dialog.get_by_text("Backfill", exact=True).click()
             expect(dialog.get_by_text("Run Backfill - broadsheet_nightly")).to_be_visible()
             _pick_datetime(page, 0, DAYS[0])
             _pick_datetime(page, 1, DAYS[-1])
             dialog.locator("input[name=max_active_runs]").fill("2")
-            expect(dialog.get_by_text("Sites", exact=True)).to_be_visible()  # the DAG's Params are in the form
+            expect(dialog.get_by_text("Which sites to run")).to_be_visible()  # the DAG's Params are in the form
+            expect(dialog.get_by_text("2 runs will be triggered")).to_be_visible()
             dialog.get_by_role("button", name="Run Backfill").click()
             expect(dialog).to_be_hidden(timeout=30_000)
 
