@@ -95,8 +95,12 @@ def prepare_warehouse(settings: Settings) -> list[str]:
         return apply_migrations(conn, settings.sql_dir)
 
 
-def crawl(settings: Settings, run: SiteRun) -> dict:
-    """Crawl the site into this run's WARC file; download failures become crawl-stage rejects."""
+def crawl(settings: Settings, run: SiteRun, *, window_start: datetime | None = None) -> dict:
+    """Crawl the site into this run's WARC file; download failures become crawl-stage rejects.
+
+    URLs whose sitemap or feed date falls after the interval's end are left for a later run; with
+    `window_start` (a backfill), so are those dated before it.
+    """
     site = _site(settings, run.site_key)
     work = run.work_dir(settings)
     path = archive_path(settings.archive_dir, site.key, run.interval_start, run.slug)
@@ -107,7 +111,13 @@ def crawl(settings: Settings, run: SiteRun) -> dict:
         with connect(url) as conn:
             write_validators(conn, site.key, run.run_id, work / "validators.jsonl")
         result = crawl_site(
-            settings, site, path, run.interval_end, job_dir=job_dir, validators_path=work / "validators.jsonl"
+            settings,
+            site,
+            path,
+            run.interval_end,
+            window_start=window_start,
+            job_dir=job_dir,
+            validators_path=work / "validators.jsonl",
         )
         shutil.rmtree(job_dir, ignore_errors=True)
         with connect(url) as conn:
