@@ -1,20 +1,19 @@
 """An article's descriptive metadata from the page's own evidence, each field with the source it came from.
 
 Sources are tried in order of trust: JSON-LD (NewsArticle and kin, also inside @graph), OpenGraph, other meta
-tags, microdata (itemprop), then the visible byline. Dates are not read here (see page_metadata and the date
+tags, microdata (itemprop), then the visible byline. Dates are not read here (see date_candidates and the date
 stages); this module gives title, authors, description, main image, canonical URL, site name, section, tags
 and language.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from broadsheet.transforms.json_ld import json_ld_objects, types_of
 from lxml import html
 
 logger = logging.getLogger(__name__)
@@ -94,37 +93,12 @@ def _clean(value: Any) -> str | None:
     return text or None
 
 
-def json_ld_objects(tree: html.HtmlElement) -> Iterator[dict[str, Any]]:
-    """Every JSON object of the page's JSON-LD blocks, @graph members included; unparsable blocks skipped."""
-    for script in tree.xpath('//script[@type="application/ld+json"]'):
-        try:
-            data = json.loads(script.text_content() or "null", strict=False)
-        except json.JSONDecodeError:
-            logger.debug("ignoring unparsable JSON-LD block")
-            continue
-        stack = [data]
-        while stack:
-            item = stack.pop(0)
-            if isinstance(item, list):
-                stack.extend(item)
-            elif isinstance(item, dict):
-                graph = item.get("@graph")
-                if graph is not None:
-                    stack.extend(graph if isinstance(graph, list) else [graph])
-                yield item
-
-
-def _types(obj: dict[str, Any]) -> set[str]:
-    kind = obj.get("@type", [])
-    return {str(k) for k in (kind if isinstance(kind, list) else [kind])}
-
-
 def _names(value: Any, people_only: bool) -> list[str]:
     items = value if isinstance(value, list) else [value]
     names = []
     for item in items:
         if isinstance(item, dict):
-            if people_only and _types(item) & ORGANISATION_TYPES:
+            if people_only and types_of(item) & ORGANISATION_TYPES:
                 continue
             name = _clean(item.get("name"))
         else:
@@ -210,7 +184,7 @@ def strip_site_name(title: str, site_name: str | None, headline: str | None = No
 
 def _from_json_ld(tree: html.HtmlElement, meta: ArticleMetadata) -> None:
     objects = list(json_ld_objects(tree))
-    articles = [o for o in objects if _types(o) & ARTICLE_TYPES]
+    articles = [o for o in objects if types_of(o) & ARTICLE_TYPES]
     for obj in articles:
         source = "json-ld"
         meta.offer("title", _clean(obj.get("headline") or obj.get("name")), source)
@@ -226,7 +200,7 @@ def _from_json_ld(tree: html.HtmlElement, meta: ArticleMetadata) -> None:
         if isinstance(publisher, dict):
             meta.offer("site_name", _clean(publisher.get("name")), source)
     for obj in objects:
-        if _types(obj) & {"WebSite", "NewsMediaOrganization"}:
+        if types_of(obj) & {"WebSite", "NewsMediaOrganization"}:
             meta.offer("site_name", _clean(obj.get("name")), "json-ld")
 
 

@@ -10,13 +10,12 @@ and the HTTP Last-Modified header, which only says when the file last changed an
 from __future__ import annotations
 
 import copy
-import json
 import logging
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
+from broadsheet.transforms.json_ld import json_ld_objects, types_of
 from lxml import html
 
 from broadsheet.records import DateCandidate, ExtractedArticle, FetchedPage
@@ -140,39 +139,15 @@ def _add(bucket: list[DateCandidate], raw: Any, source: str) -> None:
             bucket.append(candidate)
 
 
-def _json_ld_objects(tree: html.HtmlElement) -> Iterator[dict[str, Any]]:
-    for script in tree.xpath('//script[@type="application/ld+json"]'):
-        try:
-            data = json.loads(script.text_content() or "null")
-        except json.JSONDecodeError:
-            logger.debug("ignoring unparsable JSON-LD block")
-            continue
-        stack = [data]
-        while stack:
-            item = stack.pop(0)
-            if isinstance(item, list):
-                stack.extend(item)
-            elif isinstance(item, dict):
-                for key in ("@graph", "mainEntity"):  # an article inside a graph or a WebPage's main entity
-                    if key in item:
-                        stack.extend(item[key] if isinstance(item[key], list) else [item[key]])
-                yield item
-
-
-def _types(obj: dict[str, Any]) -> set[str]:
-    kind = obj.get("@type", [])
-    return set(kind if isinstance(kind, list) else [kind])
-
-
 def _from_json_ld(tree: html.HtmlElement, found: DateCandidates) -> None:
     """Dates of the page's article objects ("json-ld"), then of generic WebPage/VideoObject objects, named
     "json-ld:<type>" and trusted less: an embedded video's uploadDate, or a WebPage wrapper's date, is not
     the article's when the page's meta tags or microdata describe the article itself.
     """
-    objects = [o for o in _json_ld_objects(tree) if _types(o) & DATED_TYPES]
-    for obj in sorted(objects, key=lambda o: not _types(o) - GENERIC_TYPES):
-        kinds = _types(obj) - GENERIC_TYPES
-        source = JSON_LD if kinds else f"{JSON_LD}:{sorted(_types(obj) & GENERIC_TYPES)[0]}"
+    objects = [o for o in json_ld_objects(tree) if types_of(o) & DATED_TYPES]
+    for obj in sorted(objects, key=lambda o: not types_of(o) - GENERIC_TYPES):
+        kinds = types_of(obj) - GENERIC_TYPES
+        source = JSON_LD if kinds else f"{JSON_LD}:{sorted(types_of(obj) & GENERIC_TYPES)[0]}"
         for key, bucket in (
             ("datePublished", found.published),
             ("dateCreated", found.published),

@@ -13,7 +13,7 @@ from broadsheet.transforms.body_blocks import blocks_from_body, render_markup, r
 from broadsheet.transforms.body_candidates import choose_body
 from broadsheet.transforms.body_rules import PageHints, apply_body_rules
 from broadsheet.transforms.boilerplate import apply_tree_rules, keep_embedded_posts, keep_lead_paragraph
-from broadsheet.transforms.page_metadata import read_page_metadata
+from broadsheet.transforms.date_candidates import html_date_candidates
 from lxml import html
 
 from broadsheet.records import ExtractedArticle, FetchedPage, Reject, RejectReason
@@ -131,7 +131,7 @@ def extract_article(page: FetchedPage) -> ExtractedArticle | Reject:
     if tree is None:
         return _reject(page, RejectReason.UNDECODABLE, "HTML could not be parsed into a document tree")
 
-    dates = read_page_metadata(tree)  # date candidates only; everything else from read_article_metadata
+    dates = html_date_candidates(tree)
     meta = read_article_metadata(tree)
     if not (meta.title and meta.site_name and meta.authors and meta.language):
         # trafilatura's own metadata reader fills what the page's structured metadata lacks.
