@@ -163,6 +163,15 @@ class RunningSite:
     origin: str
 
 
+def start_demo_site(site_dir: Path, port: int = 0) -> ThreadingHTTPServer:
+    """Serve one demo site (its public/ folder, with its server.toml rules) on 127.0.0.1 in a background
+    thread; port 0 picks a free port. The caller shuts the server down."""
+    server = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(site_dir / "public", load_site_rules(site_dir)))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, name=f"demo-{site_dir.name}", daemon=True).start()
+    return server
+
+
 @contextmanager
 def serve_demo_sites(
     ports: dict[str, int] | None = None, sites_dir: Path = DEMO_SITES_DIR
@@ -173,10 +182,7 @@ def serve_demo_sites(
     try:
         for site_dir in sorted(p for p in sites_dir.iterdir() if (p / "public").is_dir()):
             port = (ports or {}).get(site_dir.name, 0)
-            handler = _handler_for(site_dir / "public", load_site_rules(site_dir))
-            server = ThreadingHTTPServer(("127.0.0.1", port), handler)
-            server.daemon_threads = True
-            threading.Thread(target=server.serve_forever, name=f"demo-{site_dir.name}", daemon=True).start()
+            server = start_demo_site(site_dir, port)
             servers.append(server)
             host, bound_port = server.server_address[:2]
             running[site_dir.name] = RunningSite(site_dir.name, f"http://{host}:{bound_port}")

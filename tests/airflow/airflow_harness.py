@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from services import missing_service
 
 from broadsheet.airflow_local import DAG_ID
 from broadsheet.airflow_server import AirflowClient, RunningAirflow, free_port
-from broadsheet.demo_sites import DEMO_SITES_DIR, _handler_for, demo_site_keys
+from broadsheet.demo_sites import DEMO_SITES_DIR, demo_site_keys, start_demo_site
 from broadsheet.orchestration import WAREHOUSE_CONN_ID
 from broadsheet.settings import PROJECT_ROOT, Settings
 
@@ -39,12 +38,7 @@ class SwitchableSites:
     def start(self, site_key: str) -> None:
         if site_key in self._servers:
             return
-        server = ThreadingHTTPServer(
-            ("127.0.0.1", self.ports[site_key]), _handler_for(DEMO_SITES_DIR / site_key / "public")
-        )
-        server.daemon_threads = True
-        threading.Thread(target=server.serve_forever, name=f"demo-{site_key}", daemon=True).start()
-        self._servers[site_key] = server
+        self._servers[site_key] = start_demo_site(DEMO_SITES_DIR / site_key, self.ports[site_key])
 
     def stop(self, site_key: str) -> None:
         server = self._servers.pop(site_key, None)
