@@ -16,6 +16,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -101,7 +102,9 @@ def _handler_for(document_root: Path, rules: SiteRules) -> type[BaseHTTPRequestH
             if status == HTTPStatus.OK:
                 etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
                 last_modified = rules.last_modified_for(path)
-                headers |= {"ETag": etag, "Last-Modified": format_datetime(last_modified, usegmt=True)}
+                headers["ETag"] = etag
+                if last_modified is not None:  # dynamic CMS pages often send none
+                    headers["Last-Modified"] = format_datetime(last_modified, usegmt=True)
                 if rules.conditional_requests and self._not_modified(etag, last_modified):
                     self._send(HTTPStatus.NOT_MODIFIED, b"", headers, include_body=False)
                     return
@@ -127,12 +130,12 @@ def _handler_for(document_root: Path, rules: SiteRules) -> type[BaseHTTPRequestH
                 return HTTPStatus.OK, gzip.compress(body, mtime=0), CONTENT_TYPES[".gz"]
             return HTTPStatus.OK, body, content_type
 
-        def _not_modified(self, etag: str, last_modified) -> bool:
+        def _not_modified(self, etag: str, last_modified: datetime | None) -> bool:
             if_none_match = self.headers.get("If-None-Match")
             if if_none_match is not None:  # RFC 9110: If-Modified-Since is ignored when If-None-Match is sent
                 return etag in [tag.strip() for tag in if_none_match.split(",")] or if_none_match.strip() == "*"
             if_modified_since = self.headers.get("If-Modified-Since")
-            if if_modified_since:
+            if if_modified_since and last_modified is not None:
                 try:
                     return last_modified <= parsedate_to_datetime(if_modified_since)
                 except (TypeError, ValueError):

@@ -33,17 +33,18 @@ def test_sites_list_shows_every_site_with_its_status(registry, monkeypatch):
     rows = [[cell.strip() for cell in line.split("│")[1:-1]] for line in result.output.splitlines() if "│" in line]
     lines = {row[0]: row for row in rows if row[0] != "key"}
     assert "disabled" in lines["rheinblick"] and "enabled" in lines["capitol_wire"]
-    assert set(lines) == {"capitol_wire", "harbour_herald", "lakeshore_ledger", "rheinblick"}
+    assert set(lines) == {path.stem for path in registry.glob("*.toml")}
 
 
 def test_sites_validate_fails_naming_the_file_and_field_and_checks_the_rest(registry, monkeypatch):
     monkeypatch.setenv("BROADSHEET_SITES_DIR", str(registry))
     assert runner.invoke(app, ["sites", "validate"]).exit_code == 0
+    valid = len(list(registry.glob("*.toml")))
     (registry / "broken_post.toml").write_text('name = "Broken Post"\nbase_url = "ftp://x"\n')
     result = runner.invoke(app, ["sites", "validate"])
     assert result.exit_code == 1
     assert "broken_post.toml" in result.output and "base_url" in result.output and "article_patterns" in result.output
-    assert "4 valid, 1 invalid" in result.output
+    assert f"{valid} valid, 1 invalid" in result.output
 
 
 def test_sites_crawl_writes_the_window_to_a_warc_and_prints_a_summary(tmp_path, demo_origins, monkeypatch):

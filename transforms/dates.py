@@ -105,7 +105,10 @@ def _choose(
             skipped.append(f"{candidate.source} {candidate.raw[:60]!r}: {problem.replace('_', ' ')}")
             continue
         if not_before is not None and read.at < not_before:
-            flags.append("modified_before_published")
+            # A page that says it changed before it was published is worth a flag; a stale file date
+            # (HTTP Last-Modified, sitemap lastmod) only says the file was not touched since.
+            if candidate.source not in LAST_CHANGED_SOURCES:
+                flags.append("modified_before_published")
             skipped.append(f"{candidate.source} {candidate.raw[:60]!r}: before the published date")
             continue
         return NormalisedDate(
