@@ -132,15 +132,23 @@ def url_for(server_url: str, dbname: str) -> str:
     return with_database(server_url, dbname)
 
 
+UNDATED = "undated"  # the day key of an article without a plausible date: a scheduled run loads it, no backfill
+
+
 def expected_by_day(origins: dict[str, str]) -> dict[str, dict[str, set[str]]]:
-    """site -> UTC day -> canonical URLs of the demo articles published that day (ground truth)."""
+    """site -> UTC day (or UNDATED) -> canonical URLs of the demo articles published that day (ground truth)."""
     result: dict[str, dict[str, set[str]]] = {}
     for site_key, origin in origins.items():
         truth = json.loads((DEMO_SITES_DIR / site_key / "expected.json").read_text(encoding="utf-8"))
         for article in truth["articles"]:
-            day = datetime.fromisoformat(article["published_at_utc"].replace("Z", "+00:00")).astimezone(UTC).date()
+            published = article["published_at_utc"]
+            day = (
+                datetime.fromisoformat(published.replace("Z", "+00:00")).astimezone(UTC).date().isoformat()
+                if published
+                else UNDATED
+            )
             url = origin + article.get("canonical_path", article["path"])
-            result.setdefault(site_key, {}).setdefault(day.isoformat(), set()).add(url)
+            result.setdefault(site_key, {}).setdefault(day, set()).add(url)
     return result
 
 
