@@ -29,7 +29,14 @@ ARTICLE_COLUMNS = (
     "published_at", "published_raw", "published_source", "published_precision", "is_published_timezone_assumed",
     "modified_at", "modified_raw", "modified_source", "modified_precision", "is_modified_timezone_assumed",
     "date_flags", "language", "body_text", "body_markup", "word_count", "content_hash", "archive_location",
-    "fetched_at",
+    "fetched_at", "description", "image_url", "publisher_name", "metadata_sources", "record_hash",
+)  # fmt: skip
+# What the pipeline derives for a row (not where or when it was fetched): a change in any of them updates it.
+DERIVED_FIELDS = (
+    "canonical_url", "title", "authors", "section", "tags", "language", "body_text", "body_markup",
+    "published_at", "published_raw", "published_source", "published_precision", "is_published_timezone_assumed",
+    "modified_at", "modified_raw", "modified_source", "modified_precision", "is_modified_timezone_assumed",
+    "date_flags", "description", "image_url", "publisher_name", "metadata_sources",
 )  # fmt: skip
 PAGE_COLUMNS = (
     "load_id", "site_key", "requested_url", "final_url", "status", "headers", "fetched_at", "content_hash",
@@ -58,8 +65,15 @@ class LoadSummary:
 
 
 def content_hash(article: Article) -> str:
-    """What makes two loads of an article "the same content": its title and body."""
+    """What makes two loads of an article "the same content": its title and body (one version each)."""
     return hashlib.sha256(f"{article.title}\n\n{article.body_text}".encode()).hexdigest()
+
+
+def record_hash(article: Article) -> str:
+    """What makes two loads of an article "the same row": every value the pipeline derived, so that a
+    re-extraction with better date or metadata rules updates the row although the text is unchanged."""
+    values = {name: getattr(article, name) for name in DERIVED_FIELDS}
+    return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def _article_row(load_id: uuid.UUID, article: Article) -> tuple:
@@ -72,6 +86,8 @@ def _article_row(load_id: uuid.UUID, article: Article) -> tuple:
         article.is_modified_timezone_assumed,
         article.date_flags, article.language, article.body_text, article.body_markup, article.word_count,
         content_hash(article), article.archive_location, article.fetched_at,
+        article.description, article.image_url, article.publisher_name, json.dumps(article.metadata_sources),
+        record_hash(article),
     )  # fmt: skip
 
 
@@ -119,7 +135,7 @@ new_or_changed as (
     from latest_per_article as staged
     where not exists (
         select 1 from warehouse.articles as article
-        where article.canonical_url = staged.canonical_url and article.content_hash = staged.content_hash
+        where article.canonical_url = staged.canonical_url and article.record_hash = staged.record_hash
     )
 ),
 upserted as (
@@ -128,6 +144,7 @@ upserted as (
         published_at, published_raw, published_source, published_precision, is_published_timezone_assumed,
         modified_at, modified_raw, modified_source, modified_precision, is_modified_timezone_assumed,
         date_flags, language, body_text, body_markup, word_count, content_hash, archive_location,
+        description, image_url, publisher_name, metadata_sources, record_hash,
         search_config, first_seen_at, last_seen_at, loaded_by_run_id
     )
     select
@@ -139,6 +156,7 @@ upserted as (
         staged.is_modified_timezone_assumed,
         staged.date_flags, staged.language, staged.body_text, staged.body_markup, staged.word_count,
         staged.content_hash, staged.archive_location,
+        staged.description, staged.image_url, staged.publisher_name, staged.metadata_sources, staged.record_hash,
         coalesce(search_language.search_config, 'simple'), staged.fetched_at, staged.fetched_at, %(run_id)s
     from new_or_changed as staged
     left join warehouse.search_languages as search_language on search_language.language = staged.language
@@ -164,13 +182,18 @@ upserted as (
         body_markup = excluded.body_markup,
         word_count = excluded.word_count,
         content_hash = excluded.content_hash,
+        description = excluded.description,
+        image_url = excluded.image_url,
+        publisher_name = excluded.publisher_name,
+        metadata_sources = excluded.metadata_sources,
+        record_hash = excluded.record_hash,
         archive_location = excluded.archive_location,
         search_config = excluded.search_config,
         last_seen_at = greatest(warehouse.articles.last_seen_at, excluded.last_seen_at),
         search_vector = null,
         removed_at = null,
         loaded_by_run_id = excluded.loaded_by_run_id
-    where warehouse.articles.content_hash is distinct from excluded.content_hash
+    where warehouse.articles.record_hash is distinct from excluded.record_hash
     returning article_id, (xmax = 0) as is_new
 )
 insert into touched_articles (article_id, is_new)
@@ -186,7 +209,7 @@ set
 from staging.article_rows as staged
 where staged.load_id = %(load_id)s
   and article.canonical_url = staged.canonical_url
-  and article.content_hash = staged.content_hash
+  and article.record_hash = staged.record_hash
   and (staged.fetched_at > article.last_seen_at or article.removed_at is not null)
 """
 

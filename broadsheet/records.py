@@ -119,6 +119,10 @@ class Article:
     section: str | None = None
     tags: list[str] = field(default_factory=list)
     body_markup: str | None = None  # light markup of the body (paragraphs, headings, lists, quotes)
+    description: str | None = None
+    image_url: str | None = None
+    publisher_name: str | None = None  # the page's own name for its publication (og:site_name, publisher)
+    metadata_sources: dict[str, str] = field(default_factory=dict)
     word_count: int = field(init=False)
 
     def __post_init__(self) -> None:

@@ -231,6 +231,10 @@ def normalise(settings: Settings, run: SiteRun) -> dict:
                 section=item.section,
                 tags=item.tags,
                 body_markup=item.body_markup,
+                description=item.description,
+                image_url=item.image_url,
+                publisher_name=item.site_name,
+                metadata_sources=item.metadata_sources,
             )
         )
     _write_jsonl(work / "articles.jsonl", articles, Article)

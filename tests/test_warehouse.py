@@ -216,6 +216,27 @@ def test_an_edited_article_becomes_a_new_version_and_keeps_the_old_one(conn: psy
     assert versions == [(_article(2).body_text, "run-1"), (edited.body_text, "run-2")]
 
 
+def test_a_reextraction_that_only_corrects_a_date_updates_the_row_without_a_new_version(conn: psycopg.Connection):
+    load_site_run(conn, RunContext("run-1", SITE, *INTERVAL), [_article(1)], [])
+    corrected = _article(
+        1,
+        published_at=datetime(2024, 3, 15, 7, 1, tzinfo=UTC),
+        published_raw="15 mars 2024, 8h01",
+        published_source="byline",
+        description="Le budget des écoles adopté.",
+        metadata_sources={"title": "json-ld"},
+    )
+    summary = load_site_run(conn, RunContext("run-2", SITE, *INTERVAL), [corrected], [])
+    assert (summary.articles_new, summary.articles_changed, summary.articles_unchanged) == (0, 1, 0)
+    row = conn.execute(
+        "select published_at, published_source, description, metadata_sources from warehouse.articles"
+    ).fetchone()
+    assert row == (corrected.published_at, "byline", "Le budget des écoles adopté.", {"title": "json-ld"})
+    assert conn.execute("select count(*) from warehouse.article_versions").fetchone() == (1,)
+    again = load_site_run(conn, RunContext("run-3", SITE, *INTERVAL), [corrected], [])
+    assert (again.articles_changed, again.articles_unchanged) == (0, 1)
+
+
 def test_a_page_now_answering_404_marks_its_article_removed_until_it_returns(conn: psycopg.Connection):
     load_site_run(conn, RunContext("run-1", SITE, *INTERVAL), [_article(1), _article(2)], [])
     gone = _page(_article(2).url, status=404, offset=5)
