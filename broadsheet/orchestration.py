@@ -152,9 +152,12 @@ def crawl_interval(settings: Settings, run: SiteRun, options: RunOptions) -> dic
     if options.mode == "reprocess":
         logger.info("site=%s run=%s stage=crawl skipped: mode=reprocess", run.site_key, run.run_id)
         return {"archive_path": None, "pages_archived": 0, "crawled": False}
-    # A backfill fetches only what its interval's sitemaps and feeds date inside it; what was archived
-    # already costs a conditional request (304) at most, and the archive keeps the body.
-    result = stages.crawl(settings, run, window_start=run.interval_start if options.is_backfill else None)
+    # A backfill fetches only what its interval's sitemaps and feeds date inside it, in full: the bodies of
+    # earlier fetches are archived under other days, so a 304 would leave its day without them.
+    if options.is_backfill:
+        result = stages.crawl(settings, run, window_start=run.interval_start, conditional=False)
+    else:
+        result = stages.crawl(settings, run)
     if result["pages_archived"] == 0:
         errors = list(stages._read_jsonl(run.work_dir(settings) / "crawl_rejects.jsonl", stages.Reject))
         if errors:

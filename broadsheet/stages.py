@@ -95,11 +95,13 @@ def prepare_warehouse(settings: Settings) -> list[str]:
         return apply_migrations(conn, settings.sql_dir)
 
 
-def crawl(settings: Settings, run: SiteRun, *, window_start: datetime | None = None) -> dict:
+def crawl(settings: Settings, run: SiteRun, *, window_start: datetime | None = None, conditional: bool = True) -> dict:
     """Crawl the site into this run's WARC file; download failures become crawl-stage rejects.
 
     URLs whose sitemap or feed date falls after the interval's end are left for a later run; with
-    `window_start` (a backfill), so are those dated before it.
+    `window_start` (a backfill), so are those dated before it. `conditional` sends the validators of earlier
+    fetches (If-None-Match / If-Modified-Since); a backfill does not, because a 304 is only useful where the
+    earlier body is archived in the same interval's folder.
     """
     site = _site(settings, run.site_key)
     work = run.work_dir(settings)
@@ -108,8 +110,10 @@ def crawl(settings: Settings, run: SiteRun, *, window_start: datetime | None = N
     if not job_dir.exists():
         path.unlink(missing_ok=True)  # a retried crawl that had finished starts its archive file again
     with warehouse_url(settings) as url:
-        with connect(url) as conn:
-            write_validators(conn, site.key, run.run_id, work / "validators.jsonl")
+        validators = work / "validators.jsonl" if conditional else None
+        if validators is not None:
+            with connect(url) as conn:
+                write_validators(conn, site.key, run.run_id, validators)
         result = crawl_site(
             settings,
             site,
@@ -117,7 +121,7 @@ def crawl(settings: Settings, run: SiteRun, *, window_start: datetime | None = N
             run.interval_end,
             window_start=window_start,
             job_dir=job_dir,
-            validators_path=work / "validators.jsonl",
+            validators_path=validators,
         )
         shutil.rmtree(job_dir, ignore_errors=True)
         with connect(url) as conn:
