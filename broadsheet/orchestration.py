@@ -205,14 +205,16 @@ def normalise_interval(settings: Settings, run: SiteRun, options: RunOptions) ->
     if not options.is_backfill:
         return {**result, "outside_interval": 0}
     path = run.work_dir(settings) / "articles.jsonl"
-    kept = [a for a in stages._read_jsonl(path, Article) if in_interval(a, run.interval_start, run.interval_end)]
-    dropped = result["articles"] - len(kept)
-    stages._write_jsonl(path, kept, Article)
+    articles = stages._read_jsonl(path, Article)  # streamed into the replacement file, one at a time
+    kept = stages._write_jsonl(
+        path, (a for a in articles if in_interval(a, run.interval_start, run.interval_end)), Article
+    )
+    dropped = result["articles"] - kept
     logger.info(
         "site=%s run=%s stage=normalise backfill keeps %d articles of %s..%s, %d outside it",
-        run.site_key, run.run_id, len(kept), run.interval_start, run.interval_end, dropped,
+        run.site_key, run.run_id, kept, run.interval_start, run.interval_end, dropped,
     )  # fmt: skip
-    return {**result, "articles": len(kept), "outside_interval": dropped}
+    return {**result, "articles": kept, "outside_interval": dropped}
 
 
 STAGE_TASKS = ("crawl", "extract", "normalise", "load")

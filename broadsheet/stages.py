@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import BinaryIO, TypeVar
 
 from pydantic import TypeAdapter
 
@@ -29,7 +29,7 @@ from broadsheet.records import ArchivedPage, Article, ExtractedArticle, Reject, 
 from broadsheet.seen_urls import record_fetches, record_load, write_validators
 from broadsheet.settings import Settings
 from broadsheet.transforms.date_candidates import with_page_date_candidates
-from broadsheet.transforms.dates import DateContext, normalise_article_dates
+from broadsheet.transforms.dates import DateContext, NormalisedDate, normalise_article_dates
 from broadsheet.transforms.extract import extract_article
 
 logger = logging.getLogger(__name__)
@@ -55,16 +55,43 @@ class SiteRun:
         return path
 
 
+class JsonlOutput:
+    """A stage's output file, written record by record so a site's run is never held in memory.
+
+    The records go to a temporary file that replaces the output only when the stage completes: a stage that
+    fails or is killed leaves the previous output (or none), never half a file.
+    """
+
+    def __init__(self, path: Path, record_type: type[Record]) -> None:
+        self.path = path
+        self.count = 0
+        self._adapter = TypeAdapter(record_type)
+        self._temporary = path.with_suffix(".tmp")
+        self._stream: BinaryIO | None = None
+
+    def __enter__(self) -> JsonlOutput:
+        self._stream = self._temporary.open("wb")
+        return self
+
+    def write(self, record: Record) -> None:
+        assert self._stream is not None, "write inside `with JsonlOutput(...)`"
+        self._stream.write(self._adapter.dump_json(record) + b"\n")
+        self.count += 1
+
+    def __exit__(self, error_type: type[BaseException] | None, *_: object) -> None:
+        assert self._stream is not None
+        self._stream.close()
+        if error_type is None:
+            self._temporary.replace(self.path)
+        else:
+            self._temporary.unlink(missing_ok=True)
+
+
 def _write_jsonl(path: Path, records: Iterable[Record], record_type: type[Record]) -> int:
-    adapter = TypeAdapter(record_type)
-    count = 0
-    temporary = path.with_suffix(".tmp")
-    with temporary.open("wb") as stream:
+    with JsonlOutput(path, record_type) as output:
         for record in records:
-            stream.write(adapter.dump_json(record) + b"\n")
-            count += 1
-    temporary.replace(path)  # a re-run never leaves half a file behind
-    return count
+            output.write(record)
+    return output.count
 
 
 def _read_jsonl(path: Path, record_type: type[Record]) -> Iterator[Record]:
@@ -160,98 +187,115 @@ def extract(settings: Settings, run: SiteRun, archive_file: str | list[str], *, 
     articles to one file, rejects to another. Pages whose body is the one last loaded are skipped unless
     `force` (after a rule improved, say)."""
     work = run.work_dir(settings)
-    extracted: list[ExtractedArticle] = []
-    rejects: list[Reject] = list(_read_jsonl(work / "crawl_rejects.jsonl", Reject))
     paths = [Path(archive_file)] if isinstance(archive_file, str) else [Path(name) for name in archive_file]
-    archived: list[ArchivedPage] = []
     # same body as last loaded: nothing new to extract, unless forced
     unchanged = set() if force else set(_crawl_summary(work)["unchanged"])
-    for page in latest_pages([path for path in paths if path.exists()]):
-        archived.append(ArchivedPage.of(page))
-        if page.status == 304 or page.archive_location in unchanged:
-            continue
-        result = extract_article(page)
-        if isinstance(result, ExtractedArticle):
-            result = with_page_date_candidates(result, page)  # news sitemap, feed, URL path, HTTP header
-        (rejects if isinstance(result, Reject) else extracted).append(result)
-    _write_jsonl(work / "pages.jsonl", archived, ArchivedPage)
-    _write_jsonl(work / "extracted.jsonl", extracted, ExtractedArticle)
-    _write_jsonl(work / "extract_rejects.jsonl", rejects, Reject)
+    with (
+        JsonlOutput(work / "pages.jsonl", ArchivedPage) as pages,
+        JsonlOutput(work / "extracted.jsonl", ExtractedArticle) as extracted,
+        JsonlOutput(work / "extract_rejects.jsonl", Reject) as rejects,
+    ):
+        for reject in _read_jsonl(work / "crawl_rejects.jsonl", Reject):
+            rejects.write(reject)
+        for page in latest_pages([path for path in paths if path.exists()]):
+            pages.write(ArchivedPage.of(page))
+            if page.status == 304 or page.archive_location in unchanged:
+                continue
+            result = extract_article(page)
+            if isinstance(result, Reject):
+                rejects.write(result)
+            else:
+                extracted.write(with_page_date_candidates(result, page))  # news sitemap, feed, URL, HTTP header
     logger.info(
         "site=%s run=%s stage=extract pages=%d articles=%d rejects=%d",
         run.site_key,
         run.run_id,
-        len(archived),
-        len(extracted),
-        len(rejects),
+        pages.count,
+        extracted.count,
+        rejects.count,
     )
-    return {"pages_fetched": len(archived), "articles": len(extracted), "rejects": len(rejects)}
+    return {"pages_fetched": pages.count, "articles": extracted.count, "rejects": rejects.count}
+
+
+def _date_columns(kind: str, chosen: NormalisedDate | None) -> dict[str, object]:
+    """An article's columns for its published or modified date: all None when no date was chosen."""
+    return {
+        f"{kind}_at": chosen.at if chosen else None,
+        f"{kind}_raw": chosen.raw if chosen else None,
+        f"{kind}_source": chosen.source if chosen else None,
+        f"{kind}_precision": chosen.precision if chosen else None,
+        f"is_{kind}_timezone_assumed": chosen.is_timezone_assumed if chosen else None,
+    }
+
+
+def dated_article(item: ExtractedArticle, site: SiteConfig) -> tuple[Article, Reject | None]:
+    """The extracted article with its UTC dates chosen, and a reject row when no plausible publication date
+    is left (the article is still loaded, with a null published_at, so nothing valid is lost)."""
+    context = DateContext.for_site(site.timezone, site.languages, item.fetched_at, item.language)
+    dates = normalise_article_dates(item.published_candidates, item.modified_candidates, context)
+    published, modified = dates.published, dates.modified
+    reject = None
+    if published is None:
+        tried = "; ".join(dates.skipped) or "the page offers no date"
+        reject = Reject(
+            site.key,
+            item.url,
+            "normalise",
+            RejectReason.NO_DATE,
+            f"no plausible publication date ({tried}); loaded with a null published_at",
+            item.archive_location,
+        )
+    article = Article(
+        site_key=item.site_key,
+        url=item.url,
+        canonical_url=item.canonical_url,
+        title=item.title,
+        authors=item.authors,
+        body_text=item.body_text,
+        language=item.language,
+        fetched_at=item.fetched_at,
+        archive_location=item.archive_location,
+        **_date_columns("published", published),
+        **_date_columns("modified", modified),
+        date_flags=dates.flags,
+        section=item.section,
+        tags=item.tags,
+        body_markup=item.body_markup,
+        description=item.description,
+        image_url=item.image_url,
+        publisher_name=item.site_name,
+        metadata_sources=item.metadata_sources,
+    )
+    return article, reject
 
 
 def normalise(settings: Settings, run: SiteRun) -> dict:
-    """Give every extracted article its UTC dates, with where each came from."""
+    """Give every extracted article its UTC dates, with where each came from (one article at a time)."""
     site = _site(settings, run.site_key)
     work = run.work_dir(settings)
-    articles: list[Article] = []
-    rejects: list[Reject] = list(_read_jsonl(work / "extract_rejects.jsonl", Reject))
-    for item in _read_jsonl(work / "extracted.jsonl", ExtractedArticle):
-        context = DateContext.for_site(site.timezone, site.languages, item.fetched_at, item.language)
-        dates = normalise_article_dates(item.published_candidates, item.modified_candidates, context)
-        published, modified = dates.published, dates.modified
-        if published is None:
-            tried = "; ".join(dates.skipped) or "the page offers no date"
-            rejects.append(
-                Reject(
-                    site.key,
-                    item.url,
-                    "normalise",
-                    RejectReason.NO_DATE,
-                    f"no plausible publication date ({tried}); loaded with a null published_at",
-                    item.archive_location,
-                )
-            )
-        articles.append(
-            Article(
-                site_key=item.site_key,
-                url=item.url,
-                canonical_url=item.canonical_url,
-                title=item.title,
-                authors=item.authors,
-                body_text=item.body_text,
-                language=item.language,
-                published_at=published.at if published else None,
-                published_raw=published.raw if published else None,
-                published_source=published.source if published else None,
-                modified_at=modified.at if modified else None,
-                modified_raw=modified.raw if modified else None,
-                modified_source=modified.source if modified else None,
-                fetched_at=item.fetched_at,
-                archive_location=item.archive_location,
-                published_precision=published.precision if published else None,
-                is_published_timezone_assumed=published.is_timezone_assumed if published else None,
-                modified_precision=modified.precision if modified else None,
-                is_modified_timezone_assumed=modified.is_timezone_assumed if modified else None,
-                date_flags=dates.flags,
-                section=item.section,
-                tags=item.tags,
-                body_markup=item.body_markup,
-                description=item.description,
-                image_url=item.image_url,
-                publisher_name=item.site_name,
-                metadata_sources=item.metadata_sources,
-            )
-        )
-    _write_jsonl(work / "articles.jsonl", articles, Article)
-    _write_jsonl(work / "rejects.jsonl", rejects, Reject)
+    undated = flagged = 0
+    with (
+        JsonlOutput(work / "articles.jsonl", Article) as articles,
+        JsonlOutput(work / "rejects.jsonl", Reject) as rejects,
+    ):
+        for reject in _read_jsonl(work / "extract_rejects.jsonl", Reject):
+            rejects.write(reject)
+        for item in _read_jsonl(work / "extracted.jsonl", ExtractedArticle):
+            article, reject = dated_article(item, site)
+            articles.write(article)
+            if reject is not None:
+                rejects.write(reject)
+            undated += article.published_at is None
+            flagged += bool(article.date_flags)
     logger.info(
         "site=%s run=%s stage=normalise articles=%d undated=%d with_date_flags=%d",
         site.key,
         run.run_id,
-        len(articles),
-        sum(1 for a in articles if a.published_at is None),
-        sum(1 for a in articles if a.date_flags),
+        articles.count,
+        undated,
+        flagged,
     )
-    return {"articles": len(articles), "rejects": len(rejects)}
+    return {"articles": articles.count, "rejects": rejects.count}
 
 
 def load(settings: Settings, run: SiteRun, pages_not_modified: int = 0) -> LoadSummary:
