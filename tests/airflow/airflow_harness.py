@@ -116,6 +116,13 @@ class AirflowUnderTest:
             time.sleep(2)
         raise AssertionError(f"backfill {backfill_id} not completed within {timeout:.0f}s")
 
+    def wait_for_backfills_completed(self, timeout: float = 120) -> None:
+        """Wait until no backfill of the DAG is active: an earlier test's backfill would make a new one a 409."""
+        backfills = self.client.get("/api/v2/backfills", params={"dag_id": DAG_ID}).json()["backfills"]
+        for backfill in backfills:
+            if not backfill.get("completed_at"):
+                self.wait_for_backfill(backfill["id"], timeout)
+
     def task_instances(self, run_id: str) -> list[dict]:
         response = self.client.get(f"/api/v2/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances", params={"limit": 100})
         response.raise_for_status()

@@ -89,10 +89,12 @@ def test_rest_backfill_of_three_days_loads_each_days_articles_and_records_every_
             },
         )
         assert response.status_code == 200, response.text
+        rerun_backfill_id = response.json()["id"]
         rerun_id = next(run["dag_run_id"] for run in runs if run["data_interval_start"].startswith("2024-03-10"))
         _wait_for_new_attempt(airflow, rerun_id)
         rerun = airflow.wait_for_run(rerun_id)
         assert rerun["state"] == "success", rerun
+        airflow.wait_for_backfill(rerun_backfill_id)
     finally:
         airflow.sites.start("capitol_wire")
     assert warehouse_articles(warehouse) == _articles_of(BACKFILL_DAYS, airflow.sites.origins)

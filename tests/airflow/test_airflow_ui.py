@@ -26,6 +26,7 @@ def _pick_datetime(page, field_index: int, day: str) -> None:
 
 def test_backfill_from_the_trigger_dialog_runs_and_loads_the_days(airflow: AirflowUnderTest, warehouse: str):
     executable = chromium_path()
+    airflow.wait_for_backfills_completed()  # one active backfill per DAG: the dialog would answer 409
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as playwright:
