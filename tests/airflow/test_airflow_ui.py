@@ -61,6 +61,7 @@ def test_backfill_from_the_trigger_dialog_runs_and_loads_the_days(airflow: Airfl
             )
             assert sorted(run["data_interval_start"][:10] for run in ours_runs) == DAYS
             assert {run["state"] for run in ours_runs} == {"success"}, ours_runs
+            airflow.wait_for_backfill(ours["id"])  # the grid then shows the finished backfill, not "in progress"
 
             page.goto(f"{airflow.airflow.base_url}/dags/{DAG_ID}")
             page.wait_for_load_state("networkidle")
