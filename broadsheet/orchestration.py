@@ -217,6 +217,33 @@ def normalise_interval(settings: Settings, run: SiteRun, options: RunOptions) ->
     return {**result, "articles": kept, "outside_interval": dropped}
 
 
+def run_interval(
+    settings: Settings, start: datetime | None, end: datetime | None, run_after: datetime
+) -> tuple[datetime, datetime]:
+    """The interval a run works on: its data interval, or, for a run triggered without a logical date (Airflow
+    3's "run now", from the UI or `POST /dagRuns` with `logical_date: null`), which has none, the time from the
+    schedule's last tick up to the moment it was triggered: what the site published since the last nightly run.
+    """
+    if start is not None and end is not None:
+        return start, end
+    from airflow.timetables.interval import CronDataIntervalTimetable  # the scheduler's own cron arithmetic
+
+    timetable = CronDataIntervalTimetable(settings.schedule_cron, timezone=settings.schedule_timezone)
+    last_complete = timetable.infer_manual_data_interval(run_after=run_after)
+    if last_complete.end < run_after:
+        return last_complete.end, run_after
+    return last_complete.start, run_after  # triggered exactly on a tick: the period that just ended
+
+
+def context_interval(settings: Settings) -> tuple[datetime, datetime]:
+    """The running task's interval (see run_interval), from its Airflow context."""
+    from airflow.sdk import get_current_context
+
+    context = get_current_context()
+    run_after = getattr(context.get("dag_run"), "run_after", None) or datetime.now(UTC)
+    return run_interval(settings, context.get("data_interval_start"), context.get("data_interval_end"), run_after)
+
+
 STAGE_TASKS = ("crawl", "extract", "normalise", "load")
 
 
@@ -230,9 +257,9 @@ def site_stage(stage: str, site_key: str) -> dict:
     from broadsheet import stages
 
     context = get_current_context()
-    run = stages.SiteRun(site_key, context["run_id"], context["data_interval_start"], context["data_interval_end"])
-    options = RunOptions.of(context.get("params"), getattr(context.get("dag_run"), "run_type", None))
     settings = task_settings()
+    run = stages.SiteRun(site_key, context["run_id"], *context_interval(settings))
+    options = RunOptions.of(context.get("params"), getattr(context.get("dag_run"), "run_type", None))
     if stage == "crawl":
         result = crawl_interval(settings, run, options)
     elif stage == "extract":

@@ -118,14 +118,13 @@ def broadsheet_nightly() -> None:
         load(normalise(extract(crawl(site_key))))
 
     @task(trigger_rule="all_done", retries=0)  # it only reports; retrying cannot change what happened
-    def check_sites(
-        sites: list[str] | None, ti=None, run_id=None, data_interval_start=None, data_interval_end=None
-    ) -> None:
+    def check_sites(sites: list[str] | None, ti=None, run_id=None) -> None:
         from broadsheet import orchestration
 
         states = ti.get_task_states(dag_id=ti.dag_id, task_group_id="site_pipeline", run_ids=[run_id])
         failed = orchestration.failed_sites(sites, states.get(run_id, {}))
-        orchestration.finish_run(orchestration.task_settings(), run_id, data_interval_start, data_interval_end, failed)
+        settings = orchestration.task_settings()
+        orchestration.finish_run(settings, run_id, *orchestration.context_interval(settings), failed)
 
     sites = enabled_sites()
     prepare_warehouse() >> sites

@@ -17,6 +17,7 @@ from broadsheet.orchestration import (
     in_interval,
     interval_archive_files,
     interval_days,
+    run_interval,
     select_sites,
 )
 from broadsheet.records import Article, FetchedPage
@@ -59,6 +60,29 @@ def test_unknown_mode_is_refused():
 def test_interval_covers_its_days_end_excluded():
     assert interval_days(DAY, NEXT_DAY) == ["2024-03-10"]
     assert interval_days(DAY, datetime(2024, 3, 13, tzinfo=UTC)) == ["2024-03-10", "2024-03-11", "2024-03-12"]
+
+
+@pytest.mark.parametrize(
+    ("cron", "zone", "run_after", "expected_start"),
+    [
+        ("0 0 * * *", "UTC", datetime(2026, 12, 1, 15, 39, tzinfo=UTC), datetime(2026, 12, 1, tzinfo=UTC)),
+        # triggered exactly on the tick: the day that just ended, not an empty interval
+        ("0 0 * * *", "UTC", datetime(2026, 12, 1, tzinfo=UTC), datetime(2026, 11, 30, tzinfo=UTC)),
+        # 02:00 in Berlin is 01:00 UTC in winter and 00:00 UTC in summer
+        ("0 2 * * *", "Europe/Berlin", datetime(2026, 12, 1, 0, 30, tzinfo=UTC), datetime(2026, 11, 30, 1, tzinfo=UTC)),
+        ("0 2 * * *", "Europe/Berlin", datetime(2026, 7, 1, 9, tzinfo=UTC), datetime(2026, 7, 1, 0, tzinfo=UTC)),
+    ],
+)
+def test_a_run_triggered_without_logical_date_covers_the_last_tick_to_the_trigger(
+    cron, zone, run_after, expected_start, tmp_path
+):
+    settings = Settings(data_dir=tmp_path, schedule_cron=cron, schedule_timezone=zone)
+    assert run_interval(settings, None, None, run_after) == (expected_start, run_after)
+
+
+def test_a_run_with_a_data_interval_keeps_it(tmp_path):
+    settings = Settings(data_dir=tmp_path)
+    assert run_interval(settings, DAY, NEXT_DAY, datetime(2026, 12, 1, tzinfo=UTC)) == (DAY, NEXT_DAY)
 
 
 def _article(published_at, modified_at=None) -> Article:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time
+
 import psycopg
 import pytest
 from airflow_harness import AirflowUnderTest, expected_by_day, warehouse_articles
@@ -44,6 +46,28 @@ def test_invalid_params_are_refused_when_the_run_is_triggered(airflow: AirflowUn
     assert response.status_code == 400, response.text
     assert message in response.text
     assert not [run for run in airflow.runs() if run["logical_date"].startswith("2024-02-01")]
+
+
+def test_a_run_triggered_now_without_a_logical_date_covers_the_day_so_far(airflow: AirflowUnderTest, warehouse):
+    """Airflow 3's "Trigger" (the UI's single run, or logical_date null here) gives a run no data interval: it
+    crawls what the site lists now and records the time since the schedule's last tick as its interval."""
+    site = "lakeshore_ledger"
+    response = airflow.client.post(
+        f"/api/v2/dags/{DAG_ID}/dagRuns", json={"logical_date": None, "conf": {"sites": [site]}}
+    )
+    assert response.status_code == 200, response.text
+    run = airflow.wait_for_run(response.json()["dag_run_id"])
+    assert run["state"] == "success", run
+
+    every_article = set().union(*expected_by_day(airflow.sites.origins)[site].values())
+    assert warehouse_articles(warehouse) == {site: every_article}
+    with psycopg.connect(warehouse) as conn:
+        recorded = conn.execute(
+            "select interval_start, interval_end, status from etl.runs where run_id = %s", (run["dag_run_id"],)
+        ).fetchall()
+    run_after = datetime.fromisoformat(run["run_after"].replace("Z", "+00:00"))
+    last_midnight = datetime.combine(run_after.astimezone(UTC).date(), time(0), tzinfo=UTC)  # the default schedule
+    assert recorded == [(last_midnight, run_after, "succeeded")]
 
 
 def test_rest_backfill_of_three_days_loads_each_days_articles_and_records_every_run(airflow, warehouse):
