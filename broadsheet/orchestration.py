@@ -220,9 +220,9 @@ def normalise_interval(settings: Settings, run: SiteRun, options: RunOptions) ->
 def run_interval(
     settings: Settings, start: datetime | None, end: datetime | None, run_after: datetime
 ) -> tuple[datetime, datetime]:
-    """The interval a run works on: its data interval, or, for a run triggered without a logical date (Airflow
-    3's "run now", from the UI or `POST /dagRuns` with `logical_date: null`), which has none, the time from the
-    schedule's last tick up to the moment it was triggered: what the site published since the last nightly run.
+    """The interval a run works on: its data interval, or, for a run created without a logical date (Airflow
+    3 allows it: `POST /dagRuns` with `logical_date: null`), which has none, the time from the schedule's last
+    tick up to the moment it was triggered: what the sites published since the last nightly run.
     """
     if start is not None and end is not None:
         return start, end

@@ -49,8 +49,8 @@ def test_invalid_params_are_refused_when_the_run_is_triggered(airflow: AirflowUn
 
 
 def test_a_run_triggered_now_without_a_logical_date_covers_the_day_so_far(airflow: AirflowUnderTest, warehouse):
-    """Airflow 3's "Trigger" (the UI's single run, or logical_date null here) gives a run no data interval: it
-    crawls what the site lists now and records the time since the schedule's last tick as its interval."""
+    """Airflow 3 lets a run be created without a logical date, and then it has no data interval: it crawls what
+    the site lists now and records the time since the schedule's last tick as its interval."""
     site = "lakeshore_ledger"
     response = airflow.client.post(
         f"/api/v2/dags/{DAG_ID}/dagRuns", json={"logical_date": None, "conf": {"sites": [site]}}

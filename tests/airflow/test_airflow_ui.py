@@ -24,6 +24,44 @@ def _pick_datetime(page, field_index: int, day: str) -> None:
     page.get_by_role("dialog").get_by_text("Date Range").click()  # closes the popover, keeps the dialog
 
 
+def _log_in(page, airflow: AirflowUnderTest) -> None:
+    page.goto(airflow.airflow.base_url + "/")
+    page.get_by_label(re.compile("username", re.I)).fill(airflow.airflow.username)
+    page.get_by_label(re.compile("password", re.I)).fill(airflow.airflow.password)
+    page.get_by_role("button", name=re.compile("sign in|log in|login", re.I)).click()
+    page.wait_for_url(re.compile(r"^(?!.*/auth/login).*$"))
+
+
+def _open_trigger_dialog(page, airflow: AirflowUnderTest):
+    page.goto(f"{airflow.airflow.base_url}/dags/{DAG_ID}")
+    page.get_by_role("button", name=re.compile("trigger", re.I)).first.click()
+    return page.get_by_role("dialog")
+
+
+def test_trigger_single_run_from_the_ui_loads_every_demo_article(airflow: AirflowUnderTest, warehouse: str):
+    """What a user does first: press Trigger, keep the defaults (logical date now, every site) and run it."""
+    executable = chromium_path()
+    from playwright.sync_api import expect, sync_playwright
+
+    before = {run["dag_run_id"] for run in airflow.runs()}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            _log_in(page, airflow)
+            dialog = _open_trigger_dialog(page, airflow)
+            expect(dialog.get_by_text("Which sites to run")).to_be_visible()  # the DAG's Params are in the form
+            dialog.get_by_role("button", name="Trigger", exact=True).click()
+            expect(dialog).to_be_hidden(timeout=30_000)
+        finally:
+            browser.close()
+
+    [run] = airflow.wait_for_runs(lambda run: run["dag_run_id"] not in before)
+    assert run["run_type"] == "manual" and run["state"] == "success", run
+    every_article = {site: set().union(*days.values()) for site, days in expected_by_day(airflow.sites.origins).items()}
+    assert warehouse_articles(warehouse) == every_article
+
+
 def test_backfill_from_the_trigger_dialog_runs_and_loads_the_days(airflow: AirflowUnderTest, warehouse: str):
     executable = chromium_path()
     airflow.wait_for_backfills_completed()  # one active backfill per DAG: the dialog would answer 409
@@ -33,15 +71,8 @@ def test_backfill_from_the_trigger_dialog_runs_and_loads_the_days(airflow: Airfl
         browser = playwright.chromium.launch(executable_path=executable, headless=True, args=["--no-sandbox"])
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(airflow.airflow.base_url + "/")
-            page.get_by_label(re.compile("username", re.I)).fill(airflow.airflow.username)
-            page.get_by_label(re.compile("password", re.I)).fill(airflow.airflow.password)
-            page.get_by_role("button", name=re.compile("sign in|log in|login", re.I)).click()
-            page.wait_for_url(re.compile(r"^(?!.*/auth/login).*$"))
-
-            page.goto(f"{airflow.airflow.base_url}/dags/{DAG_ID}")
-            page.get_by_role("button", name=re.compile("trigger", re.I)).first.click()
-            dialog = page.get_by_role("dialog")
+            _log_in(page, airflow)
+            dialog = _open_trigger_dialog(page, airflow)
             dialog.get_by_text("Backfill", exact=True).click()
             expect(dialog.get_by_text("Run Backfill - broadsheet_nightly")).to_be_visible()
             _pick_datetime(page, 0, DAYS[0])
