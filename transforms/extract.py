@@ -15,6 +15,7 @@ from broadsheet.transforms.body_rules import PageHints, apply_body_rules
 from broadsheet.transforms.boilerplate import apply_tree_rules, keep_embedded_posts, keep_lead_paragraph
 from broadsheet.transforms.date_candidates import html_date_candidates
 from lxml import html
+from w3lib.encoding import html_body_declared_encoding, html_to_unicode, read_bom
 
 from broadsheet.records import ExtractedArticle, FetchedPage, Reject, RejectReason
 
@@ -50,16 +51,26 @@ def _reject(page: FetchedPage, reason: RejectReason, detail: str) -> Reject:
 
 
 def _decode(page: FetchedPage) -> str | None:
-    """The page's text, in its declared charset, else UTF-8; None when it is not text at all."""
-    if b"\x00" in page.body[:4096]:
+    """The page's text, or None when the body is binary.
+
+    Read the way browsers do (w3lib: byte-order mark, HTTP charset, `<meta charset>`, UTF-8). Pages whose bytes
+    are not in the encoding they declare are common (a CMS that says UTF-8 and serves Windows-1252); rather
+    than replace their accented letters with U+FFFD, the first of the other candidates that decodes every byte
+    wins: the `<meta>` declaration, UTF-8, then Windows-1252.
+    """
+    body = page.body
+    if read_bom(body)[0] is None and b"\x00" in body[:4096]:
         return None
-    match = re.search(r"charset=([\w-]+)", page.headers.get("content-type", ""), re.I)
-    for encoding in ([match.group(1)] if match else []) + ["utf-8"]:
-        try:
-            return page.body.decode(encoding)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    return None
+    _, text = html_to_unicode(page.headers.get("content-type"), body)
+    if "\ufffd" not in text:
+        return text
+    for encoding in (html_body_declared_encoding(body), "utf-8", "cp1252"):
+        if encoding:
+            try:
+                return body.decode(encoding)
+            except (LookupError, UnicodeDecodeError):
+                continue
+    return text  # the declared reading, with the bytes it could not read replaced
 
 
 def clean_title(title: str, site_name: str | None) -> str:
@@ -126,7 +137,7 @@ def extract_article(page: FetchedPage) -> ExtractedArticle | Reject:
         return _reject(page, RejectReason.NOT_HTML, f"content type {page.content_type!r}")
     text = _decode(page)
     if text is None:
-        return _reject(page, RejectReason.UNDECODABLE, "body is binary or not in its declared encoding")
+        return _reject(page, RejectReason.UNDECODABLE, "body is binary (NUL bytes), not text in any encoding")
     tree = trafilatura.load_html(text)
     if tree is None:
         return _reject(page, RejectReason.UNDECODABLE, "HTML could not be parsed into a document tree")
