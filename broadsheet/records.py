@@ -134,6 +134,7 @@ class RejectReason(StrEnum):
 
     HTTP_ERROR = "http_error"
     TOO_LARGE = "too_large"  # the response exceeded max_response_bytes and was not downloaded
+    REDIRECT_LOOP = "redirect_loop"  # redirects that lead back into their own chain, or too many of them
     NOT_HTML = "not_html"
     UNDECODABLE = "undecodable"
     NO_ARTICLE_BODY = "no_article_body"

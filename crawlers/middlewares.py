@@ -4,6 +4,8 @@
 - RetryAfterMiddleware: Scrapy's retries on 5xx/429, but waiting first: the server's `Retry-After` when it
   gives one, exponential backoff otherwise (Scrapy's own retries are immediate).
 - SkipPatternMiddleware: a redirect to a URL the site's skip_patterns exclude is not followed.
+- RedirectLoopMiddleware: a redirect back to a URL of its own chain is a loop, reported as one (Scrapy would
+  drop the looping request as a duplicate, silently).
 - ConditionalRequestMiddleware: sends If-None-Match / If-Modified-Since for article URLs fetched before, so an
   unchanged page costs the site a 304 and no body.
 """
@@ -16,7 +18,9 @@ import time
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, Self
+from urllib.parse import urljoin
 
+from broadsheet.crawlers.urls import url_identity
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
@@ -128,6 +132,22 @@ class SkipPatternMiddleware:
         site = getattr(self.crawler.spider, "site", None)
         if site is not None and request.meta.get("is_article") and site.is_skipped(request.url):
             raise IgnoreRequest(f"{request.url} matches a skip pattern of site {site.key}")
+
+
+class RedirectLoopMiddleware:
+    """Sees each redirect before Scrapy's RedirectMiddleware (placed after it, nearer the downloader): one that
+    leads back into its own chain fails the request with "redirect loop", which the spider records as a reject
+    with that reason."""
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        location = response.headers.get(b"Location")
+        if not (300 <= response.status < 400 and location):
+            return response
+        chain = [*request.meta.get("redirect_urls", []), request.url]
+        target = urljoin(request.url, location.decode("latin-1"))
+        if url_identity(target) in {url_identity(url) for url in chain}:
+            raise IgnoreRequest(f"redirect loop: {' -> '.join([*chain, target])}")
+        return response
 
 
 class ConditionalRequestMiddleware:

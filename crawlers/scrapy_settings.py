@@ -53,6 +53,7 @@ def scrapy_settings(
             f"{MIDDLEWARES}.RetryAfterMiddleware": 550,
             f"{MIDDLEWARES}.CrawlDelayMiddleware": 110,
             f"{MIDDLEWARES}.SkipPatternMiddleware": 120,
+            f"{MIDDLEWARES}.RedirectLoopMiddleware": 610,  # after Scrapy's RedirectMiddleware (600)
             f"{MIDDLEWARES}.ConditionalRequestMiddleware": 560,
         },
         "ITEM_PIPELINES": {"broadsheet.crawlers.pipelines.ArchivePipeline": 100},

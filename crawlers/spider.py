@@ -244,13 +244,14 @@ class NewsSpider(SitemapSpider):
     def on_error(self, failure: Failure) -> None:
         message = f"{failure.type.__name__}: {failure.getErrorMessage()}"
         too_large = "max size" in message or "DOWNLOAD_MAXSIZE" in message  # on the wire or once decompressed
-        if failure.check(IgnoreRequest) and not too_large:  # robots.txt or a skip pattern: obeying is no error
+        redirect_loop = "redirect loop" in message or "max redirections reached" in message
+        if failure.check(IgnoreRequest) and not (too_large or redirect_loop):  # robots.txt, a skip pattern
             assert self.crawler.stats is not None
             robots = "robots.txt" in message
             self.crawler.stats.inc_value("broadsheet/forbidden_by_robots" if robots else "broadsheet/skipped")
             return
         request = getattr(failure, "request", None)
         url = request.meta.get("requested_url", request.url) if request is not None else "?"
-        reason = "too_large" if too_large else "http_error"
+        reason = "too_large" if too_large else "redirect_loop" if redirect_loop else "http_error"
         self.download_errors.append((url, reason, message))
         self.logger.warning("site=%s could not fetch %s: %s", self.site.key, url, failure.getErrorMessage())

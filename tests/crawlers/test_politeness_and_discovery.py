@@ -103,6 +103,20 @@ def test_a_503_without_retry_after_is_retried_with_backoff(tmp_path):
     assert result.stats["retry_wait_seconds"] == pytest.approx(1.0 + 0.5)
 
 
+def test_a_redirect_loop_becomes_a_reject_and_the_rest_of_the_site_is_crawled(tmp_path, full_crawl):
+    sites = tmp_path / "sites"
+    shutil.copytree(DEMO_SITES_DIR / SITE, sites / SITE)
+    rules = sites / SITE / "server.toml"
+    loop = f'"{MARINERS}" = "/sports/mariners/"\n"/sports/mariners/" = "{MARINERS}"\n'
+    rules.write_text(rules.read_text().replace("[redirects]\n", "[redirects]\n" + loop))
+    result, pages = _crawl(tmp_path, sites)
+    [(url, reason, detail)] = result.download_errors
+    assert (_path(url), reason) == (MARINERS, "redirect_loop")
+    assert f"{MARINERS} -> " in detail and detail.endswith(MARINERS)
+    _, every_page = full_crawl
+    assert {_path(p.requested_url) for p in pages} == set(every_page) - {MARINERS}
+
+
 def test_section_links_are_followed_only_as_deep_as_max_depth(tmp_path):
     site = load_registry(Settings().sites_dir)[SITE]
     _, pages = _crawl(tmp_path, limits=site.limits.model_copy(update={"max_depth": 1}))
