@@ -14,7 +14,7 @@ from broadsheet.transforms.body_candidates import choose_body
 from broadsheet.transforms.body_rules import PageHints, apply_body_rules
 from broadsheet.transforms.boilerplate import apply_tree_rules, keep_embedded_posts, keep_lead_paragraph
 from broadsheet.transforms.date_candidates import html_date_candidates
-from lxml import html
+from lxml import etree, html
 from w3lib.encoding import html_body_declared_encoding, html_to_unicode, read_bom
 
 from broadsheet.records import ExtractedArticle, FetchedPage, Reject, RejectReason
@@ -35,6 +35,13 @@ TRAFILATURA_OPTIONS = {
     "deduplicate": False,
 }
 TITLE_SUFFIX = re.compile(r"\s+[|\-–—·:»]\s+[^|\-–—·:»]{2,60}$")
+# trafilatura's parser settings, plus huge_tree: without it libxml2 stops 256 elements deep and silently drops
+# the rest of the page, which hundreds of unclosed tags (<font>, <div>) on an old or broken page reach.
+TEXT_BYTES = b"\t\n\x0c\r" + bytes(range(32, 256))  # what text in any single- or multi-byte encoding uses
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+PAGE_PARSER = html.HTMLParser(
+    collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True
+)
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,12 @@ def _reject(page: FetchedPage, reason: RejectReason, detail: str) -> Reject:
     return Reject(page.site_key, page.final_url, STAGE, reason, detail, page.archive_location)
 
 
+def _looks_binary(head: bytes) -> bool:
+    """Images, PDFs and archives are full of control bytes; a text page has none, or one stray byte."""
+    control_bytes = head.translate(None, TEXT_BYTES)
+    return len(control_bytes) > max(2, len(head) // 50)
+
+
 def _decode(page: FetchedPage) -> str | None:
     """The page's text, or None when the body is binary.
 
@@ -59,7 +72,7 @@ def _decode(page: FetchedPage) -> str | None:
     wins: the `<meta>` declaration, UTF-8, then Windows-1252.
     """
     body = page.body
-    if read_bom(body)[0] is None and b"\x00" in body[:4096]:
+    if read_bom(body)[0] is None and _looks_binary(body[:4096]):
         return None
     _, text = html_to_unicode(page.headers.get("content-type"), body)
     if "\ufffd" not in text:
@@ -121,9 +134,18 @@ def extract_body(tree: html.HtmlElement, url: str | None, hints: PageHints) -> E
     return ExtractedBody(render_text(blocks), render_markup(blocks), chosen.source)
 
 
+def load_page(text: str) -> html.HtmlElement | None:
+    """The page's document tree, however deeply its markup nests; None for a page with no element at all."""
+    text = CONTROL_CHARACTERS.sub("", text)  # invisible in a browser; lxml refuses them in a tree's text
+    try:  # as UTF-8 bytes, as trafilatura does: lxml refuses a str that declares its encoding
+        return html.document_fromstring(text.encode("utf-8", "surrogatepass"), parser=PAGE_PARSER)
+    except etree.ParserError:  # "Document is empty"
+        return None
+
+
 def extract_body_from_html(text: str, url: str | None = None) -> str:
     """The article body of raw HTML, without a FetchedPage: what the extraction benchmark measures."""
-    tree = trafilatura.load_html(text)
+    tree = load_page(text)
     if tree is None:
         return ""
     return extract_body(tree, url, page_hints(tree)).text
@@ -137,8 +159,8 @@ def extract_article(page: FetchedPage) -> ExtractedArticle | Reject:
         return _reject(page, RejectReason.NOT_HTML, f"content type {page.content_type!r}")
     text = _decode(page)
     if text is None:
-        return _reject(page, RejectReason.UNDECODABLE, "body is binary (NUL bytes), not text in any encoding")
-    tree = trafilatura.load_html(text)
+        return _reject(page, RejectReason.UNDECODABLE, "body is binary (control bytes), not text in any encoding")
+    tree = load_page(text)
     if tree is None:
         return _reject(page, RejectReason.UNDECODABLE, "HTML could not be parsed into a document tree")
 

@@ -64,8 +64,20 @@ def test_a_page_in_a_wrong_or_undeclared_encoding_keeps_its_letters(body: bytes,
     _assert_every_paragraph_intact(extract_article(_page(body, content_type)))
 
 
-def test_broken_markup_still_gives_the_whole_article():
-    _assert_every_paragraph_intact(extract_article(_page(_html(broken=True).encode())))
+@pytest.mark.parametrize(
+    "page_html",
+    [
+        pytest.param(_html(broken=True), id="unclosed containers, a stray end tag, cut off inside a tag"),
+        # past 256 levels libxml2 drops the rest of the page unless told not to
+        pytest.param(_html().replace("<article>", "<article>" + "<font size=2>" * 400), id="400 unclosed tags"),
+        pytest.param(
+            _html().replace("Bauzeit", "Bau\x0bzeit\x1b").replace("<h1>", "\x00<h1>"), id="stray control characters"
+        ),
+        pytest.param("<?xml version='1.0' encoding='utf-8'?>\n" + _html(), id="an XML declaration"),
+    ],
+)
+def test_broken_markup_still_gives_the_whole_article(page_html: str):
+    _assert_every_paragraph_intact(extract_article(_page(page_html.encode())))
 
 
 def test_a_binary_body_served_as_html_is_rejected_as_undecodable():
