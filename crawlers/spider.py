@@ -17,7 +17,7 @@ import scrapy
 from broadsheet.crawlers.discovery import parse_feed, sitemap_discovery, sitemap_index_entries
 from broadsheet.crawlers.items import CrawledExchange
 from broadsheet.crawlers.registry import SiteConfig
-from broadsheet.crawlers.urls import clean_url, url_identity
+from broadsheet.crawlers.urls import absolute_url, clean_url, url_identity
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider, IgnoreRequest
@@ -83,8 +83,10 @@ class NewsSpider(SitemapSpider):
         host = url.split("://", 1)[-1].split("/", 1)[0].split(":")[0].lower()
         return any(host == domain or host.endswith("." + domain) for domain in self.allowed_domains)
 
-    def article_request(self, url: str, discovery: dict[str, str]) -> scrapy.Request | None:
+    def article_request(self, url: str | None, discovery: dict[str, str]) -> scrapy.Request | None:
         """The request for an article URL, or None if it is not one, is skipped, was requested, or the cap is hit."""
+        if url is None:  # a link that is not a URL
+            return None
         url = clean_url(url)
         if not (self._allowed(url) and self.site.is_article_url(url)):
             return None
@@ -175,13 +177,15 @@ class NewsSpider(SitemapSpider):
         index = sitemap_index_entries(body)
         if index is not None:
             for loc, lastmod in index:  # a child sitemap last changed before the window has nothing for it
-                if self.window_start is None or (parse_date(lastmod) or self.window_start) >= self.window_start:
-                    self._pending_sitemaps.append(response.urljoin(loc))
+                url = absolute_url(response.url, loc)
+                in_window = self.window_start is None or (parse_date(lastmod) or self.window_start) >= self.window_start
+                if url is not None and in_window:
+                    self._pending_sitemaps.append(url)
             return
         for loc, info in sitemap_discovery(body).items():
             published = parse_date(info.get("news_publication_date"))
             if self.in_window(published, parse_date(info.get("lastmod"))):
-                request = self.article_request(response.urljoin(loc), info)
+                request = self.article_request(absolute_url(response.url, loc), info)
                 if request is not None:
                     yield request
 
@@ -192,7 +196,7 @@ class NewsSpider(SitemapSpider):
             discovery = {"source": "feed"}
             if entry.published_raw:
                 discovery["feed_published"] = entry.published_raw
-            request = self.article_request(response.urljoin(entry.url), discovery)
+            request = self.article_request(absolute_url(response.url, entry.url), discovery)
             if request is not None:
                 yield request
 
@@ -207,7 +211,10 @@ class NewsSpider(SitemapSpider):
         if depth > self.site.limits.max_depth:
             return
         for href in response.css("a::attr(href)").getall():
-            url = clean_url(response.urljoin(href.strip()))
+            url = absolute_url(response.url, href)
+            if url is None:
+                continue
+            url = clean_url(url)
             if not self._allowed(url):
                 continue
             if self.site.is_article_url(url):

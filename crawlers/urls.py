@@ -7,7 +7,7 @@ different resources); the identity used to recognise "the same page" drops it to
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from courlan import normalize_url
 
@@ -26,3 +26,12 @@ def url_identity(url: str) -> str:
     parts = urlsplit(clean_url(url))
     path = parts.path.rstrip("/") or "/"
     return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
+
+
+def absolute_url(base: str, href: str) -> str | None:
+    """`href` resolved against `base`, or None when it is not a URL at all ("http://[broken" raises in
+    urllib): one bad link in a page must not cost the page's other links."""
+    try:
+        return urljoin(base, href.strip())
+    except ValueError:
+        return None

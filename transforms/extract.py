@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from urllib.parse import urljoin
 
 import trafilatura
+from broadsheet.crawlers.urls import absolute_url
 from broadsheet.transforms.article_metadata import people, read_article_metadata
 from broadsheet.transforms.body_blocks import blocks_from_body, render_markup, render_text
 from broadsheet.transforms.body_candidates import choose_body
@@ -183,7 +183,7 @@ def extract_article(page: FetchedPage) -> ExtractedArticle | Reject:
         words = len(body.text.split())
         return _reject(page, RejectReason.NO_ARTICLE_BODY, f"{words} words of body text (< {MIN_BODY_WORDS})")
 
-    canonical = urljoin(page.final_url, meta.canonical_url) if meta.canonical_url else page.final_url
+    canonical = absolute_url(page.final_url, meta.canonical_url or "") or page.final_url
     return ExtractedArticle(
         site_key=page.site_key,
         url=page.final_url,
@@ -198,7 +198,7 @@ def extract_article(page: FetchedPage) -> ExtractedArticle | Reject:
         archive_location=page.archive_location,
         body_markup=body.markup,
         description=meta.description,
-        image_url=urljoin(page.final_url, meta.image_url) if meta.image_url else None,
+        image_url=absolute_url(page.final_url, meta.image_url) if meta.image_url else None,
         site_name=meta.site_name,
         section=meta.section,
         tags=meta.tags,

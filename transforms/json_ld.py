@@ -23,7 +23,7 @@ def json_ld_objects(tree: html.HtmlElement) -> Iterator[dict[str, Any]]:
     for script in tree.xpath('//script[@type="application/ld+json"]'):
         try:
             data = json.loads(script.text_content() or "null", strict=False)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):  # broken, or nested deeper than Python's stack
             logger.debug("ignoring unparsable JSON-LD block")
             continue
         stack = [data]

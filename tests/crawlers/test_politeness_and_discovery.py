@@ -117,6 +117,17 @@ def test_a_redirect_loop_becomes_a_reject_and_the_rest_of_the_site_is_crawled(tm
     assert {_path(p.requested_url) for p in pages} == set(every_page) - {MARINERS}
 
 
+def test_a_link_that_is_not_a_url_costs_only_itself(tmp_path):
+    sites = tmp_path / "sites"
+    shutil.copytree(DEMO_SITES_DIR / SITE, sites / SITE)
+    listing = sites / SITE / "public" / "city" / "page" / "2" / "index.html"
+    broken = '<a href="http://[2001:db8::1/tips">Send us a tip</a>'  # an unclosed IPv6 host: urllib raises
+    listing.write_text(listing.read_text().replace('<li class="nav-city">', broken + '<li class="nav-city">', 1))
+    result, pages = _crawl(tmp_path, sites)
+    assert LIBRARY in {_path(p.requested_url) for p in pages}  # linked from that page, after the broken link
+    assert result.download_errors == []
+
+
 def test_section_links_are_followed_only_as_deep_as_max_depth(tmp_path):
     site = load_registry(Settings().sites_dir)[SITE]
     _, pages = _crawl(tmp_path, limits=site.limits.model_copy(update={"max_depth": 1}))

@@ -94,3 +94,13 @@ def test_an_empty_page_is_rejected_with_its_reason(body: bytes):
     assert isinstance(result, Reject)
     assert result.reason in {RejectReason.UNDECODABLE, RejectReason.NO_TITLE, RejectReason.NO_ARTICLE_BODY}
     assert result.detail
+
+
+def test_metadata_that_is_not_a_url_or_not_json_costs_only_itself():
+    broken_metadata = (
+        '<link rel="canonical" href="http://[broken-ipv6"><meta property="og:image" content="https://[::1/x.jpg">'
+        '<script type="application/ld+json">' + '{"@graph":' * 5000 + "[]" + "}" * 5000 + "</script></head>"
+    )
+    result = extract_article(_page(_html().replace("</head>", broken_metadata).encode()))
+    _assert_every_paragraph_intact(result)
+    assert (result.canonical_url, result.image_url) == (URL, None)
