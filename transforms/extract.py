@@ -38,7 +38,10 @@ TITLE_SUFFIX = re.compile(r"\s+[|\-–—·:»]\s+[^|\-–—·:»]{2,60}$")
 # trafilatura's parser settings, plus huge_tree: without it libxml2 stops 256 elements deep and silently drops
 # the rest of the page, which hundreds of unclosed tags (<font>, <div>) on an old or broken page reach.
 TEXT_BYTES = b"\t\n\x0c\r" + bytes(range(32, 256))  # what text in any single- or multi-byte encoding uses
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Characters an lxml tree cannot hold (control characters, lone surrogates, U+FFFE/U+FFFF), as such or as a
+# numeric character reference: browsers show nothing for them; trafilatura crashes on them.
+UNHOLDABLE_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+NUMERIC_CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]0*([0-9a-fA-F]{1,8})|0*([0-9]{1,10}));?")
 PAGE_PARSER = html.HTMLParser(
     collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True
 )
@@ -134,9 +137,16 @@ def extract_body(tree: html.HtmlElement, url: str | None, hints: PageHints) -> E
     return ExtractedBody(render_text(blocks), render_markup(blocks), chosen.source)
 
 
+def _holdable_reference(match: re.Match[str]) -> str:
+    """A numeric character reference as written, or "" when it stands for a character a tree cannot hold."""
+    hexadecimal, decimal = match.groups()
+    code = int(hexadecimal, 16) if hexadecimal else int(decimal)
+    return "" if code > 0x10FFFF or UNHOLDABLE_CHARACTERS.match(chr(code)) else match.group(0)
+
+
 def load_page(text: str) -> html.HtmlElement | None:
     """The page's document tree, however deeply its markup nests; None for a page with no element at all."""
-    text = CONTROL_CHARACTERS.sub("", text)  # invisible in a browser; lxml refuses them in a tree's text
+    text = NUMERIC_CHARACTER_REFERENCE.sub(_holdable_reference, UNHOLDABLE_CHARACTERS.sub("", text))
     try:  # as UTF-8 bytes, as trafilatura does: lxml refuses a str that declares its encoding
         return html.document_fromstring(text.encode("utf-8", "surrogatepass"), parser=PAGE_PARSER)
     except etree.ParserError:  # "Document is empty"

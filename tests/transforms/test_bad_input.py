@@ -74,6 +74,10 @@ def test_a_page_in_a_wrong_or_undeclared_encoding_keeps_its_letters(body: bytes,
             _html().replace("Bauzeit", "Bau\x0bzeit\x1b").replace("<h1>", "\x00<h1>"), id="stray control characters"
         ),
         pytest.param("<?xml version='1.0' encoding='utf-8'?>\n" + _html(), id="an XML declaration"),
+        pytest.param(
+            _html().replace("<h1>", "<div><script>track()</script>&#xFFFF;&#65534;&#xD800;\ufffe&#0;</div><h1>"),
+            id="references to characters no document may hold",
+        ),
     ],
 )
 def test_broken_markup_still_gives_the_whole_article(page_html: str):
