@@ -158,6 +158,13 @@ def crawl_one_site(
         console.print(f"  {reason:10} {url}  {detail}", soft_wrap=True)
     console.print(f"finished        {result.finish_reason}")
     console.print(f"archive         {target}")
+    if result.answered_nothing:
+        console.print(
+            f"[red]{site.key} ({site.base_url}) answered no request: check that the site is up and that its "
+            f"base_url in {settings.sites_dir / (site.key + '.toml')} is right.[/red]",
+            soft_wrap=True,
+        )
+        raise typer.Exit(1)
 
 
 if __name__ == "__main__":

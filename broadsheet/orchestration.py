@@ -158,14 +158,13 @@ def crawl_interval(settings: Settings, run: SiteRun, options: RunOptions) -> dic
         result = stages.crawl(settings, run, window_start=run.interval_start, conditional=False)
     else:
         result = stages.crawl(settings, run)
-    if result["pages_archived"] == 0:
+    if result["answered_nothing"]:
         errors = list(stages._read_jsonl(run.work_dir(settings) / "crawl_rejects.jsonl", stages.Reject))
-        if errors:
-            site = stages._site(settings, run.site_key)
-            raise SiteUnreachable(
-                f"site {run.site_key} ({site.base_url}) answered no request: {len(errors)} failed, first "
-                f"{errors[0].url}: {errors[0].detail}. Check the site is up; the task is retried."
-            )
+        site = stages._site(settings, run.site_key)
+        raise SiteUnreachable(
+            f"site {run.site_key} ({site.base_url}) answered no request: {len(errors)} failed, first "
+            f"{errors[0].url}: {errors[0].detail}. Check the site is up; the task is retried."
+        )
     return {**result, "crawled": True}
 
 

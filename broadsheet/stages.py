@@ -174,6 +174,7 @@ def crawl(settings: Settings, run: SiteRun, *, window_start: datetime | None = N
         "archive_path": str(path),
         "pages_archived": result.pages_archived,
         "pages_not_modified": outcome.pages_not_modified,
+        "answered_nothing": result.answered_nothing,
     }
 
 

@@ -40,6 +40,11 @@ class CrawlResult:
     # robots_crawl_delay_seconds, forbidden_by_robots, articles_over_page_cap
     stats: dict[str, float] = field(default_factory=dict)
 
+    @property
+    def answered_nothing(self) -> bool:
+        """Not one request succeeded: the site is down or unreachable, which is not an empty night."""
+        return self.pages_archived == 0 and bool(self.download_errors)
+
 
 @dataclass(frozen=True)
 class CrawlJob:

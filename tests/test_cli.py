@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -69,3 +70,16 @@ def test_sites_crawl_of_an_unknown_site_says_which_sites_exist(monkeypatch):
     result = runner.invoke(app, ["sites", "crawl", "nowhere", "--start", "2024-03-11", "--end", "2024-03-12"])
     assert result.exit_code != 0
     assert "nowhere" in str(result.exception) and "capitol_wire" in str(result.exception)
+
+
+def test_sites_crawl_of_a_site_that_is_down_fails_and_says_so(tmp_path, monkeypatch):
+    with socket.socket() as probe:  # a port on which nothing listens
+        probe.bind(("127.0.0.1", 0))
+        origin = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    monkeypatch.setenv("BROADSHEET_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("BROADSHEET_SITE_ORIGINS", json.dumps({"harbour_herald": origin}))
+    result = runner.invoke(app, ["sites", "crawl", "harbour_herald", "--start", "2024-03-11", "--end", "2024-03-12"])
+    assert result.exit_code == 1, result.output
+    assert "pages archived  0" in result.output
+    assert "Connection refused" in result.output
+    assert f"harbour_herald ({origin}) answered no request" in result.output
