@@ -59,3 +59,25 @@ def warehouse_url(settings: Settings) -> Iterator[str]:
     with embedded_postgres(settings.embedded_postgres_dir) as url:
         logger.info("BROADSHEET_DATABASE_URL is unset: using embedded PostgreSQL in %s", settings.embedded_postgres_dir)
         yield url
+
+
+CRAWL_LOCK_NAMESPACE = "broadsheet-crawl"
+
+
+@contextmanager
+def site_crawl_lock(database_url: str, site_key: str) -> Iterator[None]:
+    """Hold the site's crawl lock for the block: one crawl of a site at a time, over every run, backfill and
+    worker, so overlapping runs never double the load on a site (Airflow pools cannot be per site).
+
+    A PostgreSQL advisory lock on its own connection: released when the block ends, or when the worker dies
+    and its connection closes, so a killed task never leaves a site locked.
+    """
+    key = (CRAWL_LOCK_NAMESPACE, site_key)
+    with psycopg.connect(database_url, autocommit=True, application_name=f"broadsheet crawl {site_key}") as conn:
+        if not conn.execute("select pg_try_advisory_lock(hashtext(%s), hashtext(%s))", key).fetchone()[0]:
+            logger.info("site=%s is being crawled by another run: waiting for that crawl to finish", site_key)
+            conn.execute("select pg_advisory_lock(hashtext(%s), hashtext(%s))", key)
+        try:
+            yield
+        finally:
+            conn.execute("select pg_advisory_unlock(hashtext(%s), hashtext(%s))", key)

@@ -22,7 +22,7 @@ from pydantic import TypeAdapter
 from broadsheet.archive import archive_path, latest_pages, read_archive
 from broadsheet.crawlers.registry import SiteConfig, load_registry, scan_registry
 from broadsheet.crawlers.run import crawl_site
-from broadsheet.database import connect, warehouse_url
+from broadsheet.database import connect, site_crawl_lock, warehouse_url
 from broadsheet.loader import LoadSummary, RunContext, index_for_search, load_site_run, record_failed_run
 from broadsheet.migrations import apply_migrations
 from broadsheet.records import ArchivedPage, Article, ExtractedArticle, Reject, RejectReason
@@ -136,7 +136,8 @@ def crawl(settings: Settings, run: SiteRun, *, window_start: datetime | None = N
     job_dir = work / "crawl-job"  # Scrapy JOBDIR: left behind by a crawl that was stopped, which then resumes
     if not job_dir.exists():
         path.unlink(missing_ok=True)  # a retried crawl that had finished starts its archive file again
-    with warehouse_url(settings) as url:
+    # One crawl of a site at a time: a run that waited sends the validators the other run just recorded.
+    with warehouse_url(settings) as url, site_crawl_lock(url, site.key):
         validators = work / "validators.jsonl" if conditional else None
         if validators is not None:
             with connect(url) as conn:
