@@ -14,8 +14,8 @@ from broadsheet.transforms.body_candidates import choose_body
 from broadsheet.transforms.body_rules import PageHints, apply_body_rules
 from broadsheet.transforms.boilerplate import apply_tree_rules, keep_embedded_posts, keep_lead_paragraph
 from broadsheet.transforms.date_candidates import html_date_candidates
-from lxml import etree, html
-from w3lib.encoding import html_body_declared_encoding, html_to_unicode, read_bom
+from broadsheet.transforms.page_parsing import decode_page, load_page
+from lxml import html
 
 from broadsheet.records import ExtractedArticle, FetchedPage, Reject, RejectReason
 
@@ -35,16 +35,6 @@ TRAFILATURA_OPTIONS = {
     "deduplicate": False,
 }
 TITLE_SUFFIX = re.compile(r"\s+[|\-–—·:»]\s+[^|\-–—·:»]{2,60}$")
-# trafilatura's parser settings, plus huge_tree: without it libxml2 stops 256 elements deep and silently drops
-# the rest of the page, which hundreds of unclosed tags (<font>, <div>) on an old or broken page reach.
-TEXT_BYTES = b"\t\n\x0c\r" + bytes(range(32, 256))  # what text in any single- or multi-byte encoding uses
-# Characters an lxml tree cannot hold (control characters, lone surrogates, U+FFFE/U+FFFF), as such or as a
-# numeric character reference: browsers show nothing for them; trafilatura crashes on them.
-UNHOLDABLE_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-NUMERIC_CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]0*([0-9a-fA-F]{1,8})|0*([0-9]{1,10}));?")
-PAGE_PARSER = html.HTMLParser(
-    collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True
-)
 
 
 @dataclass(frozen=True)
@@ -58,35 +48,6 @@ class ExtractedBody:
 
 def _reject(page: FetchedPage, reason: RejectReason, detail: str) -> Reject:
     return Reject(page.site_key, page.final_url, STAGE, reason, detail, page.archive_location)
-
-
-def _looks_binary(head: bytes) -> bool:
-    """Images, PDFs and archives are full of control bytes; a text page has none, or one stray byte."""
-    control_bytes = head.translate(None, TEXT_BYTES)
-    return len(control_bytes) > max(2, len(head) // 50)
-
-
-def _decode(page: FetchedPage) -> str | None:
-    """The page's text, or None when the body is binary.
-
-    Read the way browsers do (w3lib: byte-order mark, HTTP charset, `<meta charset>`, UTF-8). Pages whose bytes
-    are not in the encoding they declare are common (a CMS that says UTF-8 and serves Windows-1252); rather
-    than replace their accented letters with U+FFFD, the first of the other candidates that decodes every byte
-    wins: the `<meta>` declaration, UTF-8, then Windows-1252.
-    """
-    body = page.body
-    if read_bom(body)[0] is None and _looks_binary(body[:4096]):
-        return None
-    _, text = html_to_unicode(page.headers.get("content-type"), body)
-    if "\ufffd" not in text:
-        return text
-    for encoding in (html_body_declared_encoding(body), "utf-8", "cp1252"):
-        if encoding:
-            try:
-                return body.decode(encoding)
-            except (LookupError, UnicodeDecodeError):
-                continue
-    return text  # the declared reading, with the bytes it could not read replaced
 
 
 def clean_title(title: str, site_name: str | None) -> str:
@@ -137,22 +98,6 @@ def extract_body(tree: html.HtmlElement, url: str | None, hints: PageHints) -> E
     return ExtractedBody(render_text(blocks), render_markup(blocks), chosen.source)
 
 
-def _holdable_reference(match: re.Match[str]) -> str:
-    """A numeric character reference as written, or "" when it stands for a character a tree cannot hold."""
-    hexadecimal, decimal = match.groups()
-    code = int(hexadecimal, 16) if hexadecimal else int(decimal)
-    return "" if code > 0x10FFFF or UNHOLDABLE_CHARACTERS.match(chr(code)) else match.group(0)
-
-
-def load_page(text: str) -> html.HtmlElement | None:
-    """The page's document tree, however deeply its markup nests; None for a page with no element at all."""
-    text = NUMERIC_CHARACTER_REFERENCE.sub(_holdable_reference, UNHOLDABLE_CHARACTERS.sub("", text))
-    try:  # as UTF-8 bytes, as trafilatura does: lxml refuses a str that declares its encoding
-        return html.document_fromstring(text.encode("utf-8", "surrogatepass"), parser=PAGE_PARSER)
-    except etree.ParserError:  # "Document is empty"
-        return None
-
-
 def extract_body_from_html(text: str, url: str | None = None) -> str:
     """The article body of raw HTML, without a FetchedPage: what the extraction benchmark measures."""
     tree = load_page(text)
@@ -167,7 +112,7 @@ def extract_article(page: FetchedPage) -> ExtractedArticle | Reject:
         return _reject(page, RejectReason.HTTP_ERROR, f"HTTP {page.status}")
     if page.content_type not in HTML_TYPES:
         return _reject(page, RejectReason.NOT_HTML, f"content type {page.content_type!r}")
-    text = _decode(page)
+    text = decode_page(page)
     if text is None:
         return _reject(page, RejectReason.UNDECODABLE, "body is binary (control bytes), not text in any encoding")
     tree = load_page(text)
