@@ -33,10 +33,20 @@ def _parse_feed_date(value: str | None) -> datetime | None:
         return None
 
 
+def _xml_root(body: bytes) -> etree._Element | None:
+    """The root element of a feed or sitemap, read leniently (libxml2's recover mode, no entity expansion, no
+    network); None when there is no XML to recover at all (an empty body, binary junk, an HTML error page
+    that libxml2 gives up on)."""
+    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        return etree.fromstring(body, parser=parser) if body.strip() else None
+    except etree.XMLSyntaxError:
+        return None
+
+
 def parse_feed(body: bytes) -> Iterator[FeedEntry]:
     """Entries of an RSS 2.0 or Atom feed; a broken feed yields nothing rather than stopping the crawl."""
-    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
-    root = etree.fromstring(body, parser=parser)
+    root = _xml_root(body)
     if root is None:
         return
     for item in root.iter("item"):
@@ -62,8 +72,7 @@ def sitemap_discovery(body: bytes) -> dict[str, dict[str, str]]:
     Scrapy's own sitemap reader drops nested elements such as `<news:news>`, so the dates and titles a
     Google News sitemap gives are read here; a broken sitemap yields an empty mapping.
     """
-    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
-    root = etree.fromstring(body, parser=parser) if body else None
+    root = _xml_root(body)
     found: dict[str, dict[str, str]] = {}
     if root is None:
         return found
@@ -88,9 +97,8 @@ def sitemap_discovery(body: bytes) -> dict[str, dict[str, str]]:
 
 def sitemap_index_entries(body: bytes) -> list[tuple[str, str | None]] | None:
     """The (loc, lastmod) of each child sitemap if `body` is a sitemap index, else None (a urlset or junk)."""
-    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
-    root = etree.fromstring(body, parser=parser) if body else None
-    if root is None or etree.QName(root).localname != "sitemapindex":
+    root = _xml_root(body)
+    if root is None or not isinstance(root.tag, str) or root.tag.rpartition("}")[2] != "sitemapindex":
         return None
     entries = []
     for sitemap in root.iter(f"{SITEMAP}sitemap"):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from broadsheet.crawlers.discovery import parse_feed, sitemap_discovery
+import pytest
+from broadsheet.crawlers.discovery import parse_feed, sitemap_discovery, sitemap_index_entries
 from broadsheet.crawlers.registry import load_registry
 from broadsheet.crawlers.run import crawl_site
 
@@ -26,6 +27,22 @@ def test_a_news_sitemap_gives_each_url_its_publication_date_and_title():
 def test_a_feed_entry_keeps_its_date_as_written():
     entries = list(parse_feed((SITES / "harbour_herald/public/feed.xml").read_bytes()))
     assert "Fri, 15 Mar 2024 11:00:00 +0000" in {entry.published_raw for entry in entries}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param(b"", id="empty"),
+        pytest.param(b"\x00\x01\x02\x03", id="binary"),
+        pytest.param(b"\x1f\x8b\x08\x00\x00\x00", id="a gzip header, cut short"),
+        pytest.param(b"<html><body><h1>502 Bad Gateway</h1></body></html>", id="a proxy's error page"),
+        pytest.param(b'<?xml version="1.0"?>\n<uttp://www.sitemaps.org/"><url><loc>a</loc></url>', id="bad tag name"),
+    ],
+)
+def test_a_broken_feed_or_sitemap_yields_nothing_instead_of_failing(body: bytes):
+    assert list(parse_feed(body)) == []
+    assert sitemap_discovery(body) == {}
+    assert sitemap_index_entries(body) is None
 
 
 def test_archived_pages_carry_their_discovery_source_and_raw_dates(tmp_path, demo_origins):
