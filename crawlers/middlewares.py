@@ -18,9 +18,8 @@ import time
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, Self
-from urllib.parse import urljoin
 
-from broadsheet.crawlers.urls import url_identity
+from broadsheet.crawlers.urls import absolute_url, url_identity
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
@@ -144,8 +143,8 @@ class RedirectLoopMiddleware:
         if not (300 <= response.status < 400 and location):
             return response
         chain = [*request.meta.get("redirect_urls", []), request.url]
-        target = urljoin(request.url, location.decode("latin-1"))
-        if url_identity(target) in {url_identity(url) for url in chain}:
+        target = absolute_url(request.url, location.decode("latin-1"))
+        if target is not None and url_identity(target) in {url_identity(url) for url in chain}:
             raise IgnoreRequest(f"redirect loop: {' -> '.join([*chain, target])}")
         return response
 
