@@ -21,10 +21,10 @@ $(INSTALLED): uv.lock pyproject.toml | $(UV)
 	@touch $@
 
 demo: install  ## serve the demo sites, run the nightly DAG once, print what was loaded
-	$(VENV)/bin/broadsheet demo
+	$(VENV)/bin/broadsheet-demo night
 
 airflow: install  ## a real local Airflow (UI on http://127.0.0.1:8080) with the demo sites, until Ctrl-C
-	$(VENV)/bin/broadsheet airflow
+	$(VENV)/bin/broadsheet-demo airflow
 
 test: install lint  ## lint, then the whole test suite against real PostgreSQL, HTTP, Scrapy and Airflow
 	$(VENV)/bin/pytest

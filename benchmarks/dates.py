@@ -36,16 +36,15 @@ from lxml import html
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from broadsheet.crawlers.registry import load_registry  # noqa: E402
-from broadsheet.crawlers.run import crawl_site  # noqa: E402
-from broadsheet.transforms import date_formats, date_text, dates  # noqa: E402
-from broadsheet.transforms.date_candidates import html_date_candidates, with_page_date_candidates  # noqa: E402
-from broadsheet.transforms.extract import extract_article  # noqa: E402
-
 from broadsheet.archive import read_archive  # noqa: E402
-from broadsheet.demo_sites import demo_site_keys, serve_demo_sites  # noqa: E402
 from broadsheet.records import ExtractedArticle  # noqa: E402
 from broadsheet.settings import Settings  # noqa: E402
+from crawlers.registry import load_registry  # noqa: E402
+from crawlers.run import crawl_site  # noqa: E402
+from demo.sites_server import demo_site_keys, serve_demo_sites  # noqa: E402
+from transforms import date_formats, date_text, dates  # noqa: E402
+from transforms.date_candidates import html_date_candidates, with_page_date_candidates  # noqa: E402
+from transforms.extract import extract_article  # noqa: E402
 
 TABLE = ROOT / "tests" / "transforms" / "date_cases.csv"
 TABLE_FETCHED_AT = datetime(2025, 3, 15, 12, 0, tzinfo=UTC)

@@ -98,7 +98,7 @@ def bare_trafilatura(text: str, url: str) -> str:
 
 
 def broadsheet(text: str, url: str) -> str:
-    from broadsheet.transforms.extract import extract_body_from_html
+    from transforms.extract import extract_body_from_html
 
     return extract_body_from_html(text, url)
 

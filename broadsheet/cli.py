@@ -27,22 +27,6 @@ def main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log every 
 
 
 @app.command()
-def demo() -> None:
-    """Serve the bundled demo sites, run the nightly DAG once, and print what reached the warehouse."""
-    from broadsheet.demo import run_demo
-
-    run_demo(Settings(), console)
-
-
-@app.command()
-def airflow(port: int = typer.Option(8080, help="Port of the Airflow UI and API on 127.0.0.1.")) -> None:
-    """Serve the demo sites and run a real local Airflow (LocalExecutor, PostgreSQL) until Ctrl-C."""
-    from broadsheet.airflow_cli import run_airflow
-
-    run_airflow(Settings(), console, port)
-
-
-@app.command()
 def migrate() -> None:
     """Apply pending SQL migrations to the warehouse."""
     from broadsheet.stages import prepare_warehouse
@@ -93,7 +77,7 @@ def _parse_day(value: str, option: str) -> datetime:
 @sites_app.command("list")
 def list_sites() -> None:
     """List the sites in the registry (entries that do not validate are listed as errors)."""
-    from broadsheet.crawlers.registry import scan_registry
+    from crawlers.registry import scan_registry
 
     settings = Settings()
     scan = scan_registry(settings.sites_dir, settings.site_origins)
@@ -110,7 +94,7 @@ def list_sites() -> None:
 @sites_app.command("validate")
 def validate_sites() -> None:
     """Validate every registry entry; exits 1 if any is wrong, naming the file, the site and the field."""
-    from broadsheet.crawlers.registry import scan_registry
+    from crawlers.registry import scan_registry
 
     settings = Settings()
     scan = scan_registry(settings.sites_dir)
@@ -132,8 +116,8 @@ def crawl_one_site(
 ) -> None:
     """Crawl one site for the window [start, end) into a WARC file, without Airflow, and print a summary."""
     from broadsheet.archive import archive_path
-    from broadsheet.crawlers.registry import RegistryError, scan_registry
-    from broadsheet.crawlers.run import crawl_site
+    from crawlers.registry import RegistryError, scan_registry
+    from crawlers.run import crawl_site
 
     settings = Settings()
     window_start, window_end = _parse_day(start, "--start"), _parse_day(end, "--end")

@@ -19,8 +19,8 @@ from datetime import UTC, datetime
 
 import psycopg
 
-from broadsheet.crawlers.registry import SiteConfig
 from broadsheet.records import ArchivedPage, Article, Reject
+from crawlers.registry import SiteConfig
 
 logger = logging.getLogger(__name__)
 

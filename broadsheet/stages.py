@@ -20,17 +20,17 @@ from typing import BinaryIO, TypeVar
 from pydantic import TypeAdapter
 
 from broadsheet.archive import archive_path, latest_pages, read_archive
-from broadsheet.crawlers.registry import SiteConfig, load_registry, scan_registry
-from broadsheet.crawlers.run import crawl_site
 from broadsheet.database import connect, site_crawl_lock, warehouse_url
 from broadsheet.loader import LoadSummary, RunContext, index_for_search, load_site_run, record_failed_run
 from broadsheet.migrations import apply_migrations
 from broadsheet.records import ArchivedPage, Article, ExtractedArticle, Reject, RejectReason
 from broadsheet.seen_urls import record_fetches, record_load, write_validators
 from broadsheet.settings import Settings
-from broadsheet.transforms.date_candidates import with_page_date_candidates
-from broadsheet.transforms.dates import DateContext, NormalisedDate, normalise_article_dates
-from broadsheet.transforms.extract import extract_article
+from crawlers.registry import SiteConfig, load_registry, scan_registry
+from crawlers.run import crawl_site
+from transforms.date_candidates import with_page_date_candidates
+from transforms.dates import DateContext, NormalisedDate, normalise_article_dates
+from transforms.extract import extract_article
 
 logger = logging.getLogger(__name__)
 Record = TypeVar("Record")

@@ -19,7 +19,6 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, Self
 
-from broadsheet.crawlers.urls import absolute_url, url_identity
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
@@ -30,6 +29,8 @@ from scrapy.robotstxt import RobotParser
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.response import response_status_message
 from twisted.internet import reactor, task
+
+from crawlers.urls import absolute_url, url_identity
 
 logger = logging.getLogger(__name__)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import scrapy
-from broadsheet.crawlers.items import CrawledExchange
 
 from broadsheet.archive import ArchiveWriter
+from crawlers.items import CrawledExchange
 
 
 class ArchivePipeline:

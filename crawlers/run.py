@@ -1,7 +1,7 @@
 """Run one site's crawl in its own process and return what it did.
 
 Scrapy runs on Twisted's reactor, which cannot be restarted inside a process; an Airflow worker runs many
-tasks, so each crawl gets a fresh interpreter (`python -m broadsheet.crawlers.run`), fed its job on stdin.
+tasks, so each crawl gets a fresh interpreter (`python -m crawlers.run`), fed its job on stdin.
 With a job folder (Scrapy's JOBDIR) a crawl stopped half way resumes where it stopped: what it already
 fetched is not fetched again, and its WARC file is appended to.
 """
@@ -16,9 +16,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from broadsheet.crawlers.registry import SiteConfig
-
 from broadsheet.settings import Settings
+from crawlers.registry import SiteConfig
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +73,7 @@ class CrawlJob:
 def start_crawl(settings: Settings, job: CrawlJob) -> subprocess.Popen[str]:
     """Start the crawl process; `finish_crawl` waits for it."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "broadsheet.crawlers.run"],
+        [sys.executable, "-m", "crawlers.run"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -126,9 +125,10 @@ def _optional_datetime(value: str | None) -> datetime | None:
 
 
 def _run_in_this_process(job: dict) -> CrawlResult:
-    from broadsheet.crawlers.scrapy_settings import scrapy_settings
-    from broadsheet.crawlers.spider import NewsSpider
     from scrapy.crawler import CrawlerProcess
+
+    from crawlers.scrapy_settings import scrapy_settings
+    from crawlers.spider import NewsSpider
 
     settings = Settings.model_validate(job["settings"])
     site = SiteConfig.model_validate(job["site"])

@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from broadsheet.crawlers.registry import SiteConfig
-
 from broadsheet.settings import Settings
+from crawlers.registry import SiteConfig
 
-MIDDLEWARES = "broadsheet.crawlers.middlewares"
+MIDDLEWARES = "crawlers.middlewares"
 
 
 def scrapy_settings(
@@ -56,7 +55,7 @@ def scrapy_settings(
             f"{MIDDLEWARES}.RedirectLoopMiddleware": 610,  # after Scrapy's RedirectMiddleware (600)
             f"{MIDDLEWARES}.ConditionalRequestMiddleware": 560,
         },
-        "ITEM_PIPELINES": {"broadsheet.crawlers.pipelines.ArchivePipeline": 100},
+        "ITEM_PIPELINES": {"crawlers.pipelines.ArchivePipeline": 100},
         "BROADSHEET_ARCHIVE_PATH": str(archive_path),
     }
     if job_dir is not None:

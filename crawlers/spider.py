@@ -14,10 +14,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import scrapy
-from broadsheet.crawlers.discovery import parse_feed, sitemap_discovery, sitemap_index_entries
-from broadsheet.crawlers.items import CrawledExchange
-from broadsheet.crawlers.registry import SiteConfig
-from broadsheet.crawlers.urls import absolute_url, clean_url, url_identity
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider, IgnoreRequest
@@ -27,6 +23,10 @@ from scrapy.utils.sitemap import sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
 from broadsheet.records import FetchedPage
+from crawlers.discovery import parse_feed, sitemap_discovery, sitemap_index_entries
+from crawlers.items import CrawledExchange
+from crawlers.registry import SiteConfig
+from crawlers.urls import absolute_url, clean_url, url_identity
 
 # Statuses handed to parse_page to be archived (redirects are followed; 304 answers a conditional request).
 ARCHIVED_STATUSES = [304, *range(400, 600)]

@@ -16,8 +16,8 @@ import psycopg
 import pytest
 from services import missing_service
 
-from broadsheet.demo_sites import DEMO_SITES_DIR, serve_demo_sites
 from broadsheet.settings import Settings
+from demo.sites_server import DEMO_SITES_DIR, serve_demo_sites
 
 SERVER_URL = os.environ.get("BROADSHEET_TEST_SERVER_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -63,7 +63,7 @@ def settings(tmp_path: Path, demo_origins: dict[str, str]) -> Settings:
 
 
 def load_expected(site_key: str, origin: str) -> dict[str, Any]:
-    """A demo site's ground truth (tests/sites/<key>/expected.json) with its origin filled in."""
+    """A demo site's ground truth (demo/sites/<key>/expected.json) with its origin filled in."""
     data = json.loads((DEMO_SITES_DIR / site_key / "expected.json").read_text(encoding="utf-8"))
     for article in data["articles"]:
         article["url"] = origin + article["path"]

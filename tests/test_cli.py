@@ -9,12 +9,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from broadsheet.crawlers.spider import parse_date
 from typer.testing import CliRunner
 
 from broadsheet.archive import read_archive
 from broadsheet.cli import app
 from broadsheet.settings import Settings
+from crawlers.spider import parse_date
 
 runner = CliRunner()
 

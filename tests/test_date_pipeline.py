@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 import psycopg
 
 from broadsheet import stages
-from broadsheet.demo_sites import DEMO_SITES_DIR
 from broadsheet.settings import Settings
+from demo.sites_server import DEMO_SITES_DIR
 
 SITE_KEY = "diari_del_port"
 

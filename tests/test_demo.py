@@ -17,7 +17,7 @@ from broadsheet.database import embedded_postgres
 
 pytestmark = pytest.mark.airflow
 
-BROADSHEET = str(Path(sys.executable).with_name("broadsheet"))
+BROADSHEET_DEMO = str(Path(sys.executable).with_name("broadsheet-demo"))
 
 
 def _free_port() -> int:
@@ -38,7 +38,7 @@ def _run_demo(tmp_path: Path, database_url: str | None, origins: str) -> str:
     if database_url:
         env["BROADSHEET_DATABASE_URL"] = database_url
     result = subprocess.run(
-        [BROADSHEET, "demo"], env=env, capture_output=True, text=True, timeout=900, check=False, cwd=tmp_path
+        [BROADSHEET_DEMO, "night"], env=env, capture_output=True, text=True, timeout=900, check=False, cwd=tmp_path
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return re.sub(r"\s+", " ", result.stdout)

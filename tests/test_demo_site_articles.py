@@ -13,16 +13,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from broadsheet.crawlers.registry import load_registry
-from broadsheet.crawlers.run import crawl_site
-from broadsheet.transforms.date_candidates import with_page_date_candidates
-from broadsheet.transforms.dates import DateContext, normalise_article_dates, normalise_date
-from broadsheet.transforms.extract import extract_article
 
 from broadsheet.archive import read_archive
-from broadsheet.demo_sites import demo_site_keys
 from broadsheet.records import ExtractedArticle, FetchedPage, Reject
 from broadsheet.settings import Settings
+from crawlers.registry import load_registry
+from crawlers.run import crawl_site
+from demo.sites_server import demo_site_keys
+from transforms.date_candidates import with_page_date_candidates
+from transforms.dates import DateContext, normalise_article_dates, normalise_date
+from transforms.extract import extract_article
 
 DEMO_SITE_KEYS = demo_site_keys()
 
@@ -177,9 +177,8 @@ def _write_site(root: Path, files: dict[str, str]) -> None:
 
 
 def test_robots_txt_is_obeyed_and_articles_after_the_interval_are_not_fetched(tmp_path: Path):
-    from broadsheet.crawlers.registry import SiteConfig
-
-    from broadsheet.demo_sites import serve_demo_sites
+    from crawlers.registry import SiteConfig
+    from demo.sites_server import serve_demo_sites
 
     page = "<html><head><title>{0}</title></head><body><h1>{0}</h1><p>Text.</p></body></html>"
     _write_site(

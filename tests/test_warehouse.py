@@ -16,12 +16,12 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from broadsheet.crawlers.registry import SiteConfig
 
 from broadsheet.loader import RunContext, index_for_search, load_site_run, record_failed_run
 from broadsheet.migrations import MigrationError, apply_migrations, find_migrations
 from broadsheet.records import ArchivedPage, Article, Reject, RejectReason
 from broadsheet.settings import Settings
+from crawlers.registry import SiteConfig
 
 SQL_DIR = Settings().sql_dir
 SITE = SiteConfig(

@@ -13,8 +13,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from broadsheet.transforms.json_ld import json_ld_objects, types_of
 from lxml import html
+
+from transforms.json_ld import json_ld_objects, types_of
 
 logger = logging.getLogger(__name__)
 

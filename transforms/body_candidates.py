@@ -13,9 +13,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import trafilatura
-from broadsheet.transforms.body_blocks import Block, blocks_from_body
-from broadsheet.transforms.body_rules import normalised
 from lxml import html
+
+from transforms.body_blocks import Block, blocks_from_body
+from transforms.body_rules import normalised
 
 SHORT_BODY_WORDS = 50  # a body this short is checked against the baseline candidate
 MIN_GAIN = 2.0  # the baseline must be this many times longer to replace a short body

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from broadsheet.transforms.body_blocks import Block, blocks_from_lines, render_text
+from transforms.body_blocks import Block, blocks_from_lines, render_text
 
 
 @dataclass(frozen=True)

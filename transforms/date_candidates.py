@@ -15,10 +15,10 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from broadsheet.transforms.json_ld import json_ld_objects, types_of
 from lxml import html
 
 from broadsheet.records import DateCandidate, ExtractedArticle, FetchedPage
+from transforms.json_ld import json_ld_objects, types_of
 
 logger = logging.getLogger(__name__)
 

@@ -15,7 +15,12 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from broadsheet.transforms.date_formats import (
+from dateparser.conf import Settings
+from dateparser.date import DateDataParser
+from dateparser.languages.loader import default_loader
+from dateparser.search import search_dates
+
+from transforms.date_formats import (
     DateContext,
     ImpossibleDate,
     ReadDate,
@@ -23,10 +28,6 @@ from broadsheet.transforms.date_formats import (
     read_named_month,
     read_wall_time,
 )
-from dateparser.conf import Settings
-from dateparser.date import DateDataParser
-from dateparser.languages.loader import default_loader
-from dateparser.search import search_dates
 
 logger = logging.getLogger(__name__)
 

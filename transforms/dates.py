@@ -16,11 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from broadsheet.transforms import date_candidates as sources
-from broadsheet.transforms.date_formats import DateContext, ReadDate
-from broadsheet.transforms.date_text import read_date
-
 from broadsheet.records import DateCandidate
+from transforms import date_candidates as sources
+from transforms.date_formats import DateContext, ReadDate
+from transforms.date_text import read_date
 
 __all__ = ["ArticleDates", "DateContext", "NormalisedDate", "normalise_article_dates", "normalise_date", "read_date"]
 

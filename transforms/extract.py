@@ -7,17 +7,17 @@ import re
 from dataclasses import dataclass
 
 import trafilatura
-from broadsheet.crawlers.urls import absolute_url
-from broadsheet.transforms.article_metadata import people, read_article_metadata
-from broadsheet.transforms.body_blocks import blocks_from_body, render_markup, render_text
-from broadsheet.transforms.body_candidates import choose_body
-from broadsheet.transforms.body_rules import PageHints, apply_body_rules
-from broadsheet.transforms.boilerplate import apply_tree_rules, keep_embedded_posts, keep_lead_paragraph
-from broadsheet.transforms.date_candidates import html_date_candidates
-from broadsheet.transforms.page_parsing import decode_page, load_page
 from lxml import html
 
 from broadsheet.records import ExtractedArticle, FetchedPage, Reject, RejectReason
+from crawlers.urls import absolute_url
+from transforms.article_metadata import people, read_article_metadata
+from transforms.body_blocks import blocks_from_body, render_markup, render_text
+from transforms.body_candidates import choose_body
+from transforms.body_rules import PageHints, apply_body_rules
+from transforms.boilerplate import apply_tree_rules, keep_embedded_posts, keep_lead_paragraph
+from transforms.date_candidates import html_date_candidates
+from transforms.page_parsing import decode_page, load_page
 
 logger = logging.getLogger(__name__)
 

@@ -14,11 +14,11 @@ from pathlib import Path
 import psycopg
 from services import missing_service
 
-from broadsheet.airflow_local import DAG_ID
-from broadsheet.airflow_server import AirflowClient, RunningAirflow, free_port
-from broadsheet.demo_sites import DEMO_SITES_DIR, demo_site_keys, start_demo_site
 from broadsheet.orchestration import WAREHOUSE_CONN_ID
 from broadsheet.settings import PROJECT_ROOT, Settings
+from demo.airflow_local import DAG_ID
+from demo.airflow_server import AirflowClient, RunningAirflow, free_port
+from demo.sites_server import DEMO_SITES_DIR, demo_site_keys, start_demo_site
 
 RUN_TIMEOUT = 900  # seconds for a run on a busy 2-core machine
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
@@ -134,7 +134,7 @@ class AirflowUnderTest:
 
 def url_for(server_url: str, dbname: str) -> str:
     """The server's URL for another database, as a postgresql:// URL (what Airflow's SQLAlchemy wants)."""
-    from broadsheet.airflow_server import with_database
+    from demo.airflow_server import with_database
 
     return with_database(server_url, dbname)
 

@@ -21,8 +21,8 @@ from airflow_harness import (
     url_for,
 )
 
-from broadsheet.airflow_server import AirflowConfig, free_port, running_airflow
 from broadsheet.settings import Settings
+from demo.airflow_server import AirflowConfig, free_port, running_airflow
 
 
 @pytest.fixture(scope="session")

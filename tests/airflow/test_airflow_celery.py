@@ -19,8 +19,8 @@ from airflow_harness import (
     warehouse_articles,
 )
 
-from broadsheet.airflow_server import AirflowConfig, free_port, running_airflow
 from broadsheet.settings import Settings
+from demo.airflow_server import AirflowConfig, free_port, running_airflow
 
 pytestmark = pytest.mark.airflow
 

@@ -10,7 +10,7 @@ import psycopg
 import pytest
 from airflow_harness import UNDATED, AirflowUnderTest, expected_by_day, warehouse_articles
 
-from broadsheet.airflow_local import DAG_ID
+from demo.airflow_local import DAG_ID
 
 pytestmark = pytest.mark.airflow
 

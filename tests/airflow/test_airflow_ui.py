@@ -10,7 +10,7 @@ from contextlib import contextmanager
 import pytest
 from airflow_harness import ARTIFACTS, AirflowUnderTest, chromium_path, expected_by_day, warehouse_articles
 
-from broadsheet.airflow_local import DAG_ID
+from demo.airflow_local import DAG_ID
 
 pytestmark = pytest.mark.airflow
 

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from broadsheet.crawlers.discovery import parse_feed, sitemap_discovery, sitemap_index_entries
-from broadsheet.crawlers.registry import load_registry
-from broadsheet.crawlers.run import crawl_site
 
 from broadsheet.archive import read_archive
 from broadsheet.settings import Settings
+from crawlers.discovery import parse_feed, sitemap_discovery, sitemap_index_entries
+from crawlers.registry import load_registry
+from crawlers.run import crawl_site
+from demo.sites_server import DEMO_SITES_DIR
 
-SITES = Path(__file__).resolve().parents[1] / "sites"
+SITES = DEMO_SITES_DIR
 
 
 def test_a_news_sitemap_gives_each_url_its_publication_date_and_title():

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from broadsheet.crawlers.registry import load_registry
-from broadsheet.crawlers.run import CrawlJob, finish_crawl, start_crawl
 
 from broadsheet import stages
 from broadsheet.archive import read_archive
-from broadsheet.demo_sites import DEMO_SITES_DIR, serve_demo_sites
 from broadsheet.settings import Settings
+from crawlers.registry import load_registry
+from crawlers.run import CrawlJob, finish_crawl, start_crawl
+from demo.sites_server import DEMO_SITES_DIR, serve_demo_sites
 
 SITE = "lakeshore_ledger"
 CHANGED = "business/grain-elevator-redevelopment-wins-approval/index.html"

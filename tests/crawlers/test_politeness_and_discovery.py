@@ -1,4 +1,4 @@
-"""The spider against a real server that behaves like a production news site (tests/sites/lakeshore_ledger):
+"""The spider against a real server that behaves like a production news site (demo/sites/lakeshore_ledger):
 every discovery path, URL normalisation, robots.txt, Retry-After, redirects, caps on size and page count."""
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from broadsheet.crawlers.registry import SiteConfig, load_registry
-from broadsheet.crawlers.run import CrawlResult, crawl_site
 
 from broadsheet.archive import read_archive
-from broadsheet.demo_sites import DEMO_SITES_DIR, serve_demo_sites
 from broadsheet.records import FetchedPage
 from broadsheet.settings import Settings
+from crawlers.registry import SiteConfig, load_registry
+from crawlers.run import CrawlResult, crawl_site
+from demo.sites_server import DEMO_SITES_DIR, serve_demo_sites
 
 SITE = "lakeshore_ledger"
 GRAIN = "/business/grain-elevator-redevelopment-wins-approval/"

@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 import psycopg
 import pytest
 
-from broadsheet.airflow_local import airflow_environment, run_dag_once
 from broadsheet.settings import Settings
+from demo.airflow_local import airflow_environment, run_dag_once
 
 pytestmark = pytest.mark.airflow
 

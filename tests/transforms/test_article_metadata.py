@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from broadsheet.transforms.article_metadata import people, read_article_metadata, strip_site_name
 from lxml import html
+
+from transforms.article_metadata import people, read_article_metadata, strip_site_name
 
 
 def _meta(head: str, body: str = "", lang: str = "en"):

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from broadsheet.transforms.extract import extract_article
 
 from broadsheet.records import ExtractedArticle, FetchedPage, Reject, RejectReason
+from transforms.extract import extract_article
 
 URL = "http://127.0.0.1:8803/lokales/strassenbahn-linie-4-faehrt-wieder-9120.html"
 PARAGRAPHS = [

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import trafilatura
-from broadsheet.transforms.body_blocks import Block, blocks_from_body, render_markup, render_text
-from broadsheet.transforms.body_candidates import add_split_sections, choose_body
-from broadsheet.transforms.extract import extract_body_from_html
 from lxml import etree, html
+
+from transforms.body_blocks import Block, blocks_from_body, render_markup, render_text
+from transforms.body_candidates import add_split_sections, choose_body
+from transforms.extract import extract_body_from_html
 
 SECTION_ONE = [
     "Instagram will let business accounts see how many people saved a post, the company said on Tuesday.",

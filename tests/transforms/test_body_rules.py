@@ -7,8 +7,9 @@ like the boilerplate (a sentence that mentions a newsletter, a capitalised quest
 from __future__ import annotations
 
 import pytest
-from broadsheet.transforms import body_rules
-from broadsheet.transforms.body_blocks import Block
+
+from transforms import body_rules
+from transforms.body_blocks import Block
 
 HINTS = body_rules.PageHints(
     titles=("Council approves harbour budget", "Council approves harbour budget | Harbour Herald"),

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from broadsheet.transforms import body_rules, boilerplate
 from lxml import html
+
+from transforms import body_rules, boilerplate
 
 ARTICLE = "<p>The harbour authority confirmed the night ferry will run again from Monday, after repairs.</p>"
 

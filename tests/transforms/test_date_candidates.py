@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from broadsheet.transforms.date_candidates import (
+from lxml import html
+
+from broadsheet.records import DateCandidate, FetchedPage
+from transforms.date_candidates import (
     html_date_candidates,
     page_date_candidates,
     split_byline,
     url_date,
 )
-from broadsheet.transforms.dates import DateContext, normalise_article_dates
-from lxml import html
-
-from broadsheet.records import DateCandidate, FetchedPage
+from transforms.dates import DateContext, normalise_article_dates
 
 FETCHED_AT = datetime(2025, 3, 15, 12, tzinfo=UTC)
 

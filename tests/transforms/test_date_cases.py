@@ -11,9 +11,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from broadsheet.transforms.dates import normalise_date
 
 from broadsheet.records import DateCandidate
+from transforms.dates import normalise_date
 
 FETCHED_AT = datetime(2025, 3, 15, 12, 0, tzinfo=UTC)
 TABLE = Path(__file__).with_name("date_cases.csv")

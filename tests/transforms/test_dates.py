@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from broadsheet.transforms.dates import DateContext, normalise_article_dates, normalise_date
 
 from broadsheet.records import DateCandidate
+from transforms.dates import DateContext, normalise_article_dates, normalise_date
 
 FETCHED_AT = datetime(2025, 1, 1, 12, 0, tzinfo=UTC)
 

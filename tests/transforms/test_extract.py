@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from broadsheet.transforms.extract import clean_title, split_authors
+
+from transforms.extract import clean_title, split_authors
 
 
 @pytest.mark.parametrize(

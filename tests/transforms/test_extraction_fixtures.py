@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from broadsheet.transforms.extract import extract_article
 
 from broadsheet.records import ExtractedArticle, FetchedPage
+from transforms.extract import extract_article
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "extraction"
 PAGES = sorted(path.stem for path in FIXTURES.glob("*.html"))

@@ -1,4 +1,4 @@
-"""Serve the bundled demo news sites (tests/sites/<site_key>/public) over real HTTP on 127.0.0.1.
+"""Serve the bundled demo news sites (demo/sites/<site_key>/public) over real HTTP on 127.0.0.1.
 
 Each site gets its own port. Fixture files write absolute URLs as `{{origin}}`; the server substitutes the
 origin it really listens on, so the same files work on any port. It behaves like a production web server
@@ -23,12 +23,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from broadsheet.demo_site_rules import SiteRules, load_site_rules
-from broadsheet.settings import PROJECT_ROOT
+from demo.site_rules import SiteRules, load_site_rules
 
 logger = logging.getLogger(__name__)
 
-DEMO_SITES_DIR = PROJECT_ROOT / "tests" / "sites"
+DEMO_SITES_DIR = Path(__file__).resolve().parent / "sites"
 ORIGIN_PLACEHOLDER = b"{{origin}}"
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -44,7 +43,7 @@ GZIP_MIN_BYTES = 1024  # like nginx's gzip_min_length: small bodies are sent as 
 
 
 def demo_site_keys(sites_dir: Path = DEMO_SITES_DIR) -> list[str]:
-    """The bundled demo sites: every folder of tests/sites with a public/ document root."""
+    """The bundled demo sites: every folder of demo/sites with a public/ document root."""
     return sorted(p.name for p in sites_dir.iterdir() if (p / "public").is_dir())
 
 
@@ -173,6 +172,14 @@ def start_demo_site(site_dir: Path, port: int = 0) -> ThreadingHTTPServer:
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, name=f"demo-{site_dir.name}", daemon=True).start()
     return server
+
+
+def demo_site_port(origin: str) -> int:
+    """The port of a demo site's origin; the demo serves its sites only on 127.0.0.1."""
+    port = urlsplit(origin).port
+    if urlsplit(origin).hostname not in ("127.0.0.1", "localhost") or port is None:
+        raise SystemExit(f"the demo serves its sites on 127.0.0.1:<port>; {origin!r} is not such an origin")
+    return port
 
 
 @contextmanager

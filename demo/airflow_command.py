@@ -9,12 +9,11 @@ from types import FrameType
 
 from rich.console import Console
 
-from broadsheet.airflow_server import AirflowConfig, ensure_database, running_airflow
-from broadsheet.crawlers.registry import load_registry
 from broadsheet.database import warehouse_url
-from broadsheet.demo import _port
-from broadsheet.demo_sites import serve_demo_sites
 from broadsheet.settings import Settings
+from crawlers.registry import load_registry
+from demo.airflow_server import AirflowConfig, ensure_database, running_airflow
+from demo.sites_server import demo_site_port, serve_demo_sites
 
 METADATA_DATABASE = "broadsheet_airflow"
 
@@ -25,7 +24,7 @@ def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
 
 def run_airflow(settings: Settings, console: Console, port: int) -> None:
     sites = load_registry(settings.sites_dir, settings.site_origins)
-    ports = {key: _port(site.base_url) for key, site in sites.items()}
+    ports = {key: demo_site_port(site.base_url) for key, site in sites.items()}
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started in the background
     with ExitStack() as stack:

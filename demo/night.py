@@ -6,17 +6,16 @@ import logging
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
-from urllib.parse import urlsplit
 
 import psycopg
 from rich.console import Console
 from rich.table import Table
 
-from broadsheet.airflow_local import run_dag_once
-from broadsheet.crawlers.registry import load_registry
 from broadsheet.database import connect, warehouse_url
-from broadsheet.demo_sites import serve_demo_sites
 from broadsheet.settings import Settings
+from crawlers.registry import load_registry
+from demo.airflow_local import run_dag_once
+from demo.sites_server import demo_site_port, serve_demo_sites
 
 logger = logging.getLogger(__name__)
 
@@ -91,16 +90,9 @@ def print_reports(reports: list[SiteReport], console: Console) -> None:
         console.print(table)
 
 
-def _port(origin: str) -> int:
-    port = urlsplit(origin).port
-    if urlsplit(origin).hostname not in ("127.0.0.1", "localhost") or port is None:
-        raise SystemExit(f"the demo serves its sites on 127.0.0.1:<port>; {origin!r} is not such an origin")
-    return port
-
-
 def run_demo(settings: Settings, console: Console) -> list[SiteReport]:
     sites = load_registry(settings.sites_dir, settings.site_origins)
-    ports = {key: _port(site.base_url) for key, site in sites.items()}
+    ports = {key: demo_site_port(site.base_url) for key, site in sites.items()}
     logical_date = datetime.combine(datetime.now(UTC).date(), time(0), tzinfo=UTC)
     with ExitStack() as stack:
         try:

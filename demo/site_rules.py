@@ -1,4 +1,4 @@
-"""What a demo site's server does beyond serving files, from tests/sites/<key>/server.toml (all optional).
+"""What a demo site's server does beyond serving files, from demo/sites/<key>/server.toml (all optional).
 
 last_modified = 2024-03-15T12:00:00Z        # Last-Modified of every file (not its mtime: git resets those)
 retry_after_seconds = 1

@@ -27,9 +27,9 @@ from pathlib import Path
 import httpx
 from psycopg.conninfo import conninfo_to_dict
 
-from broadsheet.airflow_local import DAG_ID
 from broadsheet.orchestration import WAREHOUSE_CONN_ID
 from broadsheet.settings import Settings
+from demo.airflow_local import DAG_ID
 
 logger = logging.getLogger(__name__)
 
@@ -211,7 +211,7 @@ class AirflowClient:
             "login": parts.get("user"),
             "password": parts.get("password"),
             "schema": parts.get("dbname"),
-            "description": "Broadsheet's warehouse (set by broadsheet.airflow_server)",
+            "description": "Broadsheet's warehouse (set by demo.airflow_server)",
         }
         response = self.patch(f"/api/v2/connections/{conn_id}", json=body)
         if response.status_code == 404:

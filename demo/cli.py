@@ -1,0 +1,40 @@
+"""The `broadsheet-demo` command line: the demo night and a local Airflow, both on the bundled demo sites."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import typer
+from rich.console import Console
+
+from broadsheet.settings import Settings
+
+app = typer.Typer(
+    help="Broadsheet's demo: the bundled demo sites, a demo night, a local Airflow.", no_args_is_help=True
+)
+# Piped output (CI logs, `| tee`) gets a wide console instead of rich's 80 columns.
+console = Console(width=None if sys.stdout.isatty() else 140)
+
+
+@app.callback()
+def main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log every stage's summary lines.")) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
+
+
+@app.command()
+def night() -> None:
+    """Serve the bundled demo sites, run the nightly DAG once, and print what reached the warehouse."""
+    from demo.night import run_demo
+
+    run_demo(Settings(), console)
+
+
+@app.command()
+def airflow(port: int = typer.Option(8080, help="Port of the Airflow UI and API on 127.0.0.1.")) -> None:
+    """Serve the demo sites and run a real local Airflow (LocalExecutor, PostgreSQL) until Ctrl-C."""
+    from demo.airflow_command import run_airflow
+
+    run_airflow(Settings(), console, port)
