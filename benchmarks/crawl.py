@@ -114,7 +114,7 @@ def scrapy_bench() -> tuple[float, float, int]:
 def broadsheet_crawl(pages: int, work: Path) -> tuple[float, float, int, int]:
     """Our spider over the generated site: pages/s, peak MiB, responses, articles archived."""
     from broadsheet.settings import Settings
-    from crawlers.registry import CrawlLimits, SiteConfig
+    from broadsheet.sites import CrawlLimits, SiteConfig
     from crawlers.run import CrawlJob, finish_crawl, start_crawl
 
     server = subprocess.Popen([sys.executable, __file__, "--serve", str(pages)], stdout=subprocess.PIPE, text=True)

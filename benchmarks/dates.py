@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 from broadsheet.archive import read_archive  # noqa: E402
 from broadsheet.records import ExtractedArticle  # noqa: E402
 from broadsheet.settings import Settings  # noqa: E402
-from crawlers.registry import load_registry  # noqa: E402
+from broadsheet.sites import load_registry  # noqa: E402
 from crawlers.run import crawl_site  # noqa: E402
 from demo.sites_server import demo_site_keys, serve_demo_sites  # noqa: E402
 from transforms import date_formats, date_text, dates  # noqa: E402

@@ -139,7 +139,7 @@ def child_raw_copy(url: str, rows: int) -> dict:
 def child_loader(url: str, rows: int, passes: list[float]) -> dict:
     """Broadsheet's loader, once per entry of `passes` (the share of articles changed in that pass)."""
     from broadsheet.loader import RunContext, index_for_search, load_site_run
-    from crawlers.registry import SiteConfig
+    from broadsheet.sites import SiteConfig
 
     site = SiteConfig(key="bench_site", name="Bench", base_url="https://bench.example", article_patterns=["."],
                       timezone="UTC", languages=["en"])  # fmt: skip

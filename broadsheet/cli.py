@@ -77,7 +77,7 @@ def _parse_day(value: str, option: str) -> datetime:
 @sites_app.command("list")
 def list_sites() -> None:
     """List the sites in the registry (entries that do not validate are listed as errors)."""
-    from crawlers.registry import scan_registry
+    from broadsheet.sites import scan_registry
 
     settings = Settings()
     scan = scan_registry(settings.sites_dir, settings.site_origins)
@@ -94,7 +94,7 @@ def list_sites() -> None:
 @sites_app.command("validate")
 def validate_sites() -> None:
     """Validate every registry entry; exits 1 if any is wrong, naming the file, the site and the field."""
-    from crawlers.registry import scan_registry
+    from broadsheet.sites import scan_registry
 
     settings = Settings()
     scan = scan_registry(settings.sites_dir)
@@ -116,7 +116,7 @@ def crawl_one_site(
 ) -> None:
     """Crawl one site for the window [start, end) into a WARC file, without Airflow, and print a summary."""
     from broadsheet.archive import archive_path
-    from crawlers.registry import RegistryError, scan_registry
+    from broadsheet.sites import RegistryError, scan_registry
     from crawlers.run import crawl_site
 
     settings = Settings()

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 import psycopg
 
 from broadsheet.records import ArchivedPage, Article, Reject
-from crawlers.registry import SiteConfig
+from broadsheet.sites import SiteConfig
 
 logger = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from pydantic import SecretStr
 
 from broadsheet.settings import Settings
-from crawlers.registry import load_registry
+from broadsheet.sites import load_registry
 
 if TYPE_CHECKING:  # the stages pull in Scrapy, trafilatura and dateparser: imported inside the tasks only
     from broadsheet.records import Article

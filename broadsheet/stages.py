@@ -26,7 +26,7 @@ from broadsheet.migrations import apply_migrations
 from broadsheet.records import ArchivedPage, Article, ExtractedArticle, Reject, RejectReason
 from broadsheet.seen_urls import record_fetches, record_load, write_validators
 from broadsheet.settings import Settings
-from crawlers.registry import SiteConfig, load_registry, scan_registry
+from broadsheet.sites import SiteConfig, load_registry, scan_registry
 from crawlers.run import crawl_site
 from transforms.date_candidates import with_page_date_candidates
 from transforms.dates import DateContext, NormalisedDate, normalise_article_dates

@@ -30,7 +30,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.response import response_status_message
 from twisted.internet import reactor, task
 
-from crawlers.urls import absolute_url, url_identity
+from broadsheet.urls import absolute_url, url_identity
 
 logger = logging.getLogger(__name__)
 

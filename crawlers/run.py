@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 from broadsheet.settings import Settings
-from crawlers.registry import SiteConfig
+from broadsheet.sites import SiteConfig
 
 logger = logging.getLogger(__name__)
 

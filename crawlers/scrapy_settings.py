@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from broadsheet.settings import Settings
-from crawlers.registry import SiteConfig
+from broadsheet.sites import SiteConfig
 
 MIDDLEWARES = "crawlers.middlewares"
 

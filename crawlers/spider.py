@@ -23,10 +23,10 @@ from scrapy.utils.sitemap import sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
 from broadsheet.records import FetchedPage
+from broadsheet.sites import SiteConfig
+from broadsheet.urls import absolute_url, clean_url, url_identity
 from crawlers.discovery import parse_feed, sitemap_discovery, sitemap_index_entries
 from crawlers.items import CrawledExchange
-from crawlers.registry import SiteConfig
-from crawlers.urls import absolute_url, clean_url, url_identity
 
 # Statuses handed to parse_page to be archived (redirects are followed; 304 answers a conditional request).
 ARCHIVED_STATUSES = [304, *range(400, 600)]

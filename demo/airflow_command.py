@@ -11,7 +11,7 @@ from rich.console import Console
 
 from broadsheet.database import warehouse_url
 from broadsheet.settings import Settings
-from crawlers.registry import load_registry
+from broadsheet.sites import load_registry
 from demo.airflow_server import AirflowConfig, ensure_database, running_airflow
 from demo.sites_server import demo_site_port, serve_demo_sites
 

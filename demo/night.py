@@ -13,7 +13,7 @@ from rich.table import Table
 
 from broadsheet.database import connect, warehouse_url
 from broadsheet.settings import Settings
-from crawlers.registry import load_registry
+from broadsheet.sites import load_registry
 from demo.airflow_local import run_dag_once
 from demo.sites_server import demo_site_port, serve_demo_sites
 

@@ -17,7 +17,7 @@ import pytest
 from broadsheet.archive import read_archive
 from broadsheet.records import ExtractedArticle, FetchedPage, Reject
 from broadsheet.settings import Settings
-from crawlers.registry import load_registry
+from broadsheet.sites import load_registry
 from crawlers.run import crawl_site
 from demo.sites_server import demo_site_keys
 from transforms.date_candidates import with_page_date_candidates
@@ -177,7 +177,7 @@ def _write_site(root: Path, files: dict[str, str]) -> None:
 
 
 def test_robots_txt_is_obeyed_and_articles_after_the_interval_are_not_fetched(tmp_path: Path):
-    from crawlers.registry import SiteConfig
+    from broadsheet.sites import SiteConfig
     from demo.sites_server import serve_demo_sites
 
     page = "<html><head><title>{0}</title></head><body><h1>{0}</h1><p>Text.</p></body></html>"

@@ -21,7 +21,7 @@ from broadsheet.loader import RunContext, index_for_search, load_site_run, recor
 from broadsheet.migrations import MigrationError, apply_migrations, find_migrations
 from broadsheet.records import ArchivedPage, Article, Reject, RejectReason
 from broadsheet.settings import Settings
-from crawlers.registry import SiteConfig
+from broadsheet.sites import SiteConfig
 
 SQL_DIR = Settings().sql_dir
 SITE = SiteConfig(

@@ -10,7 +10,7 @@ import trafilatura
 from lxml import html
 
 from broadsheet.records import ExtractedArticle, FetchedPage, Reject, RejectReason
-from crawlers.urls import absolute_url
+from broadsheet.urls import absolute_url
 from transforms.article_metadata import people, read_article_metadata
 from transforms.body_blocks import blocks_from_body, render_markup, render_text
 from transforms.body_candidates import choose_body

@@ -6,8 +6,8 @@ import pytest
 
 from broadsheet.archive import read_archive
 from broadsheet.settings import Settings
+from broadsheet.sites import load_registry
 from crawlers.discovery import parse_feed, sitemap_discovery, sitemap_index_entries
-from crawlers.registry import load_registry
 from crawlers.run import crawl_site
 from demo.sites_server import DEMO_SITES_DIR
 

@@ -16,7 +16,7 @@ import pytest
 from broadsheet import stages
 from broadsheet.archive import read_archive
 from broadsheet.settings import Settings
-from crawlers.registry import load_registry
+from broadsheet.sites import load_registry
 from crawlers.run import CrawlJob, finish_crawl, start_crawl
 from demo.sites_server import DEMO_SITES_DIR, serve_demo_sites
 

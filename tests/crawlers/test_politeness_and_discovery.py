@@ -14,7 +14,7 @@ import pytest
 from broadsheet.archive import read_archive
 from broadsheet.records import FetchedPage
 from broadsheet.settings import Settings
-from crawlers.registry import SiteConfig, load_registry
+from broadsheet.sites import SiteConfig, load_registry
 from crawlers.run import CrawlResult, crawl_site
 from demo.sites_server import DEMO_SITES_DIR, serve_demo_sites
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from broadsheet.settings import Settings
-from crawlers.registry import RegistryError, load_registry, load_site
+from broadsheet.sites import RegistryError, load_registry, load_site
 
 GOOD = """
 name = "Example Times"
@@ -52,7 +52,7 @@ def test_origin_override_replaces_the_base_url_only(tmp_path: Path):
 
 
 def test_one_bad_entry_is_reported_and_the_other_sites_still_load(tmp_path: Path):
-    from crawlers.registry import scan_registry
+    from broadsheet.sites import scan_registry
 
     (tmp_path / "example_times.toml").write_text(GOOD)
     (tmp_path / "broken_post.toml").write_text(GOOD.replace('languages = ["fr"]', 'languages = ["French"]'))

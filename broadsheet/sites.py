@@ -1,4 +1,4 @@
-"""The site registry: one TOML file per site in crawlers/sites/, validated with pydantic on load.
+"""The site registry: one TOML file per site (crawlers/sites/ by default), validated with pydantic on load.
 
 A wrong entry is reported with its file, site and field and what is expected; it does not stop the others
 (`scan_registry` returns the good sites and the errors side by side).
