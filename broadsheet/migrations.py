@@ -1,7 +1,9 @@
-"""Apply the numbered SQL migrations in sql/, in order, each in its own transaction.
+"""Apply the numbered SQL migrations in sql/, in order, each in its own transaction; then re-create the views.
 
-A migration already applied is skipped; one that was edited after it was applied is refused, because the
-databases it already ran on would silently differ from new ones.
+Tables live in numbered migrations: one already applied is skipped, and one that was edited after it was applied
+is refused, because the databases it already ran on would silently differ from new ones. Views hold no data, so
+they are repeatable instead: one view per file in sql/views/ (`marts.articles.sql`), all dropped and created
+again on every migrate, so changing a view is an edit of its one file, never a copy of it in a new migration.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
+from psycopg import sql
 
 logger = logging.getLogger(__name__)
 
 MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+VIEW_NAME = re.compile(r"^([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)\.sql$")
 _BOOTSTRAP = """
 create schema if not exists etl;
 create table if not exists etl.schema_migrations (
@@ -65,7 +69,7 @@ def find_migrations(sql_dir: Path) -> list[Migration]:
 
 
 def apply_migrations(conn: psycopg.Connection, sql_dir: Path) -> list[str]:
-    """Apply what is not applied yet; returns the file names applied now."""
+    """Apply what is not applied yet, then re-create sql/views/; returns the migration file names applied now."""
     with conn.transaction():
         conn.execute("select pg_advisory_xact_lock(hashtext('broadsheet.migrations'))")
         conn.execute(_BOOTSTRAP)
@@ -90,4 +94,60 @@ def apply_migrations(conn: psycopg.Connection, sql_dir: Path) -> list[str]:
             )
             applied_now.append(migration.path.name)
             logger.info("applied migration %s", migration.path.name)
+    if (sql_dir / "views").is_dir():
+        recreate_views(conn, sql_dir / "views")
     return applied_now
+
+
+@dataclass(frozen=True)
+class ViewDefinition:
+    """One file of sql/views/: `schema.view.sql` creates that view and comments on it."""
+
+    schema: str
+    name: str
+    path: Path
+
+    @property
+    def sql(self) -> str:
+        return self.path.read_text(encoding="utf-8")
+
+
+def find_views(views_dir: Path) -> list[ViewDefinition]:
+    views = []
+    for path in sorted(views_dir.glob("*.sql")):
+        match = VIEW_NAME.match(path.name)
+        if not match:
+            raise MigrationError(f"{path}: view files are named schema.view_name.sql, one view per file")
+        views.append(ViewDefinition(match.group(1), match.group(2), path))
+    return views
+
+
+def recreate_views(conn: psycopg.Connection, views_dir: Path) -> list[str]:
+    """Drop every view of the schemas that sql/views/ manages and create each file's view again, in one transaction.
+
+    A view may read another view: files are created in name order, and one whose input does not exist yet is
+    retried after the others, until all exist or no more can be made (then the error names the file).
+    """
+    views = find_views(views_dir)
+    schemas = sorted({view.schema for view in views})
+    with conn.transaction():
+        conn.execute("select pg_advisory_xact_lock(hashtext('broadsheet.migrations'))")
+        existing = conn.execute(
+            "select schemaname, viewname from pg_views where schemaname = any(%s)", (schemas,)
+        ).fetchall()
+        for schema, name in existing:
+            conn.execute(sql.SQL("drop view if exists {} cascade").format(sql.Identifier(schema, name)))
+        pending = views
+        while pending:
+            waiting: list[tuple[ViewDefinition, psycopg.Error]] = []
+            for view in pending:
+                try:
+                    with conn.transaction():
+                        conn.execute(view.sql)
+                except psycopg.errors.UndefinedTable as error:
+                    waiting.append((view, error))
+            if len(waiting) == len(pending):
+                view, error = waiting[0]
+                raise MigrationError(f"{view.path}: cannot create the view: {error}")
+            pending = [view for view, _ in waiting]
+    return [f"{view.schema}.{view.name}" for view in views]

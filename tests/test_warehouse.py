@@ -112,6 +112,48 @@ def test_an_applied_migration_that_was_edited_is_refused(database_url: str, tmp_
             apply_migrations(connection, sql_dir)
 
 
+def _view_definition(conn: psycopg.Connection, name: str) -> str | None:
+    row = conn.execute("select pg_get_viewdef(to_regclass(%s))", (name,)).fetchone()
+    return row[0] if row else None
+
+
+def test_views_are_repeatable_files_recreated_on_every_migrate(database_url: str, tmp_path: Path):
+    sql_dir = tmp_path / "sql"
+    shutil.copytree(SQL_DIR, sql_dir)
+    views = sql_dir / "views"
+    with psycopg.connect(database_url) as connection:
+        apply_migrations(connection, sql_dir)
+        assert "latest_runs" in _view_definition(connection, "marts.site_freshness")
+        # A view edited in its one file changes on the next migrate, with no new numbered migration.
+        tag_view = views / "marts.articles_per_tag.sql"
+        tag_view.write_text(
+            "create view marts.articles_per_tag as select 'edited'::text as tag;\n"
+            "comment on view marts.articles_per_tag is 'Edited.';\n"
+        )
+        # A view may read a view whose file sorts after its own.
+        (views / "marts.a_first_reader.sql").write_text(
+            "create view marts.a_first_reader as select count(*) as n from marts.site_freshness;\n"
+        )
+        # A file removed is a view dropped.
+        (views / "marts.articles_per_section.sql").unlink()
+        assert apply_migrations(connection, sql_dir) == []
+        assert connection.execute("select tag from marts.articles_per_tag").fetchall() == [("edited",)]
+        assert connection.execute("select n from marts.a_first_reader").fetchone() == (0,)
+        assert _view_definition(connection, "marts.articles_per_section") is None
+        # The BI role can read a re-created view (default privileges cover it).
+        assert connection.execute(
+            "select has_table_privilege('broadsheet_bi', 'marts.a_first_reader', 'select')"
+        ).fetchone() == (True,)
+
+
+def test_a_view_that_cannot_be_created_names_its_file(database_url: str, tmp_path: Path):
+    sql_dir = tmp_path / "sql"
+    shutil.copytree(SQL_DIR, sql_dir)
+    (sql_dir / "views" / "marts.broken.sql").write_text("create view marts.broken as select * from marts.nowhere;\n")
+    with psycopg.connect(database_url) as connection, pytest.raises(MigrationError, match="marts.broken.sql"):
+        apply_migrations(connection, sql_dir)
+
+
 def _schema(conn: psycopg.Connection) -> list[tuple]:
     return conn.execute(
         """
