@@ -22,6 +22,13 @@ from demo.sites_server import DEMO_SITES_DIR, serve_demo_sites
 SERVER_URL = os.environ.get("BROADSHEET_TEST_SERVER_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that run a real Airflow go to one xdist worker, so the session's single Airflow serves them all."""
+    for item in items:
+        if item.get_closest_marker("airflow") or "tests/airflow/" in item.nodeid:
+            item.add_marker(pytest.mark.xdist_group("airflow"))
+
+
 @pytest.fixture(scope="session")
 def postgres_server() -> str:
     try:
