@@ -150,7 +150,7 @@ def test_a_view_that_cannot_be_created_names_its_file(database_url: str, tmp_pat
     sql_dir = tmp_path / "sql"
     shutil.copytree(SQL_DIR, sql_dir)
     (sql_dir / "views" / "marts.broken.sql").write_text("create view marts.broken as select * from marts.nowhere;\n")
-    with psycopg.connect(database_url) as connection, pytest.raises(MigrationError, match="marts.broken.sql"):
+    with psycopg.connect(database_url) as connection, pytest.raises(MigrationError, match=r"marts\.broken\.sql"):
         apply_migrations(connection, sql_dir)
 
 
