@@ -29,7 +29,7 @@ def main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log every 
 @app.command()
 def migrate() -> None:
     """Apply pending SQL migrations to the warehouse."""
-    from broadsheet.stages import prepare_warehouse
+    from broadsheet.pipeline import prepare_warehouse
 
     applied = prepare_warehouse(Settings())
     console.print(f"applied {len(applied)} migration(s): {', '.join(applied) or 'none pending'}")

@@ -8,17 +8,13 @@ from datetime import UTC, datetime
 import pytest
 
 from broadsheet.archive import ArchiveWriter, archive_path, latest_pages
-from broadsheet.orchestration import (
+from broadsheet.orchestration import SitesFailed, failed_sites, finish_run, run_interval, select_sites
+from broadsheet.pipeline import (
     InvalidRunParams,
     RunOptions,
-    SitesFailed,
-    failed_sites,
-    finish_run,
     in_interval,
     interval_archive_files,
     interval_days,
-    run_interval,
-    select_sites,
 )
 from broadsheet.records import Article, FetchedPage
 from broadsheet.settings import Settings
@@ -146,7 +142,7 @@ def test_a_clean_run_passes_and_a_failed_site_is_recorded_and_named(settings: Se
     import psycopg
     from pydantic import SecretStr
 
-    from broadsheet.stages import prepare_warehouse
+    from broadsheet.pipeline import prepare_warehouse
 
     settings = settings.model_copy(update={"database_url": SecretStr(database_url)})
     prepare_warehouse(settings)
