@@ -313,7 +313,8 @@ def extract(settings: Settings, run: SiteRun, archive: Archive) -> Extracted:
 
 def in_interval(article: Article, start: datetime, end: datetime) -> bool:
     """Whether an article belongs to an interval: published in it, or changed in it."""
-    return any(when is not None and start <= when < end for when in (article.published_at, article.modified_at))
+    dates = article.dates
+    return any(when is not None and start <= when < end for when in (dates.published.at, dates.modified.at))
 
 
 def normalise(settings: Settings, run: SiteRun, extracted: Records[ExtractedArticle]) -> Normalised:
@@ -337,8 +338,8 @@ def normalise(settings: Settings, run: SiteRun, extracted: Records[ExtractedArti
             if reject is not None:
                 rejects.write(reject)
             dated += 1
-            undated += article.published_at is None
-            flagged += bool(article.date_flags)
+            undated += article.dates.published.at is None
+            flagged += bool(article.dates.flags)
             if run.options.is_backfill and not in_interval(article, run.interval_start, run.interval_end):
                 outside += 1
                 continue

@@ -16,7 +16,7 @@ from broadsheet.pipeline import (
     interval_archive_files,
     interval_days,
 )
-from broadsheet.records import Article, FetchedPage
+from broadsheet.records import Article, ChosenDate, ChosenDates, ExtractedArticle, FetchedPage
 from broadsheet.settings import Settings
 
 DAY = datetime(2024, 3, 10, tzinfo=UTC)
@@ -82,11 +82,11 @@ def test_a_run_with_a_data_interval_keeps_it(tmp_path):
 
 
 def _article(published_at, modified_at=None) -> Article:
-    return Article(
-        site_key="capitol_wire", url="http://x/a", canonical_url="http://x/a", title="t", authors=[],
-        body_text="b", language="en", published_at=published_at, published_raw=None, published_source=None,
-        modified_at=modified_at, modified_raw=None, modified_source=None, fetched_at=DAY, archive_location="f#0",
+    extracted = ExtractedArticle(
+        site_key="capitol_wire", url="http://x/a", canonical_url="http://x/a", title="t", authors=[], body_text="b",
+        language="en", published_candidates=[], modified_candidates=[], fetched_at=DAY, archive_location="f#0",
     )  # fmt: skip
+    return Article(extracted, ChosenDates(ChosenDate(published_at), ChosenDate(modified_at)))
 
 
 @pytest.mark.parametrize(

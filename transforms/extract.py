@@ -59,11 +59,6 @@ def clean_title(title: str, site_name: str | None) -> str:
     return title
 
 
-def split_authors(names: list[str]) -> list[str]:
-    """One name per person: "Thomas Lindner und Julia Hartmann" is two authors; "By", roles, agencies dropped."""
-    return people(names)
-
-
 def page_hints(tree: html.HtmlElement, title: str | None = None) -> PageHints:
     """The page's headline and description candidates, read before any boilerplate is removed."""
     titles = [title] if title else []
@@ -127,7 +122,7 @@ def extract_article(page: FetchedPage) -> ExtractedArticle | Reject:
         if found is not None:
             meta.offer("title", found.title, "trafilatura")
             meta.offer("site_name", found.sitename, "trafilatura")
-            meta.offer("authors", split_authors([found.author] if found.author else []), "trafilatura")
+            meta.offer("authors", people([found.author] if found.author else []), "trafilatura")
             meta.offer("language", found.language, "trafilatura")
     title = clean_title(meta.title or "", meta.site_name)
     if not title:
