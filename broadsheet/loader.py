@@ -81,6 +81,7 @@ ARTICLE_COLUMNS: tuple[ArticleColumn, ...] = (
     ArticleColumn("body_text", attrgetter("extracted.body_text")),
     ArticleColumn("body_markup", attrgetter("extracted.body_markup")),
     ArticleColumn("word_count", attrgetter("word_count"), is_derived=False),
+    ArticleColumn("character_count", attrgetter("character_count"), is_derived=False),
     ArticleColumn("content_hash", content_hash, is_derived=False),
     ArticleColumn("archive_location", attrgetter("extracted.archive_location"), is_derived=False),
     ArticleColumn("fetched_at", attrgetter("extracted.fetched_at"), is_derived=False, is_stored=False),

@@ -125,6 +125,10 @@ class Article:
     def word_count(self) -> int:
         return len(self.extracted.body_text.split())
 
+    @property
+    def character_count(self) -> int:
+        return len(self.extracted.body_text)
+
 
 class RejectReason(StrEnum):
     """Why a fetched page did not become an article. Small on purpose: details go in Reject.detail."""

@@ -293,6 +293,22 @@ def test_an_upgrade_does_not_rewrite_loaded_rows_because_their_hashes_keep_their
     assert content_hash(article) == "2b7a80b03eb298586d765ef51259d993ced34b1f89c5d9a260270326a6697163"
 
 
+def test_an_article_s_length_is_counted_in_characters_also_for_articles_loaded_before_the_column(
+    conn: psycopg.Connection,
+):
+    body = "Le conseil municipal a voté le budget des écoles.\n« Enfin », dit la maire."
+    load_site_run(conn, RunContext("run-1", SITE, *INTERVAL), [_article(1, body=body)], [])
+    counts = "select character_count, word_count, octet_length(body_text) from warehouse.articles"
+    assert conn.execute(counts).fetchone() == (len(body), len(body.split()), len(body.encode()))
+
+    conn.execute("alter table warehouse.articles drop column character_count")  # as before migration 031
+    conn.execute("alter table staging.article_rows drop column character_count")
+    conn.execute("delete from etl.schema_migrations where version = '031'")
+    conn.commit()
+    apply_migrations(conn, SQL_DIR)
+    assert conn.execute(counts).fetchone()[0] == len(body)
+
+
 def test_a_reextraction_that_only_corrects_a_date_updates_the_row_without_a_new_version(conn: psycopg.Connection):
     load_site_run(conn, RunContext("run-1", SITE, *INTERVAL), [_article(1)], [])
     corrected = _article(
