@@ -210,11 +210,10 @@ def read_article_metadata(tree: html.HtmlElement) -> ArticleMetadata:
     meta = ArticleMetadata()
     _from_json_ld(tree, meta)
 
-    for source, names in (
-        ("og", ("og:title",)),
-        ("meta", ("twitter:title", "parsely-title", "dc.title")),
-    ):
-        meta.offer("title", next(iter(_meta(tree, *names)), None), f"{source}:{names[0]}")
+    meta.offer("title", next(iter(_meta(tree, "og:title")), None), "og:title")
+    meta.offer(
+        "title", next(iter(_meta(tree, "twitter:title", "parsely-title", "dc.title")), None), "meta:twitter:title"
+    )
     meta.offer("description", next(iter(_meta(tree, "og:description")), None), "og:description")
     meta.offer("description", next(iter(_meta(tree, "description", "twitter:description")), None), "meta:description")
     meta.offer("image_url", next(iter(_meta(tree, "og:image", "og:image:url")), None), "og:image")

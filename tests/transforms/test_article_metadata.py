@@ -53,6 +53,13 @@ def test_opengraph_and_meta_fill_what_json_ld_lacks():
     assert meta.language == "de"
 
 
+def test_an_opengraph_title_is_recorded_as_og_title_not_og_og_title():
+    meta = _meta('<meta property="og:title" content="Ferry back">')
+    assert (meta.title, meta.sources["title"]) == ("Ferry back", "og:title")
+    twitter = _meta('<meta name="twitter:title" content="Ferry back">')
+    assert twitter.sources["title"] == "meta:twitter:title"
+
+
 def test_microdata_and_the_visible_byline_are_used_when_nothing_else_says():
     meta = _meta(
         "",
