@@ -33,7 +33,13 @@ class BiLogin:
     @property
     def url(self) -> str:
         """A libpq URL; SQLAlchemy and Superset take it as is (postgresql://...)."""
-        return f"postgresql://{self.name}:{quote(self.password, safe='')}@{self.host}:{self.port}/{self.dbname}"
+        return self.url_with_password(quote(self.password, safe=""))
+
+    def url_with_password(self, password: str) -> str:
+        """The URL with another password text, e.g. Superset's mask XXXXXXXXXX."""
+        if self.host.startswith("/"):  # a Unix socket directory (the embedded PostgreSQL)
+            return f"postgresql://{self.name}:{password}@/{self.dbname}?host={quote(self.host)}&port={self.port}"
+        return f"postgresql://{self.name}:{password}@{self.host}:{self.port}/{self.dbname}"
 
 
 def create_bi_login(admin_url: str, name: str, *, reset_password: bool = False, host: str | None = None) -> BiLogin:

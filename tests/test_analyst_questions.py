@@ -7,6 +7,7 @@ import json
 import uuid
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import Any
 
@@ -20,6 +21,9 @@ from typer.testing import CliRunner
 
 from broadsheet.bi_login import create_bi_login
 from broadsheet.cli import app
+
+# One worker loads the demo night once for every test that reads it (pytest-xdist --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("demo_warehouse")
 
 
 def _sqlalchemy_url(libpq_url: str) -> str:
@@ -246,3 +250,32 @@ def test_bi_login_command_prints_a_working_connection_string_and_stores_only_a_v
         assert reset.exit_code == 0 and reset.stdout.strip() != url
     finally:
         _drop_role(demo_warehouse.url, name)
+
+
+def test_the_lockdown_applies_to_many_databases_of_one_server_at_once(postgres_server):
+    """broadsheet_bi is cluster-wide; its lock-down is per database and must not trip over a neighbour's."""
+    from conftest import fresh_database
+
+    from broadsheet.migrations import apply_migrations
+    from broadsheet.settings import Settings
+
+    def migrate(url: str) -> None:
+        with psycopg.connect(url) as conn:
+            apply_migrations(conn, Settings().sql_dir)
+            lockdown = (Settings().sql_dir / "041_bi_login_lockdown.sql").read_text(encoding="utf-8")
+            conn.execute(lockdown)  # idempotent: applying it again changes nothing
+            conn.commit()
+
+    with fresh_database(postgres_server) as first, fresh_database(postgres_server) as second:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            list(pool.map(migrate, [first, second]))
+        for url in (first, second):
+            with psycopg.connect(url) as conn:
+                granted = conn.execute(
+                    "select has_database_privilege('broadsheet_bi', current_database(), 'connect'),"
+                    " has_database_privilege('public', current_database(), 'connect'),"
+                    " has_database_privilege('broadsheet_bi', current_database(), 'temporary'),"
+                    " has_column_privilege('broadsheet_bi', 'warehouse.articles', 'title', 'select'),"
+                    " has_column_privilege('broadsheet_bi', 'warehouse.articles', 'search_vector', 'select')"
+                ).fetchone()
+            assert granted == (True, False, False, True, False)
