@@ -53,6 +53,8 @@ CHARTS: list[dict[str, Any]] = [
             "show_legend": True,
             "row_limit": 10000,
             "x_axis_title": "Publication day in the site's zone (undated: no plausible date)",
+            "x_axis_title_margin": 30,
+            "xAxisLabelRotation": 45,
         },
     },
     {

@@ -21,3 +21,6 @@ SUPERSET_LOAD_EXAMPLES = False
 # Superset may connect to the warehouse only as the BI login it was given; never to SQLite files.
 PREVENT_UNSAFE_DB_CONNECTIONS = True
 ROW_LIMIT = 10000
+# Render every chart of a dashboard at once (not only those scrolled into view): screenshots and headless
+# browsers see the whole dashboard.
+FEATURE_FLAGS = {"DASHBOARD_VIRTUALIZATION": False}

@@ -25,10 +25,13 @@ SERVER_URL = os.environ.get("BROADSHEET_TEST_SERVER_URL", "postgresql://postgres
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests that run a real Airflow go to one xdist worker, so the session's single Airflow serves them all."""
+    """Tests that run a real Airflow go to one xdist worker, so the session's single Airflow serves them all; so do
+    the tests that read the demo night's warehouse (loaded once per worker)."""
     for item in items:
         if item.get_closest_marker("airflow") or "tests/airflow/" in item.nodeid:
             item.add_marker(pytest.mark.xdist_group("airflow"))
+        elif "demo_warehouse" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("demo_warehouse"))  # one worker loads the demo night once
 
 
 @pytest.fixture(scope="session")

@@ -22,9 +22,6 @@ from typer.testing import CliRunner
 from broadsheet.bi_login import create_bi_login
 from broadsheet.cli import app
 
-# One worker loads the demo night once for every test that reads it (pytest-xdist --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("demo_warehouse")
-
 
 def _sqlalchemy_url(libpq_url: str) -> str:
     """The URL `bi-login` prints, with the driver BI tools in this environment have (psycopg 3)."""
