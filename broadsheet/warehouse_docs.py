@@ -38,8 +38,9 @@ reject reason whose page is also an article (`marts.rejects_per_day.is_article_l
 ## How an analyst connects
 
 The migrations create the role `broadsheet_bi` (no login): read-only on `warehouse` and `marts`, including
-tables and views added later, except the search internals of `warehouse.articles` (`search_config`, a `regconfig`,
-and `search_vector`). Give each BI tool (Superset, Metabase, Tableau, a notebook) its own login in that role:
+tables and views added later, except the search internals (`warehouse.articles.search_config`, a `regconfig`,
+`search_vector`, and `warehouse.search_languages`). Give each BI tool (Superset, Metabase, Tableau, a notebook)
+its own login in that role:
 
 ```console
 $ BROADSHEET_DATABASE_URL=postgresql://admin@db.example/broadsheet broadsheet bi-login superset
@@ -53,7 +54,8 @@ BI login a new one; `drop role superset;` takes access away. The login's session
 `search_path` is `marts, warehouse`. `make superset` starts a ready dashboard on the demo data (see README).
 
 What the migrations lock down in the warehouse database: CONNECT is revoked from PUBLIC and granted to
-`broadsheet_bi` (the owner and superusers keep theirs), TEMPORARY is revoked from PUBLIC, and schema `public`
+`broadsheet_bi` (the owner and superusers keep theirs), TEMPORARY is revoked from PUBLIC (the pipeline runs as
+the database's owner, or a role granted CONNECT and TEMPORARY: the loader uses a temporary table), schema `public`
 and the pipeline's schemas (`raw`, `staging`, `etl`) are not usable by BI logins, so `information_schema` does not
 list their tables. What PostgreSQL does not allow hiding: every role can read the catalogs (`pg_class`,
 `pg_namespace`), so a BI tool's schema browser still shows the *names* of `raw`, `staging` and `etl` tables,

@@ -10,6 +10,7 @@ import uuid
 from pathlib import Path
 
 import psycopg
+import pytest
 from demo_warehouse import DemoWarehouse
 from services import chromium_path, missing_service
 
@@ -34,6 +35,7 @@ DRAWN_COUNTS = """() => ({
 CHARTS_DRAWN = f"() => {{ const drawn = ({DRAWN_COUNTS})(); return drawn.canvases >= 3 && drawn.table_rows >= 6; }}"
 
 
+@pytest.mark.timeout(1800)  # Superset's first set-up (its ~300 metadata migrations) takes minutes on 2 busy cores
 def test_the_broadsheet_dashboard_renders_every_chart_with_the_demo_night(
     demo_warehouse: DemoWarehouse, postgres_server: str, tmp_path: Path
 ):
