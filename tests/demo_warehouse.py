@@ -10,9 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from pydantic import TypeAdapter
-
-from broadsheet import stages
+from broadsheet import pipeline
+from broadsheet.record_files import RecordWriter
 from broadsheet.records import Article
 from broadsheet.settings import Settings
 
@@ -42,42 +41,37 @@ class DemoWarehouse:
 
 def load_demo_night(settings: Settings) -> DemoNight:
     """Load every demo site (run demo-night-1), then reload one site with one article edited (demo-night-2)."""
-    stages.prepare_warehouse(settings)
+    pipeline.prepare_warehouse(settings)
+    site_keys = sorted(settings.site_origins)
     # The sites run side by side, as the DAG's mapped task groups do: each crawl is a subprocess mostly waiting.
-    with ThreadPoolExecutor(max_workers=len(settings.site_origins)) as pool:
-        list(pool.map(lambda site_key: _run_site(settings, site_key), sorted(settings.site_origins)))
-    return _load_an_edit(settings)
+    with ThreadPoolExecutor(max_workers=len(site_keys)) as pool:
+        runs = [pipeline.SiteRun(site_key, "demo-night-1", *INTERVAL) for site_key in site_keys]
+        results = dict(zip(site_keys, pool.map(lambda run: pipeline.run_site(settings, run), runs), strict=True))
+    return _load_an_edit(settings, results[EDITED_SITE])
 
 
-def _run_site(settings: Settings, site_key: str) -> None:
-    run = stages.SiteRun(site_key, "demo-night-1", *INTERVAL)
-    crawled = stages.crawl(settings, run)
-    stages.extract(settings, run, crawled["archive_path"])
-    stages.normalise(settings, run)
-    stages.load(settings, run)
-
-
-def _load_an_edit(settings: Settings) -> DemoNight:
+def _load_an_edit(settings: Settings, first: pipeline.SiteResults) -> DemoNight:
     """The next night's load of one site, in which the site had corrected its first dated article."""
-    first = stages.SiteRun(EDITED_SITE, "demo-night-1", *INTERVAL)
-    second = stages.SiteRun(EDITED_SITE, "demo-night-2", *INTERVAL)
-    adapter = TypeAdapter(Article)
-    lines = (first.work_dir(settings) / "articles.jsonl").read_bytes().splitlines()
-    articles = [adapter.validate_json(line) for line in lines]
-    target = next(a for a in articles if a.published_at is not None)
+    articles = list(first.normalised.articles.read())
+    target = next(a for a in articles if a.dates.published.at is not None)
+    page = target.extracted
     edited = dataclasses.replace(
         target,
-        title=target.title + EDITED_TITLE_SUFFIX,
-        body_text=f"{target.body_text}\n{EDITED_BODY_ADDITION}",
-        fetched_at=target.fetched_at + timedelta(days=1),
+        extracted=dataclasses.replace(
+            page,
+            title=page.title + EDITED_TITLE_SUFFIX,
+            body_text=f"{page.body_text}\n{EDITED_BODY_ADDITION}",
+            fetched_at=page.fetched_at + timedelta(days=1),
+        ),
     )
-    with stages.JsonlOutput(second.work_dir(settings) / "articles.jsonl", Article) as output:
+    second = pipeline.SiteRun(EDITED_SITE, "demo-night-2", *INTERVAL)
+    with RecordWriter(second.stage_dir(settings, "normalise") / "articles.jsonl", Article) as output:
         for article in articles:
             output.write(edited if article is target else article)
-    stages.load(settings, second)
+    pipeline.load(settings, second, pages=first.extracted.pages, articles=output.records, rejects=[])
     return DemoNight(
         site_keys=sorted(settings.site_origins),
-        edited_canonical_url=target.canonical_url,
-        edited_title=edited.title,
-        edited_seen_at=edited.fetched_at,
+        edited_canonical_url=page.canonical_url,
+        edited_title=edited.extracted.title,
+        edited_seen_at=edited.extracted.fetched_at,
     )

@@ -275,4 +275,12 @@ def test_the_lockdown_applies_to_many_databases_of_one_server_at_once(postgres_s
                     " has_column_privilege('broadsheet_bi', 'warehouse.articles', 'title', 'select'),"
                     " has_column_privilege('broadsheet_bi', 'warehouse.articles', 'search_vector', 'select')"
                 ).fetchone()
+                hidden = conn.execute(
+                    "select column_name from information_schema.columns"
+                    " where table_schema = 'warehouse' and table_name = 'articles'"
+                    " and not has_column_privilege('broadsheet_bi', 'warehouse.articles', column_name, 'select')"
+                    " order by column_name"
+                ).fetchall()
             assert granted == (True, False, False, True, False)
+            # a migration adding a column to warehouse.articles grants it to broadsheet_bi (see README)
+            assert hidden == [("search_config",), ("search_vector",)]
