@@ -15,23 +15,11 @@ from typing import Any
 
 from lxml import html
 
-from transforms.json_ld import json_ld_objects, types_of
+from transforms.json_ld import types_of
+from transforms.parsed_page import ParsedPage, as_parsed
 
 logger = logging.getLogger(__name__)
 
-ARTICLE_TYPES = {
-    "Article",
-    "NewsArticle",
-    "ReportageNewsArticle",
-    "BlogPosting",
-    "AnalysisNewsArticle",
-    "OpinionNewsArticle",
-    "ReviewNewsArticle",
-    "LiveBlogPosting",
-    "Report",
-    "TechArticle",
-    "ScholarlyArticle",
-}
 ORGANISATION_TYPES = {"Organization", "NewsMediaOrganization", "Corporation", "WebSite"}
 TITLE_SEPARATORS = re.compile(r"\s+[|\-–—·:»]\s+")
 BYLINE_XPATH = (
@@ -150,11 +138,8 @@ def people(names: list[str]) -> list[str]:
     return found
 
 
-def _meta(tree: html.HtmlElement, *names: str) -> list[str]:
-    values = []
-    for name in names:
-        values += tree.xpath("//meta[@property=$n or @name=$n]/@content", n=name)
-    return [v for v in (_clean(v) for v in values) if v]
+def _meta(page: ParsedPage, *names: str) -> list[str]:
+    return [v for v in (_clean(v) for v in page.meta_values(*names)) if v]
 
 
 def _microdata(tree: html.HtmlElement, prop: str) -> list[html.HtmlElement]:
@@ -183,10 +168,8 @@ def strip_site_name(title: str, site_name: str | None, headline: str | None = No
     return title
 
 
-def _from_json_ld(tree: html.HtmlElement, meta: ArticleMetadata) -> None:
-    objects = list(json_ld_objects(tree))
-    articles = [o for o in objects if types_of(o) & ARTICLE_TYPES]
-    for obj in articles:
+def _from_json_ld(page: ParsedPage, meta: ArticleMetadata) -> None:
+    for obj in page.articles:
         source = "json-ld"
         meta.offer("title", _clean(obj.get("headline") or obj.get("name")), source)
         meta.offer("authors", people(_names(obj.get("author"), people_only=True)), source)
@@ -200,38 +183,40 @@ def _from_json_ld(tree: html.HtmlElement, meta: ArticleMetadata) -> None:
         publisher = obj.get("publisher")
         if isinstance(publisher, dict):
             meta.offer("site_name", _clean(publisher.get("name")), source)
-    for obj in objects:
+    for obj in page.json_ld:
         if types_of(obj) & {"WebSite", "NewsMediaOrganization"}:
             meta.offer("site_name", _clean(obj.get("name")), "json-ld")
 
 
-def read_article_metadata(tree: html.HtmlElement) -> ArticleMetadata:
+def read_article_metadata(page: ParsedPage | html.HtmlElement) -> ArticleMetadata:
     """Everything but dates, from the page's own evidence, most trusted source first."""
+    page = as_parsed(page)
+    tree = page.tree
     meta = ArticleMetadata()
-    _from_json_ld(tree, meta)
+    _from_json_ld(page, meta)
 
     for source, names in (
         ("og", ("og:title",)),
         ("meta", ("twitter:title", "parsely-title", "dc.title")),
     ):
-        meta.offer("title", next(iter(_meta(tree, *names)), None), f"{source}:{names[0]}")
-    meta.offer("description", next(iter(_meta(tree, "og:description")), None), "og:description")
-    meta.offer("description", next(iter(_meta(tree, "description", "twitter:description")), None), "meta:description")
-    meta.offer("image_url", next(iter(_meta(tree, "og:image", "og:image:url")), None), "og:image")
-    meta.offer("image_url", next(iter(_meta(tree, "twitter:image", "twitter:image:src")), None), "meta:twitter:image")
-    meta.offer("site_name", next(iter(_meta(tree, "og:site_name")), None), "og:site_name")
-    meta.offer("site_name", next(iter(_meta(tree, "application-name", "publisher")), None), "meta:application-name")
-    meta.offer("section", next(iter(_meta(tree, "article:section")), None), "og:article:section")
-    meta.offer("section", next(iter(_meta(tree, "section", "parsely-section")), None), "meta:section")
-    meta.offer("tags", list(dict.fromkeys(_meta(tree, "article:tag"))), "og:article:tag")
-    meta.offer("tags", [k for v in _meta(tree, "news_keywords", "keywords") for k in _keywords(v)], "meta:keywords")
-    authors = [a for a in _meta(tree, "author", "article:author", "parsely-author", "dc.creator")]
+        meta.offer("title", next(iter(_meta(page, *names)), None), f"{source}:{names[0]}")
+    meta.offer("description", next(iter(_meta(page, "og:description")), None), "og:description")
+    meta.offer("description", next(iter(_meta(page, "description", "twitter:description")), None), "meta:description")
+    meta.offer("image_url", next(iter(_meta(page, "og:image", "og:image:url")), None), "og:image")
+    meta.offer("image_url", next(iter(_meta(page, "twitter:image", "twitter:image:src")), None), "meta:twitter:image")
+    meta.offer("site_name", next(iter(_meta(page, "og:site_name")), None), "og:site_name")
+    meta.offer("site_name", next(iter(_meta(page, "application-name", "publisher")), None), "meta:application-name")
+    meta.offer("section", next(iter(_meta(page, "article:section")), None), "og:article:section")
+    meta.offer("section", next(iter(_meta(page, "section", "parsely-section")), None), "meta:section")
+    meta.offer("tags", list(dict.fromkeys(_meta(page, "article:tag"))), "og:article:tag")
+    meta.offer("tags", [k for v in _meta(page, "news_keywords", "keywords") for k in _keywords(v)], "meta:keywords")
+    authors = [a for a in _meta(page, "author", "article:author", "parsely-author", "dc.creator")]
     meta.offer("authors", people(authors), "meta:author")
     canonical = tree.xpath('//link[@rel="canonical"]/@href')
     if canonical and canonical[0].strip():
         # The canonical link is the page's own statement about its address: trusted above JSON-LD's url.
         meta.canonical_url, meta.sources["canonical_url"] = canonical[0].strip(), "link:canonical"
-    meta.offer("canonical_url", next(iter(_meta(tree, "og:url")), None), "og:url")
+    meta.offer("canonical_url", next(iter(_meta(page, "og:url")), None), "og:url")
 
     for prop, name in (("headline", "title"), ("description", "description"), ("articleSection", "section")):
         found = _microdata(tree, prop)
@@ -257,7 +242,7 @@ def read_article_metadata(tree: html.HtmlElement) -> ArticleMetadata:
         meta.title = strip_site_name(meta.title, meta.site_name, headline)
 
     meta.offer("language", next(iter(tree.xpath("/html/@lang")), "").strip(), "html:lang")
-    meta.offer("language", next(iter(_meta(tree, "og:locale", "content-language", "language")), None), "meta:locale")
+    meta.offer("language", next(iter(_meta(page, "og:locale", "content-language", "language")), None), "meta:locale")
     meta.offer("language", next(iter(tree.xpath("//meta[@http-equiv='content-language']/@content")), None), "meta")
     if meta.language:
         meta.language = re.split(r"[-_]", meta.language.strip())[0].lower()

@@ -18,6 +18,7 @@ from transforms.body_rules import PageHints, apply_body_rules
 from transforms.boilerplate import apply_tree_rules, keep_embedded_posts, keep_lead_paragraph
 from transforms.date_candidates import html_date_candidates
 from transforms.page_parsing import decode_page, load_page
+from transforms.parsed_page import parse_page
 
 logger = logging.getLogger(__name__)
 
@@ -114,8 +115,9 @@ def extract_article(page: FetchedPage) -> ExtractedArticle | Reject:
     if tree is None:
         return _reject(page, RejectReason.UNDECODABLE, "HTML could not be parsed into a document tree")
 
-    dates = html_date_candidates(tree)
-    meta = read_article_metadata(tree)
+    parsed = parse_page(tree)  # JSON-LD and meta tags read once, before the body rules change the tree
+    dates = html_date_candidates(parsed)
+    meta = read_article_metadata(parsed)
     if not (meta.title and meta.site_name and meta.authors and meta.language):
         # trafilatura's own metadata reader fills what the page's structured metadata lacks.
         found = trafilatura.extract_metadata(tree, default_url=page.final_url)
