@@ -87,6 +87,8 @@ class ExtractedArticle:
     section: str | None = None
     tags: list[str] = field(default_factory=list)
     metadata_sources: dict[str, str] = field(default_factory=dict)
+    # Quality flags of the extraction itself (issue 14), e.g. "short_body": a brief kept on the page's evidence.
+    extraction_flags: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
