@@ -34,6 +34,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -193,6 +194,10 @@ class Timer:
     seconds: Counter = field(default_factory=Counter)
     pages: Counter = field(default_factory=Counter)
 
+    def merge(self, other: Timer) -> None:
+        self.seconds.update(other.seconds)
+        self.pages.update(other.pages)
+
     def run(self, name: str, function: Callable[..., Any], *args: Any) -> Any:
         started = time.process_time()
         try:
@@ -306,28 +311,44 @@ def _sampled(items: list, sample: int) -> list:
     return items[::sample] if sample > 1 else items
 
 
-def run_aeb(sample: int, timer: Timer, ours_by_id: dict[str, Ours], bare_by_id: dict[str, Any]) -> CorpusResult:
-    pages = _sampled(load_pages(dataset_dir()), sample)
-    bare_scores, our_scores, body_scores, result = [], [], [], CorpusResult("aeb", len(pages), [])
+def _aeb_pages(sample: int) -> list[tuple[str, str, str, str]]:
+    return _sampled(load_pages(dataset_dir()), sample)
+
+
+def _bare_fields(document: Any) -> dict[str, str | None]:
+    """What the metadata scores need of trafilatura's Document (kept small, to pass between processes)."""
+    return {name: getattr(document, name, None) for name in ("title", "author", "date")}
+
+
+def aeb_records(pages: list[tuple[str, str, str, str]], timer: Timer) -> list[dict]:
+    records = []
     for page_id, url, text, truth in pages:
         bare = timer.run("trafilatura.extract (aeb)", bare_trafilatura, text, url)
         body_only = timer.run("Broadsheet extract_body (aeb)", broadsheet, text, url)
-        bare_by_id[page_id] = run_bare_metadata(text, url, timer)
-        ours = ours_by_id[page_id] = run_broadsheet(fetched_page(url, text.encode("utf-8")), timer)
-        if ours.rejected:
-            result.rejected[ours.rejected] += 1
-        scores = score_page(page_id, truth, bare), score_page(page_id, truth, ours.body)
-        bare_scores.append(scores[0])
-        our_scores.append(scores[1])
-        body_scores.append(score_page(page_id, truth, body_only))
-        result.per_page.append(_page_row(result.name, page_id, url, scores[0].f1, scores[1].f1))
-        if scores[0].f1 - scores[1].f1 > WORSE_BY:
-            result.worse.append((page_id, url, scores[0].f1, scores[1].f1))
-        result.predictions[page_id] = {"articleBody": ours.body}
-    bare_p, bare_r, bare_f = aggregate(bare_scores)
-    our_p, our_r, our_f = aggregate(our_scores)
+        document = run_bare_metadata(text, url, timer)
+        ours = run_broadsheet(fetched_page(url, text.encode("utf-8")), timer)
+        records.append(
+            {"id": page_id, "url": url, "bare": score_page(page_id, truth, bare), "ours": ours,
+             "score": score_page(page_id, truth, ours.body), "body_only": score_page(page_id, truth, body_only),
+             "bare_fields": _bare_fields(document)}
+        )  # fmt: skip
+    return records
+
+
+def summarise_aeb(records: list[dict]) -> CorpusResult:
+    result = CorpusResult("aeb", len(records), [])
+    for record in records:
+        bare, ours = record["bare"], record["score"]
+        if record["ours"].rejected:
+            result.rejected[record["ours"].rejected] += 1
+        result.per_page.append(_page_row(result.name, record["id"], record["url"], bare.f1, ours.f1))
+        if bare.f1 - ours.f1 > WORSE_BY:
+            result.worse.append((record["id"], record["url"], bare.f1, ours.f1))
+        result.predictions[record["id"]] = {"articleBody": record["ours"].body}
+    bare_p, bare_r, bare_f = aggregate([r["bare"] for r in records])
+    our_p, our_r, our_f = aggregate([r["score"] for r in records])
     result.rows = [("precision", bare_p, our_p), ("recall", bare_r, our_r), ("F1", bare_f, our_f)]
-    result.rows.append(("F1, body alone", bare_f, aggregate(body_scores)[2]))
+    result.rows.append(("F1, body alone", bare_f, aggregate([r["body_only"] for r in records])[2]))
     return result
 
 
@@ -343,27 +364,36 @@ def _page_bytes(folder: Path, page: dict) -> bytes:
         return handle.read()
 
 
-def run_trafilatura_eval(sample: int, timer: Timer) -> CorpusResult:
-    folder = datasets_dir() / "trafilatura-eval"
-    pages = _sampled(list(_jsonl(folder / "expectations.jsonl")), sample)
-    result = CorpusResult("trafilatura-eval", len(pages), [])
-    bare_scores, our_scores = [], []
+def _expectations(corpus: str, sample: int) -> list[dict]:
+    return _sampled(list(_jsonl(datasets_dir() / corpus / "expectations.jsonl")), sample)
+
+
+def trafilatura_eval_records(pages: list[dict], timer: Timer) -> list[dict]:
+    folder, records = datasets_dir() / "trafilatura-eval", []
     for page in pages:
         content = _page_bytes(folder, page)
         bare = timer.run("trafilatura.extract", _bare_text, content)
         run_bare_metadata(content, page["url"], timer)
         ours = run_broadsheet(fetched_page(page["url"], content), timer)
-        if ours.rejected:
-            result.rejected[ours.rejected] += 1
-        scores = score_snippets(page, bare), score_snippets(page, ours.body)
-        bare_scores.append(scores[0])
-        our_scores.append(scores[1])
-        result.per_page.append(_page_row(result.name, page["id"], page["url"], scores[0].f1, scores[1].f1))
-        if scores[0].f1 - scores[1].f1 > WORSE_BY:
-            result.worse.append((page["id"], page["url"] or "", scores[0].f1, scores[1].f1))
-        result.predictions[page["id"]] = ours.body
-    bare_p, bare_r, bare_f = snippet_totals(bare_scores)
-    our_p, our_r, our_f = snippet_totals(our_scores)
+        records.append(
+            {"id": page["id"], "url": page["url"], "bare": score_snippets(page, bare),
+             "score": score_snippets(page, ours.body), "rejected": ours.rejected, "body": ours.body}
+        )  # fmt: skip
+    return records
+
+
+def summarise_trafilatura_eval(records: list[dict]) -> CorpusResult:
+    result = CorpusResult("trafilatura-eval", len(records), [])
+    for record in records:
+        bare, ours = record["bare"], record["score"]
+        if record["rejected"]:
+            result.rejected[record["rejected"]] += 1
+        result.per_page.append(_page_row(result.name, record["id"], record["url"], bare.f1, ours.f1))
+        if bare.f1 - ours.f1 > WORSE_BY:
+            result.worse.append((record["id"], record["url"] or "", bare.f1, ours.f1))
+        result.predictions[record["id"]] = record["body"]
+    bare_p, bare_r, bare_f = snippet_totals([r["bare"] for r in records])
+    our_p, our_r, our_f = snippet_totals([r["score"] for r in records])
     result.rows = [("precision", bare_p, our_p), ("recall", bare_r, our_r), ("F1", bare_f, our_f)]
     return result
 
@@ -386,26 +416,34 @@ def _htmldate(content: bytes) -> str | None:
         return None
 
 
-def run_htmldate_eval(sample: int, timer: Timer) -> CorpusResult:
-    folder = datasets_dir() / "htmldate-eval"
-    pages = _sampled(list(_jsonl(folder / "expectations.jsonl")), sample)
-    result = CorpusResult("htmldate-eval", len(pages), [])
-    bare_right = our_right = traf_right = 0
+def htmldate_eval_records(pages: list[dict], timer: Timer) -> list[dict]:
+    folder, records = datasets_dir() / "htmldate-eval", []
     for page in pages:
         content = _page_bytes(folder, page)
         bare = timer.run("htmldate.find_date(original_date=True)", _htmldate, content)
         document = run_bare_metadata(content, page["url"], timer)
         ours = run_broadsheet(fetched_page(page["url"], content), timer)
-        ok = _right_day(page["date"], bare), _right_day(page["date"], ours.published_at)
-        bare_right += ok[0]
-        our_right += ok[1]
-        traf_right += _right_day(page["date"], document.date if document is not None else None)
-        result.per_page.append(_page_row(result.name, page["id"], page["url"], float(ok[0]), float(ok[1])))
-        result.predictions[page["id"]] = ours.published_at.isoformat() if ours.published_at else None
-    total = max(len(pages), 1)
+        records.append(
+            {"id": page["id"], "url": page["url"], "bare": _right_day(page["date"], bare),
+             "ours": _right_day(page["date"], ours.published_at),
+             "trafilatura": _right_day(page["date"], document.date if document is not None else None),
+             "predicted": ours.published_at.isoformat() if ours.published_at else None}
+        )  # fmt: skip
+    return records
+
+
+def summarise_htmldate_eval(records: list[dict]) -> CorpusResult:
+    result = CorpusResult("htmldate-eval", len(records), [])
+    for record in records:
+        result.per_page.append(
+            _page_row(result.name, record["id"], record["url"], float(record["bare"]), float(record["ours"]))
+        )
+        result.predictions[record["id"]] = record["predicted"]
+    total = max(len(records), 1)
+    ours = sum(r["ours"] for r in records) / total
     result.rows = [
-        ("right day", bare_right / total, our_right / total),
-        ("right day (vs trafilatura)", traf_right / total, our_right / total),
+        ("right day", sum(r["bare"] for r in records) / total, ours),
+        ("right day (vs trafilatura)", sum(r["trafilatura"] for r in records) / total, ours),
     ]
     return result
 
@@ -435,28 +473,30 @@ def _day_in_offset(at: datetime, annotation: dict) -> str:
     return at.astimezone(zone).date().isoformat()
 
 
-def _bare_date(document: Any) -> datetime | None:
-    if document is None or not document.date:
+def _bare_date(document: dict) -> datetime | None:
+    if not document.get("date"):
         return None
     try:
-        return datetime.fromisoformat(document.date).replace(tzinfo=UTC)
+        return datetime.fromisoformat(document["date"]).replace(tzinfo=UTC)
     except ValueError:
         return None
 
 
-def run_metadata(ours_by_id: dict[str, Ours], bare_by_id: dict[str, Any]) -> CorpusResult:
+def run_metadata(aeb: list[dict]) -> CorpusResult:
+    ours_by_id = {record["id"]: record["ours"] for record in aeb}
+    bare_by_id = {record["id"]: record["bare_fields"] for record in aeb}
     if not METADATA_FILE.exists():
         raise SystemExit(f"{METADATA_FILE} not found: the metadata annotations ship with the repository")
     annotations = [a for a in _jsonl(METADATA_FILE) if a["id"] in ours_by_id]
     result = CorpusResult("metadata", len(annotations), [])
     counts: Counter = Counter()
     for annotation in annotations:
-        ours, document = ours_by_id[annotation["id"]], bare_by_id.get(annotation["id"])
+        ours, document = ours_by_id[annotation["id"]], bare_by_id[annotation["id"]]
         truth_title = _squash(annotation["title"])
-        counts["bare title"] += _squash(getattr(document, "title", None) or "") == truth_title
+        counts["bare title"] += _squash(document.get("title") or "") == truth_title
         counts["our title"] += _squash(ours.title or "") == truth_title
         truth = _names([a["name"] for a in annotation["authors"]])
-        bare_authors = (getattr(document, "author", None) or "").split(";")
+        bare_authors = (document.get("author") or "").split(";")
         for side, names in (("bare", _names(bare_authors)), ("our", _names(ours.authors))):
             tp = sum((truth & names).values())
             counts[f"{side} author tp"] += tp
@@ -468,7 +508,7 @@ def run_metadata(ours_by_id: dict[str, Ours], bare_by_id: dict[str, Any]) -> Cor
             counts["bare minute"] += _minute_right(annotation, bare_at) if "T" not in annotation["published"] else 0
             counts["our minute"] += _minute_right(annotation, ours.published_at)
             day = annotation["published"][:10]
-            counts["bare day"] += bool(document is not None and (document.date or "")[:10] == day)
+            counts["bare day"] += (document.get("date") or "")[:10] == day
             counts["our day"] += bool(ours.published_at and _day_in_offset(ours.published_at, annotation) == day)
         result.per_page.append(
             {"corpus": "metadata", "id": annotation["id"], "url": annotation["url"], "title": ours.title,
@@ -494,6 +534,18 @@ def run_metadata(ours_by_id: dict[str, Ours], bare_by_id: dict[str, Any]) -> Cor
 
 def _target(corpus: str, measure: str) -> float | None:
     return TARGETS.get((corpus, measure))
+
+
+RECORDS = {"aeb": aeb_records, "trafilatura-eval": trafilatura_eval_records, "htmldate-eval": htmldate_eval_records}
+
+
+def run_shard(corpus: str, pages: list) -> tuple[list[dict], Timer]:
+    """One corpus's pages through every extractor (warmed up first, outside the timing)."""
+    warm = load_pages(dataset_dir())[0]
+    broadsheet(warm[2], warm[1])
+    run_broadsheet(fetched_page(warm[1], warm[2].encode()), Timer())
+    timer = Timer()
+    return RECORDS[corpus](pages, timer), timer
 
 
 def print_report(results: list[CorpusResult], timer: Timer) -> list[str]:
@@ -551,26 +603,41 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-page", type=Path, help="write every page's bare and Broadsheet score (TSV)")
     parser.add_argument("--worse", type=Path, help="write the pages where Broadsheet is worse by > 0.2 F1 (TSV)")
     parser.add_argument("--predictions", type=Path, help="a folder for Broadsheet's outputs, one file per corpus")
+    parser.add_argument("--jobs", type=int, default=1, help="processes per corpus (default 1: one core, in order)")
     args = parser.parse_args(argv)
     wanted = args.corpus or list(corpora)
 
-    if hasattr(os, "sched_setaffinity"):
+    if args.jobs == 1 and hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core, as the targets say
-    timer, ours_by_id, bare_by_id = Timer(), {}, {}
-    warm = load_pages(dataset_dir())[0]
-    broadsheet(warm[2], warm[1])  # imports and caches outside the timing
-    run_broadsheet(fetched_page(warm[1], warm[2].encode()), Timer())
-    results = []
+    work = []
     if "aeb" in wanted or "metadata" in wanted:
-        aeb = run_aeb(args.sample, timer, ours_by_id, bare_by_id)
-        if "aeb" in wanted:
-            results.append(aeb)
+        work.append(("aeb", _aeb_pages(args.sample)))
     if "trafilatura-eval" in wanted:
-        results.append(run_trafilatura_eval(args.sample, timer))
+        work.append(("trafilatura-eval", _expectations("trafilatura-eval", args.sample)))
     if "htmldate-eval" in wanted:
-        results.append(run_htmldate_eval(args.sample, timer))
+        work.append(("htmldate-eval", _expectations("htmldate-eval", args.sample)))
+    shards = [(corpus, pages[i :: args.jobs]) for corpus, pages in work for i in range(args.jobs)]
+    records: dict[str, list[dict]] = {corpus: [] for corpus, _ in work}
+    timer = Timer()
+    if args.jobs == 1:
+        for corpus, pages in shards:
+            found, used = run_shard(corpus, pages)
+            records[corpus] += found
+            timer.merge(used)
+    else:  # each shard in its own process; CPU time is still counted per extractor, in each process
+        with ProcessPoolExecutor(max_workers=len(shards)) as pool:
+            for (corpus, _), (found, used) in zip(shards, pool.map(run_shard, *zip(*shards, strict=True)), strict=True):
+                records[corpus] += found
+                timer.merge(used)
+    results = []
+    if "aeb" in wanted:
+        results.append(summarise_aeb(records["aeb"]))
+    if "trafilatura-eval" in wanted:
+        results.append(summarise_trafilatura_eval(records["trafilatura-eval"]))
+    if "htmldate-eval" in wanted:
+        results.append(summarise_htmldate_eval(records["htmldate-eval"]))
     if "metadata" in wanted:
-        results.append(run_metadata(ours_by_id, bare_by_id))
+        results.append(run_metadata(records["aeb"]))
 
     print(f"datasets: {datasets_dir()}  sample: every {args.sample} page(s)\n")
     missed = print_report(results, timer)

@@ -46,7 +46,10 @@ class ArticleSignals:
 
 
 def is_short_article(words: int, signals: ArticleSignals) -> bool:
-    """A short body (a news brief) is an article when the page declares one, has a headline and is not a list."""
-    if words < MIN_SHORT_ARTICLE_WORDS or (signals.declares_other and not signals.declares_article):
+    """A short body (a news brief) is an article when the page has a headline, its body is prose rather than
+    links, and the page does not declare itself something else (a video, a listing, a profile)."""
+    if words < MIN_SHORT_ARTICLE_WORDS or not signals.has_headline:
         return False
-    return signals.declares_article and signals.has_headline and signals.link_share <= MAX_SHORT_BODY_LINK_SHARE
+    if signals.declares_other and not signals.declares_article:
+        return False
+    return signals.link_share <= MAX_SHORT_BODY_LINK_SHARE

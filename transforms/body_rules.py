@@ -123,7 +123,8 @@ READ_MORE = re.compile(
     r"^\s*(read more|read also|read next|see also|related|more on this|recommended|watch|listen"
     r"|lesen sie auch|lesen sie mehr|mehr dazu|mehr zum thema|auch interessant|weiterlesen"
     r"|lire aussi|à lire aussi|lire la suite|voir aussi|leer más|lee también|lea también|ver también"
-    r"|te puede interesar|relacionad[oa]s?)\s*[:»>|]",
+    r"|te puede interesar|le puede interesar|relacionad[oa]s?|lea más|lea|mira|puedes ver|leggi anche"
+    r"|czytaj (?:też|także|więcej)|notas relacionadas)\s*[:»>|]",
     re.I,
 )
 

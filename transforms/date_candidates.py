@@ -81,6 +81,7 @@ ELSEWHERE_CLASSES = re.compile(
     r"related|teaser|sidebar|comment|widget|recommend|promo|most-read|trending|masthead|site-header|top-?bar", re.I
 )
 ELSEWHERE_TAGS = {"aside", "footer", "nav"}
+_PAGE_CONTAINERS = {"html", "body", "main", "article"}
 # "Updated" in the languages we crawl: the text after it is a modified date, the text before it published.
 UPDATED_WORDS = re.compile(
     r"\b(?:last\s+)?(?:updated?|aktualisiert|actualizado|actualizada|actualitzat|actualitzada|mis à jour|"
@@ -150,8 +151,12 @@ def _is_elsewhere(element: html.HtmlElement) -> bool:
 
 
 def _is_elsewhere_itself(element: html.HtmlElement) -> bool:
-    if element.tag in ELSEWHERE_TAGS or ELSEWHERE_CLASSES.search(element.get("class", "")):
+    if element.tag in ELSEWHERE_TAGS:
         return True
+    if ELSEWHERE_CLASSES.search(element.get("class", "")):
+        # <body class="has-sidebar">, a page wrapper "layout-with-sidebar": a class on what holds the article's
+        # own headline describes the page's layout, not a sidebar
+        return element.tag not in _PAGE_CONTAINERS and element.find(".//h1") is None
     return element.tag == "header" and not element.xpath(".//h1 | ancestor::article")
 
 
@@ -219,9 +224,12 @@ def split_byline(text: str) -> tuple[str | None, str | None]:
 
 def _from_bylines(tree: html.HtmlElement, found: DateCandidates) -> None:
     for element in tree.xpath("//*[@class]"):
-        if element.tag in ("html", "body", "time", "script", "style") or _is_elsewhere(element):
+        # the cheap class test first: walking every ancestor of every classed element cost more than the rest
+        if element.tag in ("html", "body", "time", "script", "style") or not BYLINE_CLASSES.search(
+            element.get("class")
+        ):
             continue
-        if not BYLINE_CLASSES.search(element.get("class")):
+        if _is_elsewhere(element):
             continue
         text = " ".join(element.text_content().split())
         if not (6 <= len(text) <= 200 and re.search(r"\d", text)):

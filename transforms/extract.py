@@ -11,7 +11,7 @@ from lxml import html
 
 from broadsheet.records import ExtractedArticle, FetchedPage, Reject, RejectReason
 from broadsheet.urls import absolute_url
-from transforms.article_metadata import people, read_article_metadata
+from transforms.article_metadata import PERSON, credit, people, read_article_metadata
 from transforms.body_blocks import blocks_from_body, render_markup, render_text
 from transforms.body_candidates import choose_body
 from transforms.body_length import MIN_BODY_WORDS, ArticleSignals, body_words, is_short_article
@@ -26,12 +26,14 @@ logger = logging.getLogger(__name__)
 
 STAGE = "extract"
 HTML_TYPES = {"text/html", "application/xhtml+xml", ""}
-# trafilatura's own defaults (fast=False keeps its readability/justext fallback, favor_recall=False), chosen on
-# every corpus (docs/benchmarks.md): fast=True and favor_recall=True won 0.003 F1 on the article-extraction
-# benchmark and lost whole articles on trafilatura-eval.
+# Chosen on every corpus (docs/benchmarks.md, a third of trafilatura-eval and all of the article-extraction
+# benchmark): the articles that fast=True and favor_recall=True seemed to lose were removed by our own tree
+# rules (now guarded, see boilerplate.apply_tree_rules). With that fixed, trafilatura's defaults gain 0.004 F1
+# on trafilatura-eval and lose 0.003 on the benchmark and drop subheads (favor_recall=False), while fast=True
+# is what keeps extraction within bare trafilatura's CPU time.
 TRAFILATURA_OPTIONS = {
-    "fast": False,
-    "favor_recall": False,
+    "fast": True,
+    "favor_recall": True,
     "include_comments": False,
     "include_tables": True,
     "with_metadata": False,
@@ -183,4 +185,5 @@ def extract_article(page: FetchedPage) -> ExtractedArticle | Reject:
         tags=meta.tags,
         metadata_sources={**meta.sources, "body": body.source},
         extraction_flags=flags,
+        author_kinds=[kind for name in meta.authors for kind in [(credit(name) or (name, PERSON))[1]]],
     )
