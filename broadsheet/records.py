@@ -87,6 +87,10 @@ class ExtractedArticle:
     section: str | None = None
     tags: list[str] = field(default_factory=list)
     metadata_sources: dict[str, str] = field(default_factory=dict)
+    # Quality flags of the extraction itself (issue 14), e.g. "short_body": a brief kept on the page's evidence.
+    extraction_flags: list[str] = field(default_factory=list)
+    # "person" | "organisation" for each of `authors` (an agency or newsroom credit is an organisation).
+    author_kinds: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
