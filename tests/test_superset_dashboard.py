@@ -55,6 +55,8 @@ def test_the_broadsheet_dashboard_renders_every_chart_with_the_demo_night(
                 browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=["--no-sandbox"])
                 try:
                     page = browser.new_page(viewport={"width": 1600, "height": 1700})
+                    page.set_default_timeout(180_000)  # Superset's dev server on 2 cores shared with other tests
+                    page.set_default_navigation_timeout(180_000)
                     page.on(
                         "response",
                         lambda response: (

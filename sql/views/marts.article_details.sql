@@ -41,7 +41,6 @@ select
     array_to_string(article.date_flags, ', ') as date_flags_list,
     article.modified_at,
     article.word_count,
-    article.character_count,
     article.canonical_url,
     article.first_seen_at,
     article.last_seen_at,
@@ -81,7 +80,6 @@ comment on column marts.article_details.published_source_kind is 'published_sour
 comment on column marts.article_details.date_flags_list is 'Date quality flags, comma-separated (see docs/dates.md); empty when none. Filter on marts.article_date_flags.';
 comment on column marts.article_details.modified_at is 'Last update time given by the page (UTC).';
 comment on column marts.article_details.word_count is 'Words in the body.';
-comment on column marts.article_details.character_count is 'Characters in the body: its length in any language (word_count depends on spaces between words).';
 comment on column marts.article_details.canonical_url is 'The article''s URL.';
 comment on column marts.article_details.first_seen_at is 'When Broadsheet first fetched it (UTC).';
 comment on column marts.article_details.last_seen_at is 'When Broadsheet last fetched it (UTC).';
