@@ -45,8 +45,8 @@ create index article_stories_story_idx on warehouse.article_stories (story_id);
 comment on table warehouse.article_stories is 'Which story each article belongs to, how similar its body is to the story''s first article, and how it relates to it.';
 comment on column warehouse.article_stories.article_id is 'The article (warehouse.articles).';
 comment on column warehouse.article_stories.story_id is 'Its story (warehouse.stories).';
-comment on column warehouse.article_stories.similarity is 'Jaccard similarity of the 5-word shingles of its body and of the story''s first article''s body (1 for the first article itself).';
-comment on column warehouse.article_stories.relation is 'original (the first article), exact_copy (another site, the same words), near_copy (another site, syndicated or edited), same_site_republished (the first article''s site, another URL).';
+comment on column warehouse.article_stories.similarity is 'Jaccard similarity of the word shingles of its body and of the story''s first article''s body (1 for the first article itself; docs/stories.md).';
+comment on column warehouse.article_stories.relation is 'original (the first article), exact_copy (another site, the same words), near_copy (another site, syndicated or edited), same_site_republished (a site that had already run the story, again under another URL).';
 comment on column warehouse.article_stories.agency is 'The news agency this article credits in its byline or dateline, if any.';
 comment on column warehouse.article_stories.clustered_at is 'When the article''s current version was matched to its story.';
 comment on column warehouse.article_stories.clustered_by_run_id is 'The pipeline run whose load matched it (null when matched outside a run).';
@@ -66,6 +66,6 @@ comment on table etl.article_signatures is 'MinHash signature and LSH band keys 
 comment on column etl.article_signatures.article_id is 'The article (warehouse.articles).';
 comment on column etl.article_signatures.content_hash is 'The article''s content_hash when it was signed.';
 comment on column etl.article_signatures.signature_version is 'MinHash library algorithm and parameters (shingle size, permutations, bands, seed) of the signature.';
-comment on column etl.article_signatures.shingle_count is 'Distinct 5-word shingles of the body.';
+comment on column etl.article_signatures.shingle_count is 'Distinct word shingles of the body (docs/stories.md).';
 comment on column etl.article_signatures.signature is 'MinHash signature: one little-endian uint32 per permutation.';
 comment on column etl.article_signatures.band_keys is 'One 64-bit key per LSH band (band number and rows hashed); empty for bodies too short to match. Two articles sharing a key are candidates.';

@@ -36,6 +36,7 @@ _BY_SPELLING = {spelling: name for name, spellings in KNOWN_AGENCIES.items() for
 # "By Reuters", "Reuters staff", "AP | Updated", "dpa/lni", "(AFP)": a credit is the byline's words up to such noise.
 _BYLINE_NOISE = re.compile(r"^(?:by|von|por|par|per)\s+|\s+(?:staff|reporters?|news agency)$|[/|].*$", re.IGNORECASE)
 # "LINWOOD (AP) — ", "BERLIN (dpa) - ", "Madrid, 3 mar (EFE).- ": an agency's dateline at the start of a body.
+DATELINE_PARAGRAPHS = 3
 _DATELINE = re.compile(r"^[^\n()]{0,60}\(([A-Za-z][A-Za-z .\-]{1,40})\)\s*[.:]?[—–-]", re.UNICODE)
 
 
@@ -46,7 +47,7 @@ def _agency_named(text: str) -> str | None:
 
 def agency_credit(authors: Iterable[str], body_text: str, organisations: Iterable[str] = ()) -> str | None:
     """The agency the article credits, or None: an organisation in its byline first, else a known agency in
-    its byline, else the agency of the dateline that opens the body."""
+    its byline, else the agency of a dateline opening one of the body's first paragraphs."""
     names = [name for name in authors if name and name.strip()]
     organisation_names = {name.casefold() for name in organisations}
     for name in names:
@@ -55,5 +56,8 @@ def agency_credit(authors: Iterable[str], body_text: str, organisations: Iterabl
     for name in names:
         if agency := _agency_named(name):
             return agency
-    match = _DATELINE.match(body_text.lstrip())
-    return _agency_named(match.group(1)) if match else None
+    for paragraph in body_text.strip().splitlines()[:DATELINE_PARAGRAPHS]:  # after a site's own local intro
+        match = _DATELINE.match(paragraph.strip())
+        if match and (agency := _agency_named(match.group(1))):
+            return agency
+    return None

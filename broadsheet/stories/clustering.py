@@ -221,13 +221,15 @@ def _rescore_story(conn: psycopg.Connection, story_id: int, parameters: StoryPar
     first_shingles = shingles(first_body, parameters)
     first_words = words_hash(first_body)
     agencies = Counter(agency for *_, agency in members if agency)
+    sites_so_far: set[str] = set()
     for article_id, site_key, _, body_text, *_ in members:
         is_first = article_id == first_id
         relation = relation_to_first(
             is_first=is_first,
-            is_same_site=site_key == first_site,
+            is_same_site=site_key in sites_so_far,
             is_same_words=words_hash(body_text) == first_words,
         )
+        sites_so_far.add(site_key)
         similarity = 1.0 if is_first else jaccard(first_shingles, shingles(body_text, parameters))
         conn.execute(_RESCORE_MEMBER, {"article_id": article_id, "similarity": similarity, "relation": relation.value})
     first_agency = members[0][-1]

@@ -39,6 +39,6 @@ comment on column marts.copies_per_story.copy_count is 'Articles besides the fir
 comment on column marts.copies_per_story.site_count is 'Distinct sites that published it.';
 comment on column marts.copies_per_story.exact_copy_count is 'Articles on other sites with the same words as the first.';
 comment on column marts.copies_per_story.near_copy_count is 'Articles on other sites with edited text (new headline, local paragraph, cut ending).';
-comment on column marts.copies_per_story.republished_count is 'Articles the first article''s own site published again under another URL.';
+comment on column marts.copies_per_story.republished_count is 'Articles a site published again under another URL after it had already run the story.';
 comment on column marts.copies_per_story.min_similarity is 'Lowest Jaccard similarity of a member''s body to the first article''s body (1 for a story of one article).';
 comment on column marts.copies_per_story.site_keys is 'The sites that published the story, alphabetically.';

@@ -63,9 +63,9 @@ def test_equal_bands_give_equal_keys_and_bands_never_collide_with_each_other():
 
 
 def test_the_band_curve_finds_near_copies_and_almost_never_unrelated_text():
-    assert lsh_match_probability(0.7) > 0.99
-    assert lsh_match_probability(0.5) > 0.85
-    assert lsh_match_probability(0.1) < 0.01
+    assert lsh_match_probability(0.5) > 0.99
+    assert lsh_match_probability(DEFAULT_PARAMETERS.jaccard_threshold) > 0.9
+    assert lsh_match_probability(0.02) < 0.001  # unrelated news articles share far fewer shingles
 
 
 @pytest.mark.parametrize(
@@ -96,6 +96,12 @@ def test_an_exact_copy_has_the_same_words_whatever_its_spacing_and_capitals():
         (["dpa/lni"], "", (), "dpa"),
         ([], "CALDER BAY (AP) — Dockworkers walked off", (), "Associated Press"),
         ([], "BERLIN (dpa) - Die Hafenarbeiter", (), "dpa"),
+        (
+            ["Ada Obi"],
+            "Importers in Meridian counted the cost.\nCALDER BAY (AP) — Dockworkers walked off",
+            (),
+            "Associated Press",
+        ),
         (["Marta Puig"], "Madrid, 3 mar (EFE).- Los estibadores", (), "EFE"),
         (["Coastal Newswire"], "", ("Coastal Newswire",), "Coastal Newswire"),
         (["Jane Okafor"], "The council (in a rare move) — voted", (), None),
