@@ -1,6 +1,6 @@
 -- Stories: articles that are the same story (syndicated agency copy, a site's own republication, an edit) share
 -- one row of warehouse.stories. The MinHash signatures and their LSH band keys live in etl: matching a night's
--- articles against every earlier one is a GIN lookup of band keys, never an all-pairs scan.
+-- articles against every earlier one is a set of index lookups of band keys, never an all-pairs scan.
 create table warehouse.stories (
     story_id bigint generated always as identity primary key,
     first_article_id bigint not null references warehouse.articles (article_id),
@@ -56,16 +56,26 @@ create table etl.article_signatures (
     content_hash text not null,
     signature_version text not null,
     shingle_count integer not null,
-    signature bytea not null,
-    band_keys bigint[] not null
+    signature bytea not null
 );
 
-create index article_signatures_band_keys_idx on etl.article_signatures using gin (band_keys);
-
-comment on table etl.article_signatures is 'MinHash signature and LSH band keys of each article''s current body; an article whose content_hash or signature_version differs is matched again.';
+comment on table etl.article_signatures is 'MinHash signature of each article''s current body; an article whose content_hash or signature_version differs is matched again.';
 comment on column etl.article_signatures.article_id is 'The article (warehouse.articles).';
 comment on column etl.article_signatures.content_hash is 'The article''s content_hash when it was signed.';
 comment on column etl.article_signatures.signature_version is 'MinHash library algorithm and parameters (shingle size, permutations, bands, seed) of the signature.';
 comment on column etl.article_signatures.shingle_count is 'Distinct word shingles of the body (docs/stories.md).';
 comment on column etl.article_signatures.signature is 'MinHash signature: one little-endian uint32 per permutation.';
-comment on column etl.article_signatures.band_keys is 'One 64-bit key per LSH band (band number and rows hashed); empty for bodies too short to match. Two articles sharing a key are candidates.';
+
+-- The LSH table: one row per article and band. Articles sharing a band key are candidates; a night's keys are
+-- looked up with one index probe each (band_key = any(...)).
+create table etl.article_bands (
+    band_key bigint not null,
+    article_id bigint not null references etl.article_signatures (article_id) on delete cascade,
+    primary key (band_key, article_id)
+);
+
+create index article_bands_article_idx on etl.article_bands (article_id);
+
+comment on table etl.article_bands is 'LSH bands of each article''s MinHash signature: two articles sharing a band_key are candidate copies. Bodies too short to match have none.';
+comment on column etl.article_bands.band_key is 'The band''s number and rows of the signature hashed to 64 bits.';
+comment on column etl.article_bands.article_id is 'The article (etl.article_signatures).';

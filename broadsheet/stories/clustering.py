@@ -1,12 +1,12 @@
 """Match the articles a load added or changed to stories, through LSH band keys kept in PostgreSQL.
 
 An article is pending when it has no signature yet, or its content_hash or the signature parameters changed
-since it was signed. Pending articles are taken oldest first (published, else first seen); each one's band keys
-are looked up in the GIN index of etl.article_signatures (earlier articles and those of the same night signed
-moments before), candidates are filtered on their estimated Jaccard, then confirmed on the shingles of both
-bodies. The best confirmed match gives the story; no match starts one. The stories that changed are then
-re-scored: their first article is the earliest published, every member's similarity and relation is measured
-against it, and counts, sites and agency are recomputed.
+since it was signed. Pending articles are taken oldest first (published, else first seen), in batches: the band
+keys of a whole batch are looked up at once in etl.article_bands, one index probe per key (every earlier article),
+and the batch's own articles are matched against each other in memory, in order. Candidates are filtered on
+their estimated Jaccard, then confirmed on the shingles of both bodies. The best confirmed match gives the
+story; no match starts one. The stories that changed are then re-scored: their first article is the earliest
+published, every member's similarity and relation is measured against it, counts, sites and agency recomputed.
 
 Everything happens in one transaction under an advisory lock, so loads of several sites running at once
 cluster one after the other, a failure leaves nothing half matched, and a re-run, a backfill or a second
@@ -16,9 +16,10 @@ night finds nothing pending and changes nothing.
 from __future__ import annotations
 
 import logging
-from collections import Counter
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
 
 import psycopg
 
@@ -26,6 +27,7 @@ from broadsheet.stories.agencies import agency_credit
 from broadsheet.stories.similarity import (
     DEFAULT_PARAMETERS,
     Relation,
+    Signature,
     StoryParameters,
     band_keys,
     estimated_jaccard,
@@ -40,9 +42,10 @@ from broadsheet.stories.similarity import (
 
 logger = logging.getLogger(__name__)
 
-# The estimate may miss the threshold by its own error (about 0.04 at 128 permutations, 0.09 at the 95th
-# percentile); candidates this far below it are still confirmed on their shingles.
+# The estimate may miss the threshold by its own error (about 0.03 on average at 128 permutations, 0.07 at the
+# 95th percentile); candidates this far below it are still confirmed on their shingles.
 ESTIMATE_MARGIN = 0.15
+BATCH_SIZE = 2000
 
 _PENDING = """
 select
@@ -55,69 +58,79 @@ where signed.article_id is null
 order by coalesce(article.published_at, article.first_seen_at), article.article_id
 """
 
+# Every earlier article sharing a band key with the batch: one index probe per key. The index must serve it even
+# while the table is new and unanalysed (the planner would scan it whole for every batch): sequential scans are
+# off for these two queries alone.
+_BAND_MATCHES = """
+select band.band_key, band.article_id
+from etl.article_bands as band
+where band.band_key = any(%(band_keys)s::bigint[])
+  and not band.article_id = any(%(article_ids)s)
+"""
+
 _CANDIDATES = """
 select signed.article_id, signed.signature, membership.story_id
 from etl.article_signatures as signed
 join warehouse.article_stories as membership using (article_id)
-where signed.band_keys && %(band_keys)s::bigint[]
-  and signed.article_id <> %(article_id)s
+where signed.article_id = any(%(article_ids)s)
   and signed.signature_version = %(signature_version)s
 """
 
-_LEAVE_STORY = """
+_LEAVE_STORIES = """
 delete from warehouse.article_stories
-where article_id = %(article_id)s
-returning story_id
+where article_id = any(%(article_ids)s)
+returning article_id, story_id
 """
 
-_NEW_STORY = """
+_STORIES_WITH_MEMBERS = """
+select distinct story_id from warehouse.article_stories where story_id = any(%(story_ids)s)
+"""
+
+_NEW_STORIES = """
 insert into warehouse.stories (
     first_article_id, first_site_key, headline, first_published_at, first_seen_at, article_count, copy_count,
     site_count
 )
 select article_id, site_key, title, published_at, first_seen_at, 1, 0, 1
 from warehouse.articles
-where article_id = %(article_id)s
-returning story_id
+where article_id = any(%(article_ids)s)
+returning first_article_id, story_id
 """
 
-_JOIN_STORY = """
-insert into warehouse.article_stories (
-    article_id, story_id, similarity, relation, agency, clustered_by_run_id
-)
-values (%(article_id)s, %(story_id)s, %(similarity)s, %(relation)s, %(agency)s, %(run_id)s)
+_SIGNATURE_COLUMNS = ("article_id", "content_hash", "signature_version", "shingle_count", "signature")
+_MEMBERSHIP_COLUMNS = ("article_id", "story_id", "similarity", "relation", "agency", "clustered_by_run_id")
+
+_CREATE_SIGNED = """
+create temporary table if not exists signed_now (like etl.article_signatures) on commit drop
 """
 
 _SIGN = """
 insert into etl.article_signatures (
-    article_id, content_hash, signature_version, shingle_count, signature, band_keys
+    article_id, content_hash, signature_version, shingle_count, signature
 )
-values (
-    %(article_id)s, %(content_hash)s, %(signature_version)s, %(shingle_count)s, %(signature)s, %(band_keys)s
-)
+select article_id, content_hash, signature_version, shingle_count, signature
+from signed_now
 on conflict (article_id) do update set
     content_hash = excluded.content_hash,
     signature_version = excluded.signature_version,
     shingle_count = excluded.shingle_count,
-    signature = excluded.signature,
-    band_keys = excluded.band_keys
+    signature = excluded.signature
 """
 
 _MEMBERS = """
 select
-    article.article_id, article.site_key, article.title, article.body_text, article.published_at,
-    article.first_seen_at, membership.similarity, membership.relation, membership.agency
+    membership.story_id, article.article_id, article.site_key, article.title, article.body_text,
+    article.published_at, article.first_seen_at, membership.similarity, membership.relation, membership.agency
 from warehouse.article_stories as membership
 join warehouse.articles as article using (article_id)
-where membership.story_id = %(story_id)s
-order by article.published_at nulls last, article.first_seen_at, article.article_id
+where membership.story_id = any(%(story_ids)s)
+order by membership.story_id, article.published_at nulls last, article.first_seen_at, article.article_id
 """
 
 _RESCORE_MEMBER = """
 update warehouse.article_stories
 set similarity = %(similarity)s, relation = %(relation)s
 where article_id = %(article_id)s
-  and (similarity, relation) is distinct from (%(similarity)s::real, %(relation)s)
 """
 
 _UPDATE_STORY = """
@@ -157,9 +170,25 @@ class ClusterSummary:
 
 
 @dataclass
-class _Match:
+class _Pending:
+    """One pending article of a batch, signed, and where it ends up."""
+
+    article_id: int
+    agency: str | None
+    content_hash: str
+    shingles: frozenset[str]
+    signature: Signature
+    keys: list[int]
+    story: int | None = None  # a story id, or None until a new story is made for it
+    similarity: float = 1.0
+    new_story_of: int | None = None  # the article of this batch whose new story it joined
+
+
+@dataclass
+class _Stored:
+    signature: Signature
     story_id: int
-    similarity: float
+    shingles: frozenset[str] | None = None
 
 
 def _organisation_names(conn: psycopg.Connection) -> set[str]:
@@ -173,150 +202,215 @@ def _organisation_names(conn: psycopg.Connection) -> set[str]:
     return {row[0] for row in conn.execute(_ORGANISATION_AUTHORS)} if has_kind else set()
 
 
-def _has_members(conn: psycopg.Connection, story_id: int) -> bool:
-    member = conn.execute("select 1 from warehouse.article_stories where story_id = %s limit 1", (story_id,))
-    return member.fetchone() is not None
-
-
-def _best_match(
-    conn: psycopg.Connection,
-    article_id: int,
-    own_shingles: frozenset[str],
-    own_signature: tuple[int, ...],
-    keys: list[int],
-    parameters: StoryParameters,
-) -> tuple[_Match | None, int]:
-    """The story of the most similar earlier article above the threshold (estimated, then confirmed), and how
-    many candidates were confirmed on their shingles."""
+def _stored_candidates(
+    conn: psycopg.Connection, batch: list[_Pending], parameters: StoryParameters
+) -> tuple[dict[int, list[int]], dict[int, _Stored]]:
+    """Earlier articles sharing a band key with the batch: band key -> article ids, and their signatures."""
+    keys = sorted({key for item in batch for key in item.keys})
+    if not keys:
+        return {}, {}
+    conn.execute("set local enable_seqscan = off")
+    matches = conn.execute(
+        _BAND_MATCHES, {"band_keys": keys, "article_ids": [item.article_id for item in batch]}
+    ).fetchall()
+    by_key: dict[int, list[int]] = defaultdict(list)
+    for key, article_id in matches:
+        by_key[key].append(article_id)
     rows = conn.execute(
         _CANDIDATES,
-        {"band_keys": keys, "article_id": article_id, "signature_version": parameters.signature_version},
-    ).fetchall()
-    floor = parameters.jaccard_threshold - ESTIMATE_MARGIN
-    likely = {
-        candidate_id: story_id
-        for candidate_id, stored, story_id in rows
-        if estimated_jaccard(own_signature, signature_from_bytes(stored)) >= floor
-    }
-    if not likely:
-        return None, 0
-    bodies = conn.execute(
-        "select article_id, body_text from warehouse.articles where article_id = any(%s) order by article_id",
-        (list(likely),),
-    ).fetchall()
-    best: _Match | None = None
-    for candidate_id, body_text in bodies:
-        similarity = jaccard(own_shingles, shingles(body_text, parameters))
-        if similarity >= parameters.jaccard_threshold and (best is None or similarity > best.similarity):
-            best = _Match(likely[candidate_id], similarity)
-    return best, len(bodies)
-
-
-def _rescore_story(conn: psycopg.Connection, story_id: int, parameters: StoryParameters) -> None:
-    """The story's first article is its earliest published; every member is measured against it."""
-    members = conn.execute(_MEMBERS, {"story_id": story_id}).fetchall()
-    if not members:
-        return
-    first_id, first_site, first_title, first_body, first_published, _, *_ = members[0]
-    first_shingles = shingles(first_body, parameters)
-    first_words = words_hash(first_body)
-    agencies = Counter(agency for *_, agency in members if agency)
-    sites_so_far: set[str] = set()
-    for article_id, site_key, _, body_text, *_ in members:
-        is_first = article_id == first_id
-        relation = relation_to_first(
-            is_first=is_first,
-            is_same_site=site_key in sites_so_far,
-            is_same_words=words_hash(body_text) == first_words,
-        )
-        sites_so_far.add(site_key)
-        similarity = 1.0 if is_first else jaccard(first_shingles, shingles(body_text, parameters))
-        conn.execute(_RESCORE_MEMBER, {"article_id": article_id, "similarity": similarity, "relation": relation.value})
-    first_agency = members[0][-1]
-    conn.execute(
-        _UPDATE_STORY,
         {
-            "story_id": story_id,
-            "first_article_id": first_id,
-            "first_site_key": first_site,
-            "headline": first_title,
-            "first_published_at": first_published,
-            "first_seen_at": min(member[5] for member in members),
-            "agency": first_agency or (agencies.most_common(1)[0][0] if agencies else None),
-            "article_count": len(members),
-            "site_count": len({member[1] for member in members}),
+            "article_ids": sorted({article_id for _, article_id in matches}),
+            "signature_version": parameters.signature_version,
         },
-    )
+    ).fetchall()
+    conn.execute("set local enable_seqscan to default")
+    stored = {article_id: _Stored(signature_from_bytes(data), story_id) for article_id, data, story_id in rows}
+    by_key = {key: [i for i in ids if i in stored] for key, ids in by_key.items()}
+    return by_key, stored
+
+
+def _load_shingles(
+    conn: psycopg.Connection, stored: dict[int, _Stored], ids: Iterable[int], parameters: StoryParameters
+) -> None:
+    missing = sorted(i for i in ids if stored[i].shingles is None)
+    if missing:
+        rows = conn.execute(
+            "select article_id, body_text from warehouse.articles where article_id = any(%s)", (missing,)
+        ).fetchall()
+        for article_id, body_text in rows:
+            stored[article_id].shingles = shingles(body_text, parameters)
+
+
+def _match_batch(conn: psycopg.Connection, batch: list[_Pending], parameters: StoryParameters) -> int:
+    """Give each article of the batch its best confirmed match (earlier articles, then the batch's own, in
+    order); returns how many candidates were confirmed on their shingles."""
+    by_key, stored = _stored_candidates(conn, batch, parameters)
+    floor = parameters.jaccard_threshold - ESTIMATE_MARGIN
+    likely_stored = [
+        [
+            other
+            for other in sorted({other for key in item.keys for other in by_key.get(key, ())})
+            if estimated_jaccard(item.signature, stored[other].signature) >= floor
+        ]
+        for item in batch
+    ]
+    _load_shingles(conn, stored, {other for others in likely_stored for other in others}, parameters)
+    confirmed = 0
+    batch_index: dict[int, list[int]] = defaultdict(list)  # band key -> positions in the batch
+    for position, item in enumerate(batch):
+        best: tuple[float, _Pending | _Stored] | None = None
+        in_batch = sorted({other for key in item.keys for other in batch_index[key]})
+        candidates: list[_Pending | _Stored] = [stored[other] for other in likely_stored[position]]
+        candidates += [
+            batch[other] for other in in_batch if estimated_jaccard(item.signature, batch[other].signature) >= floor
+        ]
+        for candidate in candidates:
+            confirmed += 1
+            similarity = jaccard(item.shingles, candidate.shingles)
+            if similarity >= parameters.jaccard_threshold and (best is None or similarity > best[0]):
+                best = (similarity, candidate)
+        if best is not None:
+            item.similarity, match = best
+            if isinstance(match, _Stored):
+                item.story = match.story_id
+            elif match.story is not None:
+                item.story = match.story
+            else:  # an article of this batch that began a story: its story is made when the batch is written
+                item.new_story_of = match.new_story_of or match.article_id
+        for key in item.keys:
+            batch_index[key].append(position)
+    return confirmed
+
+
+def _write_batch(
+    conn: psycopg.Connection, batch: list[_Pending], run_id: str | None, params: StoryParameters
+) -> set[int]:
+    """New stories for the articles that began one, then every membership and signature of the batch; returns
+    the articles that began a story (the others' stories are re-scored)."""
+    starters = {item.article_id for item in batch if item.story is None and item.new_story_of is None}
+    new_story = dict(conn.execute(_NEW_STORIES, {"article_ids": sorted(starters)}).fetchall()) if starters else {}
+    by_id = {item.article_id: item for item in batch}
+    with conn.cursor() as cursor:
+        with cursor.copy(f"copy warehouse.article_stories ({', '.join(_MEMBERSHIP_COLUMNS)}) from stdin") as copy:
+            for item in batch:  # in order: an article that began a story comes before those that joined it
+                if item.article_id in starters:
+                    item.story = new_story[item.article_id]
+                elif item.story is None:
+                    item.story = by_id[item.new_story_of].story
+                # provisional for joiners: their stories are re-scored against the first article afterwards
+                relation = Relation.ORIGINAL if item.article_id in starters else Relation.NEAR_COPY
+                copy.write_row((item.article_id, item.story, item.similarity, relation.value, item.agency, run_id))
+        cursor.execute(_CREATE_SIGNED)
+        cursor.execute("delete from signed_now")
+        with cursor.copy(f"copy signed_now ({', '.join(_SIGNATURE_COLUMNS)}) from stdin") as copy:
+            for item in batch:
+                copy.write_row(
+                    (item.article_id, item.content_hash, params.signature_version, len(item.shingles),
+                     signature_bytes(item.signature))
+                )  # fmt: skip
+        cursor.execute(_SIGN)
+        cursor.execute("delete from etl.article_bands where article_id = any(%s)", ([i.article_id for i in batch],))
+        with cursor.copy("copy etl.article_bands (band_key, article_id) from stdin") as copy:
+            for item in batch:
+                for key in item.keys:
+                    copy.write_row((key, item.article_id))
+    return starters
+
+
+def _rescore_stories(conn: psycopg.Connection, story_ids: list[int], parameters: StoryParameters) -> None:
+    """Each story's first article is its earliest published; every member is measured against it."""
+    members: dict[int, list[tuple]] = defaultdict(list)
+    for row in conn.execute(_MEMBERS, {"story_ids": story_ids}):
+        members[row[0]].append(row[1:])
+    member_updates, story_updates = [], []
+    for story_id, rows in members.items():
+        first_id, first_site, first_title, first_body, first_published, *_ = rows[0]
+        first_shingles = shingles(first_body, parameters)
+        first_words = words_hash(first_body)
+        agencies = Counter(agency for *_, agency in rows if agency)
+        sites_so_far: set[str] = set()
+        for article_id, site_key, _, body_text, _, _, old_similarity, old_relation, _ in rows:
+            is_first = article_id == first_id
+            relation = relation_to_first(
+                is_first=is_first,
+                is_same_site=site_key in sites_so_far,
+                is_same_words=words_hash(body_text) == first_words,
+            ).value
+            sites_so_far.add(site_key)
+            similarity = 1.0 if is_first else jaccard(first_shingles, shingles(body_text, parameters))
+            if (round(similarity, 6), relation) != (round(old_similarity, 6), old_relation):
+                member_updates.append({"article_id": article_id, "similarity": similarity, "relation": relation})
+        first_agency = rows[0][-1]
+        story_updates.append(
+            {
+                "story_id": story_id,
+                "first_article_id": first_id,
+                "first_site_key": first_site,
+                "headline": first_title,
+                "first_published_at": first_published,
+                "first_seen_at": min(row[5] for row in rows),
+                "agency": first_agency or (agencies.most_common(1)[0][0] if agencies else None),
+                "article_count": len(rows),
+                "site_count": len({row[1] for row in rows}),
+            }
+        )
+    with conn.cursor() as cursor:
+        cursor.executemany(_RESCORE_MEMBER, member_updates)
+        cursor.executemany(_UPDATE_STORY, story_updates)
 
 
 def cluster_new_articles(
-    conn: psycopg.Connection, *, run_id: str | None = None, parameters: StoryParameters = DEFAULT_PARAMETERS
+    conn: psycopg.Connection,
+    *,
+    run_id: str | None = None,
+    parameters: StoryParameters = DEFAULT_PARAMETERS,
+    batch_size: int = BATCH_SIZE,
 ) -> ClusterSummary:
     """Give every new or changed article of the warehouse its story; returns what changed.
 
     Call it after a load has committed. Safe to run at any time and any number of times: it only works on
     articles whose current body has not been matched yet.
     """
-    started = datetime.now()
+    started = time.perf_counter()
     matched = started_stories = joined = confirmed = 0
     touched: set[int] = set()
     with conn.transaction():
         conn.execute("select pg_advisory_xact_lock(hashtext('broadsheet.stories'))")
         organisations = _organisation_names(conn)
         with conn.cursor(name="pending_articles") as pending:
-            pending.itersize = 500
             pending.execute(_PENDING, {"signature_version": parameters.signature_version})
-            for article_id, authors, body_text, content_hash in pending:
-                left = conn.execute(_LEAVE_STORY, {"article_id": article_id}).fetchone()
-                if left is not None:
-                    touched.add(left[0])
-                own_shingles = shingles(body_text, parameters)
-                own_signature = signature(own_shingles, parameters)
-                keys = band_keys(own_signature, parameters) if len(own_shingles) >= parameters.min_shingles else []
-                match, checked = (
-                    _best_match(conn, article_id, own_shingles, own_signature, keys, parameters) if keys else (None, 0)
-                )
-                confirmed += checked
-                if match is None and left is not None and not _has_members(conn, left[0]):
-                    story_id, similarity, relation = left[0], 1.0, Relation.ORIGINAL  # an edit keeps its story
-                elif match is None:
-                    story_id = conn.execute(_NEW_STORY, {"article_id": article_id}).fetchone()[0]
-                    similarity, relation = 1.0, Relation.ORIGINAL
-                    started_stories += 1
-                else:
-                    story_id, similarity, relation = match.story_id, match.similarity, Relation.NEAR_COPY
-                    touched.add(story_id)  # a story started now, with this article only, is already scored
-                    joined += 1
-                conn.execute(
-                    _JOIN_STORY,
-                    {
-                        "article_id": article_id,
-                        "story_id": story_id,
-                        "similarity": similarity,
-                        "relation": relation.value,
-                        "agency": agency_credit(authors, body_text, organisations),
-                        "run_id": run_id,
-                    },
-                )
-                conn.execute(
-                    _SIGN,
-                    {
-                        "article_id": article_id,
-                        "content_hash": content_hash,
-                        "signature_version": parameters.signature_version,
-                        "shingle_count": len(own_shingles),
-                        "signature": signature_bytes(own_signature),
-                        "band_keys": keys,
-                    },
-                )
-                matched += 1
-        for story_id in sorted(touched):
-            _rescore_story(conn, story_id, parameters)
-        conn.execute(_DROP_EMPTY_STORIES, {"story_ids": sorted(touched)})
+            while rows := pending.fetchmany(batch_size):
+                batch = []
+                for article_id, authors, body_text, content_hash in rows:
+                    own = shingles(body_text, parameters)
+                    own_signature = signature(own, parameters)
+                    keys = band_keys(own_signature, parameters) if len(own) >= parameters.min_shingles else []
+                    agency = agency_credit(authors, body_text, organisations)
+                    batch.append(_Pending(article_id, agency, content_hash, own, own_signature, keys))
+                left = dict(conn.execute(_LEAVE_STORIES, {"article_ids": [i.article_id for i in batch]}).fetchall())
+                confirmed += _match_batch(conn, batch, parameters)
+                still_used = {
+                    row[0] for row in conn.execute(_STORIES_WITH_MEMBERS, {"story_ids": sorted(set(left.values()))})
+                }
+                for item in batch:
+                    old_story = left.get(item.article_id)
+                    if item.story is not None or item.new_story_of is not None:
+                        joined += 1
+                    elif old_story is not None and old_story not in still_used:
+                        item.story = old_story  # an edit that matches nothing else keeps its story
+                        still_used.add(old_story)
+                    else:
+                        started_stories += 1
+                starters = _write_batch(conn, batch, run_id, parameters)
+                touched.update(left.values())
+                touched.update(item.story for item in batch if item.article_id not in starters)
+                matched += len(batch)
+        if touched:
+            _rescore_stories(conn, sorted(touched), parameters)
+            conn.execute(_DROP_EMPTY_STORIES, {"story_ids": sorted(touched)})
     summary = ClusterSummary(matched, started_stories, joined, confirmed, len(touched))
     logger.info(
         "run=%s stage=stories matched=%d new_stories=%d joined=%d confirmed_candidates=%d rescored=%d seconds=%.1f",
-        run_id, matched, started_stories, joined, confirmed, len(touched),
-        (datetime.now() - started).total_seconds(),
+        run_id, matched, started_stories, joined, confirmed, len(touched), time.perf_counter() - started,
     )  # fmt: skip
     return summary

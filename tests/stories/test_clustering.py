@@ -73,12 +73,12 @@ def _article(site: str, slug: str, title: str, paragraphs: list[str], published_
     )
 
 
-def _load(conn: psycopg.Connection, night: int, *articles: Article) -> None:
+def _load(conn: psycopg.Connection, night: int, *articles: Article, batch_size: int = 2000) -> None:
     for site in sorted({article.site_key for article in articles}):
         start = NIGHT + timedelta(days=night)
         run = RunContext(f"night-{night}", _site(site), start, start + timedelta(days=1))
         load_site_run(conn, run, [article for article in articles if article.site_key == site], [])
-    cluster_new_articles(conn, run_id=f"night-{night}")
+    cluster_new_articles(conn, run_id=f"night-{night}", batch_size=batch_size)
 
 
 def _stories(conn: psycopg.Connection) -> dict[str, list[tuple]]:
@@ -105,7 +105,8 @@ def conn(database_url: str) -> Iterator[psycopg.Connection]:
         yield connection
 
 
-def test_an_agency_story_on_three_sites_is_one_story_and_unrelated_articles_are_their_own(conn):
+@pytest.mark.parametrize("batch_size", [2000, 2], ids=["one batch", "batches of two"])
+def test_an_agency_story_on_three_sites_is_one_story_and_unrelated_articles_are_their_own(conn, batch_size):
     local_intro = "Importers in Linwood said the strike could empty supermarket shelves of fruit by the weekend."
     _load(
         conn,
@@ -115,6 +116,7 @@ def test_an_agency_story_on_three_sites_is_one_story_and_unrelated_articles_are_
         _article("herald", "dock-strike", "Dockers down tools", STRIKE, 130, ["By Reuters"]),
         _article("herald", "election-date", "April rerun for Garko North", ELECTION, 20),
         _article("ledger", "library", "Library to open on Sundays", LIBRARY, 30),
+        batch_size=batch_size,
     )
     assert _stories(conn) == {
         "Calder Bay dockworkers strike over automation": [
