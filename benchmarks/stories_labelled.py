@@ -131,6 +131,19 @@ def cluster_in_memory(bodies: list[Body], parameters: StoryParameters) -> dict[s
     return {body.body_id: story for body, story in zip(bodies, story_of, strict=True)}
 
 
+def show_merged_originals(bodies: list[Body], story_of: dict[str, int]) -> None:
+    """Pairs of real originals in one story, with their exact Jaccard and openings, to judge by eye."""
+    originals = [body for body in bodies if body.body_id == body.source_id]
+    by_story: dict[int, list[Body]] = defaultdict(list)
+    for body in originals:
+        by_story[story_of[body.body_id]].append(body)
+    for members in by_story.values():
+        for first, second in itertools.combinations(members, 2):
+            similarity = jaccard(shingles(first.text), shingles(second.text))
+            print(f"{first.body_id} ~ {second.body_id}: Jaccard {similarity:.2f}")
+            print(f"    {first.text[:160]!r}\n    {second.text[:160]!r}")
+
+
 def cluster_in_postgres(bodies: list[Body], parameters: StoryParameters) -> tuple[dict[str, int], float]:
     """The production path: every body an article of a fresh database, three nights, cluster after each."""
     from broadsheet.loader import RunContext, load_site_run
@@ -184,6 +197,7 @@ def main() -> None:
     parser.add_argument("--words", type=int, nargs="+", default=[3, 4, 5, 7], help="shingle sizes to sweep")
     parser.add_argument("--thresholds", type=float, nargs="+", default=[0.3, 0.4, 0.5, 0.6])
     parser.add_argument("--bands", type=int, nargs="+", default=[16, 32, 42, 64], help="bands of 128 permutations")
+    parser.add_argument("--show-merged", action="store_true", help="print the real originals put in one story")
     args = parser.parse_args()
     started = time.perf_counter()
     bodies = labelled_set(args.extra_pages)
@@ -196,6 +210,9 @@ def main() -> None:
             parameters = replace(DEFAULT_PARAMETERS, shingle_words=words, jaccard_threshold=threshold, bands=bands)
             scores = score(bodies, cluster_in_memory(bodies, parameters))
             print(f"k={words} threshold={threshold} bands={bands}x{parameters.rows_per_band}: {scores.line()}")
+        return
+    if args.show_merged:
+        show_merged_originals(bodies, cluster_in_memory(bodies, DEFAULT_PARAMETERS))
         return
     story_of, seconds = cluster_in_postgres(bodies, DEFAULT_PARAMETERS)
     print(f"parameters: {DEFAULT_PARAMETERS.signature_version}, threshold {DEFAULT_PARAMETERS.jaccard_threshold}")
