@@ -180,6 +180,23 @@ def test_the_story_marts_answer_who_copied_whom_and_how_fast(demo):
     assert day == (len(published_that_day) - len(copies_that_day), 1, 1, 1, 3)
 
 
+def test_make_demo_prints_the_copied_story_with_its_agency_and_sites(demo):
+    from rich.console import Console
+
+    from demo.night import copied_stories, print_stories
+
+    with psycopg.connect(demo["url"]) as conn:
+        stories = copied_stories(conn)
+    headline = "Container ship runs aground in Tessaly Strait, halting traffic on key shipping lane"
+    assert stories == [
+        (headline, "Associated Press", "capitol_wire", ["capitol_wire", "harbour_herald", "lakeshore_ledger"])
+    ]
+    console = Console(record=True, width=200)
+    print_stories(stories, console)
+    printed = console.export_text()
+    assert headline in printed and "capitol_wire, harbour_herald, lakeshore_ledger" in printed
+
+
 def test_the_bi_role_reads_the_story_tables_and_marts(demo, postgres_server):
     login = f"bi_stories_{os.getpid()}_{uuid.uuid4().hex[:6]}"
     with psycopg.connect(postgres_server, autocommit=True) as admin:
