@@ -33,7 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import psycopg
-from story_corpus import Body, real_bodies, syndicated_variant
+from story_corpus import Body, real_bodies, syndicated_variant, warehouse_article
 
 from broadsheet.loader import RunContext, load_site_run
 from broadsheet.migrations import apply_migrations
@@ -72,12 +72,9 @@ def synthetic_bodies(count: int, copy_share: float, seed: int = 16) -> list[Body
 
 def _articles(bodies: list[Body], offset: int, night: int) -> list[Article]:
     return [
-        Article(
-            site_key=SITES[(offset + i) % len(SITES)], url=f"https://bench.example/{body.body_id}",
-            canonical_url=f"https://bench.example/{body.body_id}", title=f"Story {body.body_id}", authors=[],
-            body_text=body.text, language="en", published_at=START + timedelta(days=night, seconds=i),
-            published_raw=None, published_source=None, modified_at=None, modified_raw=None, modified_source=None,
-            fetched_at=START + timedelta(days=night, hours=23), archive_location=f"bench.warc.gz#{offset + i}",
+        warehouse_article(
+            SITES[(offset + i) % len(SITES)], body, f"Story {body.body_id}",
+            START + timedelta(days=night, seconds=i), START + timedelta(days=night, hours=23), offset + i,
         )
         for i, body in enumerate(bodies)
     ]  # fmt: skip
@@ -88,24 +85,16 @@ def _load_night(conn: psycopg.Connection, articles: list[Article], night: int) -
     for site_key in SITES:
         site = SiteConfig(key=site_key, name=site_key, base_url="https://bench.example", article_patterns=["^/"],
                           timezone="UTC", languages=["en"])  # fmt: skip
-        mine = [article for article in articles if article.site_key == site_key]
+        mine = [article for article in articles if article.extracted.site_key == site_key]
         load_site_run(conn, RunContext(f"night-{night}", site, *interval), mine, [])
 
 
 def _sizes(conn: psycopg.Connection) -> dict[str, int]:
-    return dict(
-        zip(
-            ("signatures_table_bytes", "band_index_bytes", "signatures_total_bytes"),
-            conn.execute(
-                """
-                select pg_table_size('etl.article_signatures'),
-                       pg_relation_size('etl.article_signatures_band_keys_idx'),
-                       pg_total_relation_size('etl.article_signatures')
-                """
-            ).fetchone(),
-            strict=True,
-        )
-    )
+    """On-disk size of the signatures and of the LSH table (rows and indexes)."""
+    signatures, bands = conn.execute(
+        "select pg_total_relation_size('etl.article_signatures'), pg_total_relation_size('etl.article_bands')"
+    ).fetchone()
+    return {"signatures_bytes": signatures, "lsh_table_bytes": bands, "total_bytes": signatures + bands}
 
 
 def brute_force(bodies: list[Body], sample: int, against: int, seed: int = 3) -> dict[str, float]:
@@ -172,7 +161,7 @@ def main() -> None:
                 print(json.dumps(result))
             sizes = _sizes(conn)
             copies = sum(body.body_id != body.source_id for body in bodies)
-            print(json.dumps({**sizes, "bytes_per_article": round(sizes["signatures_total_bytes"] / len(bodies))}))
+            print(json.dumps({**sizes, "bytes_per_article": round(sizes["total_bytes"] / len(bodies))}))
             stories = conn.execute("select count(*), count(*) filter (where copy_count > 0) from warehouse.stories")
             total, copied = stories.fetchone()
             print(f"stories: {total} ({copied} with copies); bodies made as copies: {copies}")

@@ -36,7 +36,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import psycopg
-from story_corpus import Body, exact_copy, real_bodies, syndicated_variant
+from story_corpus import Body, exact_copy, real_bodies, syndicated_variant, warehouse_article
 
 from broadsheet.stories.similarity import (
     DEFAULT_PARAMETERS,
@@ -159,7 +159,6 @@ def cluster_in_postgres(bodies: list[Body], parameters: StoryParameters) -> tupl
     """The production path: every body an article of a fresh database, three nights, cluster after each."""
     from broadsheet.loader import RunContext, load_site_run
     from broadsheet.migrations import apply_migrations
-    from broadsheet.records import Article
     from broadsheet.settings import Settings
     from broadsheet.sites import SiteConfig
     from broadsheet.stories.clustering import cluster_new_articles
@@ -177,13 +176,10 @@ def cluster_in_postgres(bodies: list[Body], parameters: StoryParameters) -> tupl
             nights = [bodies[i::3] for i in range(3)]
             for night, night_bodies in enumerate(nights):
                 articles = [
-                    Article(site_key=site.key, url=f"https://labelled.example/{body.body_id}",
-                            canonical_url=f"https://labelled.example/{body.body_id}", title=body.body_id,
-                            authors=[], body_text=body.text, language=None,
-                            published_at=start + timedelta(days=night, seconds=position),
-                            published_raw=None, published_source=None, modified_at=None, modified_raw=None,
-                            modified_source=None, fetched_at=start + timedelta(days=night, hours=23),
-                            archive_location=f"labelled.warc.gz#{night}-{position}")
+                    warehouse_article(
+                        site.key, body, body.body_id, start + timedelta(days=night, seconds=position),
+                        start + timedelta(days=night, hours=23), position,
+                    )
                     for position, body in enumerate(night_bodies)
                 ]  # fmt: skip
                 interval = (start + timedelta(days=night), start + timedelta(days=night + 1))

@@ -14,8 +14,10 @@ import random
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
+from broadsheet.records import Article, ChosenDate, ChosenDates, ExtractedArticle
 from broadsheet.settings import Settings
 
 MIN_WORDS = 80  # shorter pages are briefs, listings or errors: not the articles syndication is about
@@ -146,3 +148,16 @@ def syndicated_variant(original: Body, number: int, rng: random.Random) -> Body:
 def exact_copy(original: Body, number: int) -> Body:
     """A site that runs the agency text as it is (spacing aside)."""
     return Body(f"{original.body_id}~{number}", original.source_id, original.text.replace("\n", "\n\n"), ("exact",))
+
+
+def warehouse_article(
+    site_key: str, body: Body, title: str, published_at: datetime, fetched_at: datetime, position: int
+) -> Article:
+    """A body as the loader takes it: an article of `site_key` at https://bench.example/<body id>."""
+    url = f"https://bench.example/{body.body_id}"
+    extracted = ExtractedArticle(
+        site_key=site_key, url=url, canonical_url=url, title=title, authors=[], body_text=body.text, language=None,
+        published_candidates=[], modified_candidates=[], fetched_at=fetched_at,
+        archive_location=f"bench.warc.gz#{position}",
+    )  # fmt: skip
+    return Article(extracted, ChosenDates(published=ChosenDate(published_at, published_at.isoformat(), "json-ld")))

@@ -10,7 +10,7 @@ import pytest
 
 from broadsheet.loader import RunContext, load_site_run
 from broadsheet.migrations import apply_migrations
-from broadsheet.records import Article
+from broadsheet.records import Article, ChosenDate, ChosenDates, ExtractedArticle
 from broadsheet.settings import Settings
 from broadsheet.stories.clustering import cluster_new_articles
 
@@ -54,30 +54,21 @@ def _site(key: str):
 
 
 def _article(site: str, slug: str, title: str, paragraphs: list[str], published_minutes: int, authors=()) -> Article:
-    return Article(
-        site_key=site,
-        url=f"https://{site}.example/{slug}",
-        canonical_url=f"https://{site}.example/{slug}",
-        title=title,
-        authors=list(authors),
-        body_text="\n".join(paragraphs),
-        language="en",
-        published_at=NIGHT + timedelta(minutes=published_minutes),
-        published_raw="x",
-        published_source="json-ld",
-        modified_at=None,
-        modified_raw=None,
-        modified_source=None,
-        fetched_at=NIGHT + timedelta(hours=23),
+    published_at = NIGHT + timedelta(minutes=published_minutes)
+    extracted = ExtractedArticle(
+        site_key=site, url=f"https://{site}.example/{slug}", canonical_url=f"https://{site}.example/{slug}",
+        title=title, authors=list(authors), body_text="\n".join(paragraphs), language="en",
+        published_candidates=[], modified_candidates=[], fetched_at=NIGHT + timedelta(hours=23),
         archive_location=f"{site}.warc.gz#{slug}",
-    )
+    )  # fmt: skip
+    return Article(extracted, ChosenDates(published=ChosenDate(published_at, published_at.isoformat(), "json-ld")))
 
 
 def _load(conn: psycopg.Connection, night: int, *articles: Article, batch_size: int = 2000) -> None:
-    for site in sorted({article.site_key for article in articles}):
+    for site in sorted({article.extracted.site_key for article in articles}):
         start = NIGHT + timedelta(days=night)
         run = RunContext(f"night-{night}", _site(site), start, start + timedelta(days=1))
-        load_site_run(conn, run, [article for article in articles if article.site_key == site], [])
+        load_site_run(conn, run, [article for article in articles if article.extracted.site_key == site], [])
     cluster_new_articles(conn, run_id=f"night-{night}", batch_size=batch_size)
 
 

@@ -18,7 +18,7 @@ import psycopg
 import pytest
 from conftest import load_expected
 
-from broadsheet import stages
+from broadsheet import pipeline
 from broadsheet.settings import Settings
 from broadsheet.stories.clustering import cluster_new_articles
 from demo.sites_server import DEMO_SITES_DIR, demo_site_keys, serve_demo_sites
@@ -30,11 +30,7 @@ STORY_MARTS = ("stories_per_day", "copies_per_story", "agency_copies_per_site", 
 
 
 def _run_site(settings: Settings, site_key: str, run_id: str) -> None:
-    run = stages.SiteRun(site_key, run_id, *INTERVAL)
-    crawled = stages.crawl(settings, run)
-    stages.extract(settings, run, crawled["archive_path"])
-    stages.normalise(settings, run)
-    stages.load(settings, run)
+    pipeline.run_site(settings, pipeline.SiteRun(site_key, run_id, *INTERVAL))
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +47,7 @@ def demo(tmp_path_factory, postgres_server) -> Iterator[dict]:
         with serve_demo_sites(sites_dir=sites_dir) as running:
             origins = {key: site.origin for key, site in running.items()}
             settings = Settings(data_dir=tmp_path_factory.mktemp("data"), site_origins=origins, database_url=url)
-            stages.prepare_warehouse(settings)
+            pipeline.prepare_warehouse(settings)
             for key in origins:
                 _run_site(settings, key, "night-1")
             expected = {key: load_expected(key, origin) for key, origin in origins.items()}
