@@ -373,6 +373,7 @@ def load(
     from broadsheet.database import connect, warehouse_url
     from broadsheet.loader import RunContext, index_for_search, load_site_run, record_failed_run
     from broadsheet.seen_urls import record_load
+    from broadsheet.stories.clustering import cluster_new_articles
 
     site = _site(settings, run.site_key)
     context = RunContext(run.run_id, site, run.interval_start, run.interval_end)
@@ -392,6 +393,7 @@ def load(
             record_failed_run(conn, context, f"{type(error).__name__}: {error}")
             raise
         index_for_search(conn, site.key)
+        cluster_new_articles(conn, run_id=run.run_id)  # stories across sites and nights (broadsheet/stories)
     return Loaded(run=run, summary=replace(summary, articles_unchanged=summary.articles_unchanged + seen_again))
 
 

@@ -70,6 +70,26 @@ def site_reports(conn: psycopg.Connection) -> list[SiteReport]:
     return reports
 
 
+def copied_stories(conn: psycopg.Connection) -> list[tuple[str, str | None, str, list[str]]]:
+    """Stories carried by more than one article: headline, agency, first site, every site that ran it."""
+    return conn.execute(
+        """
+        select headline, agency, first_site_key, site_keys
+        from marts.copies_per_story
+        where copy_count > 0
+        order by first_published_at, story_id
+        """
+    ).fetchall()
+
+
+def print_stories(stories: list[tuple[str, str | None, str, list[str]]], console: Console) -> None:
+    console.rule("[bold]stories carried by more than one article[/bold] (marts.copies_per_story)")
+    table = Table("headline of the first article", "agency", "first published by", "sites")
+    for headline, agency, first_site, sites in stories:
+        table.add_row(headline, agency or "-", first_site, ", ".join(sites))
+    console.print(table)
+
+
 def print_reports(reports: list[SiteReport], console: Console) -> None:
     for report in reports:
         console.rule(f"[bold]{report.site_key}[/bold]  (run {report.run_id})")
@@ -112,5 +132,7 @@ def run_demo(settings: Settings, console: Console) -> list[SiteReport]:
         run_dag_once(settings, url, logical_date)
         with connect(url) as conn:
             reports = site_reports(conn)
+            stories = copied_stories(conn)
     print_reports(reports, console)
+    print_stories(stories, console)
     return reports
