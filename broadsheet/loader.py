@@ -13,13 +13,14 @@ import hashlib
 import json
 import logging
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import psycopg
 
-from broadsheet.records import ArchivedPage, Article, Reject
+from broadsheet.page_guard import storable
+from broadsheet.records import ArchivedPage, Article, Reject, RejectReason
 from broadsheet.sites import SiteConfig
 
 logger = logging.getLogger(__name__)
@@ -194,6 +195,7 @@ upserted as (
         removed_at = null,
         loaded_by_run_id = excluded.loaded_by_run_id
     where warehouse.articles.record_hash is distinct from excluded.record_hash
+      and warehouse.articles.site_key = excluded.site_key  -- a site never overwrites another's article
     returning article_id, (xmax = 0) as is_new
 )
 insert into touched_articles (article_id, is_new)
@@ -387,6 +389,20 @@ def index_for_search(conn: psycopg.Connection, site_key: str) -> int:
         return conn.execute(_INDEX_FOR_SEARCH, {"site_key": site_key}).rowcount
 
 
+def _own_articles(site: SiteConfig, articles: Iterable[Article], refused: list[Reject]) -> Iterator[Article]:
+    """The articles whose canonical URL is the site's own, made storable; the others become rejects
+    `foreign_canonical` in `refused`: one site's pages never write another publisher's rows."""
+    for article in articles:
+        foreign = site.foreign_origin(article.canonical_url)
+        if foreign:
+            detail = f"canonical URL {article.canonical_url} is not this site's ({foreign}): not loaded"
+            refused.append(
+                Reject(site.key, article.url, "load", RejectReason.FOREIGN_CANONICAL, detail, article.archive_location)
+            )
+            continue
+        yield storable(article)
+
+
 def load_site_run(
     conn: psycopg.Connection,
     run: RunContext,
@@ -406,7 +422,9 @@ def load_site_run(
         cursor.execute(_UPSERT_SITE, run.site.model_dump())
         pages_fetched = _copy(cursor, "staging.page_rows", PAGE_COLUMNS, (_page_row(load_id, p) for p in pages))
         cursor.execute(_INSERT_PAGES, params)
-        staged = _copy(cursor, "staging.article_rows", ARTICLE_COLUMNS, (_article_row(load_id, a) for a in articles))
+        refused: list[Reject] = []  # rows that would write another site's article
+        own = _own_articles(run.site, articles, refused)
+        staged = _copy(cursor, "staging.article_rows", ARTICLE_COLUMNS, (_article_row(load_id, a) for a in own))
         cursor.execute(_CREATE_TOUCHED)
         cursor.execute("delete from touched_articles")  # a caller's open transaction may still hold rows
         cursor.execute(_UPSERT_ARTICLES, params)
@@ -419,7 +437,7 @@ def load_site_run(
         reject_rows = [
             {**params, "url": r.url, "stage": r.stage, "reason": r.reason.value, "detail": r.detail,
              "archive_location": r.archive_location}
-            for r in rejects
+            for r in map(storable, (*rejects, *refused))
         ]  # fmt: skip
         cursor.executemany(_INSERT_REJECT, reject_rows)
         cursor.execute("delete from staging.article_rows where load_id = %(load_id)s", params)

@@ -23,7 +23,8 @@ from broadsheet.archive import archive_path, latest_pages, read_archive
 from broadsheet.database import connect, site_crawl_lock, warehouse_url
 from broadsheet.loader import LoadSummary, RunContext, index_for_search, load_site_run, record_failed_run
 from broadsheet.migrations import apply_migrations
-from broadsheet.records import ArchivedPage, Article, ExtractedArticle, Reject, RejectReason
+from broadsheet.page_guard import guarded_extract
+from broadsheet.records import ArchivedPage, Article, ExtractedArticle, FetchedPage, Reject, RejectReason
 from broadsheet.seen_urls import record_fetches, record_load, write_validators
 from broadsheet.settings import Settings
 from broadsheet.sites import SiteConfig, load_registry, scan_registry
@@ -184,11 +185,20 @@ def _crawl_summary(work: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {"pages_not_modified": 0, "unchanged": []}
 
 
+def _extract_with_dates(page: FetchedPage) -> ExtractedArticle | Reject:
+    result = extract_article(page)
+    if isinstance(result, Reject):
+        return result
+    return with_page_date_candidates(result, page)  # news sitemap, feed, URL, HTTP header
+
+
 def extract(settings: Settings, run: SiteRun, archive_file: str | list[str], *, force: bool = False) -> dict:
     """Extract every archived page of the run (one WARC file, or several: the latest fetch of a URL wins):
     articles to one file, rejects to another. Pages whose body is the one last loaded are skipped unless
     `force` (after a rule improved, say)."""
     work = run.work_dir(settings)
+    site = _site(settings, run.site_key)
+    limits = {"max_title_chars": settings.max_title_chars, "max_body_chars": settings.max_body_chars}
     paths = [Path(archive_file)] if isinstance(archive_file, str) else [Path(name) for name in archive_file]
     # same body as last loaded: nothing new to extract, unless forced
     unchanged = set() if force else set(_crawl_summary(work)["unchanged"])
@@ -203,11 +213,9 @@ def extract(settings: Settings, run: SiteRun, archive_file: str | list[str], *, 
             pages.write(ArchivedPage.of(page))
             if page.status == 304 or page.archive_location in unchanged:
                 continue
-            result = extract_article(page)
-            if isinstance(result, Reject):
-                rejects.write(result)
-            else:
-                extracted.write(with_page_date_candidates(result, page))  # news sitemap, feed, URL, HTTP header
+            # one page that cannot be extracted is a reject, never a failed stage (broadsheet/page_guard.py)
+            for record in guarded_extract(page, site, _extract_with_dates, **limits):
+                (rejects if isinstance(record, Reject) else extracted).write(record)
     logger.info(
         "site=%s run=%s stage=extract pages=%d articles=%d rejects=%d",
         run.site_key,

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from broadsheet.secret_masking import mask_secrets
 from broadsheet.settings import Settings
 from broadsheet.sites import SiteConfig
 
@@ -97,7 +98,9 @@ def finish_crawl(settings: Settings, job: CrawlJob, process: subprocess.Popen[st
     for line in (stderr or "").splitlines()[-200:]:
         logger.info("site=%s scrapy: %s", job.site.key, line)
     if process.returncode != 0 or not stdout.strip():
-        raise CrawlFailed(f"crawl of {job.site.key} exited with {process.returncode}: {(stderr or '').strip()[-2000:]}")
+        raise CrawlFailed(
+            mask_secrets(f"crawl of {job.site.key} exited with {process.returncode}: {(stderr or '').strip()[-2000:]}")
+        )
     result = json.loads(stdout.strip().splitlines()[-1])
     return CrawlResult(**{**result, "download_errors": [tuple(e) for e in result["download_errors"]]})
 

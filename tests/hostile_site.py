@@ -101,12 +101,18 @@ def _handler(site: HostileSite) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that hangs up on a bomb or a slow answer is part of the test, not an error to print."""
+
+
 @contextmanager
 def serve_hostile_site(host: str = "127.0.0.1") -> Iterator[HostileSite]:
     """Serve a HostileSite on a free port of `host` until the block ends."""
     site = HostileSite(host)
-    server = ThreadingHTTPServer((host, 0), _handler(site))
-    server.daemon_threads = True
+    server = _QuietServer((host, 0), _handler(site))
     site.server = server
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -117,16 +123,29 @@ def serve_hostile_site(host: str = "127.0.0.1") -> Iterator[HostileSite]:
         server.server_close()
 
 
+SENTENCES = [
+    "The harbour commission met on Tuesday evening to discuss the new ferry timetable.",
+    "Councillors heard from residents who cross the bay each morning to reach the mainland.",
+    "A spokesperson for the operator said the changes would take effect at the start of next month.",
+    "Fares for season ticket holders will not change before the end of the year, she added.",
+    "Local businesses near the terminal welcomed the later sailings on Friday and Saturday nights.",
+    "The commission will publish a full report on passenger numbers after its spring meeting.",
+]
+
+
 def article_html(title: str, body_words: int = 120, extra_head: str = "", extra_body: str = "") -> str:
-    """A plain news article page we wrote: a title, a dated byline and enough paragraphs to be an article."""
-    sentence = "The harbour commission met on Tuesday evening to discuss the new ferry timetable and its costs. "
-    paragraphs = "".join(f"<p>{sentence * 3}</p>" for _ in range(max(1, body_words // 45)))
+    """A plain news article page we wrote: a title, a dated byline and about `body_words` words in
+    paragraphs that differ from each other (identical paragraphs read as boilerplate)."""
+    paragraphs = []
+    for n in range(max(2, body_words // 45)):
+        sentences = " ".join(SENTENCES[(n + k) % len(SENTENCES)] for k in range(3))
+        paragraphs.append(f"<p>Paragraph {n + 1}. {sentences}</p>")
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
         f"<title>{title}</title><meta property='article:published_time' content='2024-03-13T09:00:00Z'>"
         f"{extra_head}</head><body><article><h1>{title}</h1>"
         "<p class='byline'>By Ada Lovelace</p>"
-        f"{paragraphs}{extra_body}</article></body></html>"
+        f"{''.join(paragraphs)}{extra_body}</article></body></html>"
     )
 
 
@@ -146,8 +165,9 @@ def hostile_site_config(site: HostileSite, key: str = "hostile_times", **update:
     return SiteConfig.model_validate(values)
 
 
-def sitemap_xml(origin: str, paths: list[str], lastmod: str = "2024-03-13") -> str:
-    entries = "".join(f"<url><loc>{origin}{path}</loc><lastmod>{lastmod}</lastmod></url>" for path in paths)
+def sitemap_xml(origin: str, paths: list[str], lastmod: str | None = "2024-03-13") -> str:
+    date = f"<lastmod>{lastmod}</lastmod>" if lastmod else ""
+    entries = "".join(f"<url><loc>{origin}{path}</loc>{date}</url>" for path in paths)
     return f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>'
 
 
