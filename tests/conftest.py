@@ -96,11 +96,15 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
     if report.when != "call" and not (report.when == "setup" and report.failed):
         return
+    properties = dict(report.user_properties)
+    if "night_books" in properties:
+        books = properties["night_books"]
+        TALLY.record_night(books["expected"], books["loaded"], books["rejects"])
     for marker_name, tried, failed in (
         ("bad_input", TALLY.bad_inputs, TALLY.bad_inputs_failed),
         ("fault", TALLY.faults, TALLY.faults_failed),
     ):
-        for kind in dict(report.user_properties).get(marker_name, []):
+        for kind in properties.get(marker_name, []):
             tried.add(kind)
             if not report.passed:
                 failed.add(kind)

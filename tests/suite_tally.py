@@ -35,3 +35,9 @@ class SuiteTally:
 
 
 TALLY = SuiteTally()
+
+
+def night_books(expected: int, loaded: int, warehouse: object) -> dict:
+    """A loaded night's figures, as a test records them (`record_property("night_books", ...)`): they travel
+    with the test's report, so the summary adds them up whichever worker ran the test."""
+    return {"expected": expected, "loaded": loaded, "rejects": dict(warehouse.reject_reasons)}
