@@ -127,7 +127,8 @@ with latest_per_article as (
     select distinct on (canonical_url) *
     from staging.article_rows
     where load_id = %(load_id)s
-    order by canonical_url, fetched_at desc
+    -- the newest fetch; two in the same second: the later record of the archive
+    order by canonical_url, fetched_at desc, nullif(split_part(archive_location, '#', 2), '')::bigint desc nulls last
 ),
 new_or_changed as (
     -- Unchanged articles never reach the insert: PostgreSQL would compute the search vector of every
@@ -146,7 +147,7 @@ upserted as (
         modified_at, modified_raw, modified_source, modified_precision, is_modified_timezone_assumed,
         date_flags, language, body_text, body_markup, word_count, content_hash, archive_location,
         description, image_url, publisher_name, metadata_sources, record_hash,
-        search_config, first_seen_at, last_seen_at, loaded_by_run_id
+        search_config, first_seen_at, last_seen_at, fetched_at, loaded_by_run_id
     )
     select
         staged.site_key, staged.canonical_url, staged.url, staged.title, staged.authors, staged.section,
@@ -158,7 +159,8 @@ upserted as (
         staged.date_flags, staged.language, staged.body_text, staged.body_markup, staged.word_count,
         staged.content_hash, staged.archive_location,
         staged.description, staged.image_url, staged.publisher_name, staged.metadata_sources, staged.record_hash,
-        coalesce(search_language.search_config, 'simple'), staged.fetched_at, staged.fetched_at, %(run_id)s
+        coalesce(search_language.search_config, 'simple'), staged.fetched_at, staged.fetched_at, staged.fetched_at,
+        %(run_id)s
     from new_or_changed as staged
     left join warehouse.search_languages as search_language on search_language.language = staged.language
     on conflict (canonical_url) do update set
@@ -193,8 +195,11 @@ upserted as (
         last_seen_at = greatest(warehouse.articles.last_seen_at, excluded.last_seen_at),
         search_vector = null,
         removed_at = null,
-        loaded_by_run_id = excluded.loaded_by_run_id
+        loaded_by_run_id = excluded.loaded_by_run_id,
+        fetched_at = excluded.fetched_at
     where warehouse.articles.record_hash is distinct from excluded.record_hash
+      -- an older fetch loaded later (a backfill) never replaces a newer one; the same fetch re-extracted does
+      and excluded.fetched_at >= coalesce(warehouse.articles.fetched_at, '-infinity')
       and warehouse.articles.site_key = excluded.site_key  -- a site never overwrites another's article
     returning article_id, (xmax = 0) as is_new
 )
@@ -271,7 +276,7 @@ with current_bylines as (
 ),
 stale_links as (
     delete from warehouse.article_authors as link
-    where link.article_id in (select article_id from current_bylines)
+    where link.article_id in (select article_id from touched_articles)  -- a byline left empty included
       and not exists (
           select 1 from current_bylines as wanted
           where wanted.article_id = link.article_id and wanted.author_id = link.author_id

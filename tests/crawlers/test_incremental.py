@@ -103,6 +103,10 @@ def test_an_identical_body_from_a_server_without_304s_is_not_extracted_again(tmp
         second = _run(settings, "night-2", 2)
     assert second["crawled"]["pages_not_modified"] == 0
     assert second["extracted"] == {"pages_fetched": 5, "articles": 0, "rejects": 0}
+    # forced (a rule improved), the same archive is extracted whole again
+    night_2 = stages.SiteRun(SITE, "night-2", datetime(2024, 4, 2, tzinfo=UTC), datetime(2024, 4, 3, tzinfo=UTC))
+    forced = stages.extract(settings, night_2, second["crawled"]["archive_path"], force=True)
+    assert forced == {"pages_fetched": 5, "articles": 5, "rejects": 0}
 
 
 def test_a_rerun_of_the_same_run_fetches_and_extracts_again(tmp_path, site_copy, database_url):
