@@ -3,6 +3,7 @@ statistics (which are recorded before the wait, so deleting the wait would not s
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 from hostile_site import Answer, article_html, hostile_site_config, serve_hostile_site, sitemap_xml, xml
@@ -51,7 +52,7 @@ def test_the_crawl_delay_of_robots_txt_spaces_requests_at_the_server(tmp_path: P
         )
         arrivals = sorted(t for path in STORIES for t in site.times(path))
     assert result.pages_archived == 4
-    gaps = [later - earlier for earlier, later in zip(arrivals, arrivals[1:], strict=False)]
+    gaps = [later - earlier for earlier, later in pairwise(arrivals)]
     assert min(gaps) >= 0.9, gaps  # Crawl-delay: 1, although four requests were allowed at once
 
 
