@@ -64,6 +64,7 @@ def scrapy_settings(
             f"{MIDDLEWARES}.ConditionalRequestMiddleware": 560,
         },
         "ITEM_PIPELINES": {"crawlers.pipelines.ArchivePipeline": 100},
+        "EXTENSIONS": {"crawlers.crawl_health.CrawlHealth": 0},
         "BROADSHEET_ARCHIVE_PATH": str(archive_path),
     }
     if job_dir is not None:

@@ -54,6 +54,7 @@ class NewsSpider(SitemapSpider):
         window_end: datetime | None = None,
         window_start: datetime | None = None,
         max_pages: int | None = None,
+        archived_urls: set[str] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -64,8 +65,9 @@ class NewsSpider(SitemapSpider):
         self.allowed_domains = site.allowed_domains
         self.sitemap_urls = [site.absolute(path) for path in (*site.sitemaps, *site.news_sitemaps)]
         self.download_errors: list[tuple[str, str, str]] = []  # (url, reason, detail)
-        self._requested: set[str] = set()  # url_identity of every article requested this run
-        self.pages_requested = 0
+        # url_identity of every article requested this run; a resumed crawl starts with what its archive holds
+        self._requested: set[str] = {url_identity(url) for url in archived_urls or ()}
+        self.pages_requested = len(self._requested)
         self._fallbacks_started = False
         self._sitemap_backlog: list[list] = []
         self._sitemaps_requested = 0
