@@ -32,10 +32,16 @@ def test_two_spellings_of_one_page_share_an_identity(first, second):
         ("https://www.example.com/news/a", "https://www.example.com:8443/news/a"),
         ("https://www.example.com/news/a", "https://example.org/news/a"),
         ("https://www.example.com/News/a", "https://www.example.com/news/a"),  # paths are case-sensitive
+        ("https://www.example.com/news/TAX", "https://www.example.com/news/TA"),  # only a slash is dropped
     ],
 )
 def test_two_pages_never_share_an_identity(first, second):
     assert url_identity(first) != url_identity(second)
+
+
+def test_a_fragment_is_never_part_of_the_url_requested_or_stored():
+    assert clean_url("https://www.example.com/news/a#comments") == "https://www.example.com/news/a"
+    assert clean_url("https://www.example.com/news/a?id=3#top") == "https://www.example.com/news/a?id=3"
 
 
 def test_the_url_requested_keeps_its_trailing_slash():
