@@ -7,8 +7,10 @@ TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 VENV := .venv
 INSTALLED := $(VENV)/.installed
+# Superset has its own locked environment (superset/uv.lock): it must not share Airflow's dependencies.
+SUPERSET_INSTALLED := superset/.venv/.installed
 
-.PHONY: install demo airflow test lint clean
+.PHONY: install superset-install demo airflow superset test lint clean
 
 install: $(INSTALLED)
 
@@ -20,13 +22,22 @@ $(INSTALLED): uv.lock pyproject.toml | $(UV)
 	$(UV) sync --frozen --python "$$($(PYTHON) -c 'import sys; print(sys.executable)')"
 	@touch $@
 
+$(SUPERSET_INSTALLED): superset/uv.lock superset/pyproject.toml | $(UV)
+	cd superset && ../$(UV) sync --frozen --python "$$($(PYTHON) -c 'import sys; print(sys.executable)')"
+	@touch $@
+
+superset-install: $(SUPERSET_INSTALLED)
+
 demo: install  ## serve the demo sites, run the nightly DAG once, print what was loaded
 	$(VENV)/bin/broadsheet-demo night
 
 airflow: install  ## a real local Airflow (UI on http://127.0.0.1:8080) with the demo sites, until Ctrl-C
 	$(VENV)/bin/broadsheet-demo airflow
 
-test: install lint  ## lint, then the whole test suite against real PostgreSQL, HTTP, Scrapy and Airflow
+superset: install superset-install  ## Apache Superset with the Broadsheet dashboard on a free port (printed), until Ctrl-C
+	$(VENV)/bin/broadsheet-demo superset
+
+test: install superset-install lint  ## lint, then the whole test suite against real PostgreSQL, HTTP, Scrapy and Airflow
 	$(VENV)/bin/pytest
 
 lint: install

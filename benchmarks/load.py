@@ -78,7 +78,7 @@ WORDS = [
 
 def generated_articles(rows: int, changed_share: float = 0.0, seed: int = 7) -> Iterator:
     """Realistic-sized articles (about 400 words), deterministic; `changed_share` of them edited."""
-    from broadsheet.records import Article
+    from broadsheet.records import Article, ChosenDate, ChosenDates, ExtractedArticle
 
     rng = random.Random(seed)
     edit_rng = random.Random(seed + 1)
@@ -87,7 +87,7 @@ def generated_articles(rows: int, changed_share: float = 0.0, seed: int = 7) -> 
         body = "\n".join(" ".join(rng.choices(WORDS, k=80)).capitalize() + "." for _ in range(5))
         if changed_share and edit_rng.random() < changed_share:
             body += "\nCorrection: an earlier version of this article misstated a figure."
-        yield Article(
+        extracted = ExtractedArticle(
             site_key="bench_site",
             url=f"https://bench.example/news/{n}",
             canonical_url=f"https://bench.example/news/{n}",
@@ -95,17 +95,15 @@ def generated_articles(rows: int, changed_share: float = 0.0, seed: int = 7) -> 
             authors=[f"Reporter {n % 40}"],
             body_text=body,
             language="en",
-            published_at=start + timedelta(minutes=n),
-            published_raw=(start + timedelta(minutes=n)).isoformat(),
-            published_source="json-ld",
-            modified_at=None,
-            modified_raw=None,
-            modified_source=None,
+            published_candidates=[],
+            modified_candidates=[],
             fetched_at=start + timedelta(days=200),
             archive_location=f"bench.warc.gz#{n * 1000}",
             section="news",
             tags=["bench"],
         )
+        published_at = start + timedelta(minutes=n)
+        yield Article(extracted, ChosenDates(published=ChosenDate(published_at, published_at.isoformat(), "json-ld")))
 
 
 def _database(name: str) -> str:
@@ -122,16 +120,16 @@ def _drop(name: str) -> None:
 
 def child_raw_copy(url: str, rows: int) -> dict:
     """Baseline: COPY the same article rows into an unindexed table, nothing else."""
-    from broadsheet.loader import ARTICLE_COLUMNS, _article_row
+    from broadsheet.loader import STAGING_COLUMNS, article_row
 
     load_id = uuid.uuid4()
     with psycopg.connect(url) as conn:
         conn.execute("create table raw_copy (like staging.article_rows)")
         conn.commit()
         started = time.perf_counter()
-        with conn.cursor() as cursor, cursor.copy(f"copy raw_copy ({', '.join(ARTICLE_COLUMNS)}) from stdin") as copy:
+        with conn.cursor() as cursor, cursor.copy(f"copy raw_copy ({', '.join(STAGING_COLUMNS)}) from stdin") as copy:
             for article in generated_articles(rows):
-                copy.write_row(_article_row(load_id, article))
+                copy.write_row(article_row(load_id, article))
         conn.commit()
         return {"seconds": time.perf_counter() - started}
 

@@ -29,7 +29,7 @@ def main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log every 
 @app.command()
 def migrate() -> None:
     """Apply pending SQL migrations to the warehouse."""
-    from broadsheet.stages import prepare_warehouse
+    from broadsheet.pipeline import prepare_warehouse
 
     applied = prepare_warehouse(Settings())
     console.print(f"applied {len(applied)} migration(s): {', '.join(applied) or 'none pending'}")
@@ -61,6 +61,33 @@ def warehouse_docs(
     target.parent.mkdir(exist_ok=True)
     target.write_text(text, encoding="utf-8")
     console.print(f"wrote {target}")
+
+
+@app.command("bi-login")
+def bi_login(
+    name: str = typer.Argument(..., help="Login name for the BI tool, e.g. superset or metabase."),
+    reset_password: bool = typer.Option(False, "--reset-password", help="Give an existing BI login a new password."),
+    host: str | None = typer.Option(None, "--host", help="Host the BI tool reaches the server at (default: ours)."),
+) -> None:
+    """Create a read-only login in broadsheet_bi with a generated password; print its connection string.
+
+    Runs as BROADSHEET_DATABASE_URL's user, which needs CREATEROLE. The password is printed once, here, and
+    reaches the server only as a SCRAM verifier: store the printed URL in the BI tool and nowhere else.
+    """
+    from broadsheet.bi_login import BiLoginError, create_bi_login
+
+    settings = Settings()
+    if settings.database_url is None:
+        console.print("[red]set BROADSHEET_DATABASE_URL to the warehouse (as a user with CREATEROLE)[/red]")
+        raise typer.Exit(1)
+    try:
+        login = create_bi_login(
+            settings.database_url.get_secret_value(), name, reset_password=reset_password, host=host
+        )
+    except BiLoginError as error:
+        console.print(f"[red]{error}[/red]", soft_wrap=True)
+        raise typer.Exit(1) from error
+    print(login.url)  # plain stdout, so that `$(broadsheet bi-login superset)` captures exactly the URL
 
 
 sites_app = typer.Typer(help="The site registry: list, validate, crawl one site.", no_args_is_help=True)

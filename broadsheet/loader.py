@@ -13,9 +13,10 @@ import hashlib
 import json
 import logging
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from operator import attrgetter
 
 import psycopg
 
@@ -25,20 +26,76 @@ from broadsheet.sites import SiteConfig
 
 logger = logging.getLogger(__name__)
 
-ARTICLE_COLUMNS = (
-    "load_id", "site_key", "canonical_url", "url", "title", "authors", "section", "tags",
-    "published_at", "published_raw", "published_source", "published_precision", "is_published_timezone_assumed",
-    "modified_at", "modified_raw", "modified_source", "modified_precision", "is_modified_timezone_assumed",
-    "date_flags", "language", "body_text", "body_markup", "word_count", "content_hash", "archive_location",
-    "fetched_at", "description", "image_url", "publisher_name", "metadata_sources", "record_hash",
-)  # fmt: skip
-# What the pipeline derives for a row (not where or when it was fetched): a change in any of them updates it.
-DERIVED_FIELDS = (
-    "canonical_url", "title", "authors", "section", "tags", "language", "body_text", "body_markup",
-    "published_at", "published_raw", "published_source", "published_precision", "is_published_timezone_assumed",
-    "modified_at", "modified_raw", "modified_source", "modified_precision", "is_modified_timezone_assumed",
-    "date_flags", "description", "image_url", "publisher_name", "metadata_sources",
-)  # fmt: skip
+
+@dataclass(frozen=True)
+class ArticleColumn:
+    """A column of staging.article_rows and warehouse.articles, and how an Article gives its value."""
+
+    name: str
+    value: Callable[[Article], object]
+    is_derived: bool = True  # derived by the pipeline (not where or when fetched): a change updates the row
+    is_stored: bool = True  # a column of warehouse.articles; False: staging only (fetched_at feeds *_seen_at)
+    copy_as: Callable[[object], object] = lambda value: value  # what COPY is given, when not the value itself
+
+
+def _date_columns(kind: str) -> tuple[ArticleColumn, ...]:
+    """The five columns of an article's published or modified date (records.ChosenDate)."""
+    return tuple(
+        ArticleColumn(name, attrgetter(f"dates.{kind}.{part}"))
+        for name, part in [
+            (f"{kind}_at", "at"),
+            (f"{kind}_raw", "raw"),
+            (f"{kind}_source", "source"),
+            (f"{kind}_precision", "precision"),
+            (f"is_{kind}_timezone_assumed", "is_timezone_assumed"),
+        ]
+    )
+
+
+def content_hash(article: Article) -> str:
+    """What makes two loads of an article "the same content": its title and body (one version each)."""
+    return hashlib.sha256(f"{article.extracted.title}\n\n{article.extracted.body_text}".encode()).hexdigest()
+
+
+def record_hash(article: Article) -> str:
+    """What makes two loads of an article "the same row": every value the pipeline derived, so that a
+    re-extraction with better date or metadata rules updates the row although the text is unchanged."""
+    values = {column.name: column.value(article) for column in ARTICLE_COLUMNS if column.is_derived}
+    return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()
+
+
+# The one declaration of an article's columns: the staging COPY, the upsert into warehouse.articles and the
+# record hash all follow it. A new field is a property or field of the record, a line here, and a migration
+# adding the column to staging.article_rows and warehouse.articles.
+ARTICLE_COLUMNS: tuple[ArticleColumn, ...] = (
+    ArticleColumn("site_key", attrgetter("extracted.site_key"), is_derived=False),
+    ArticleColumn("canonical_url", attrgetter("extracted.canonical_url")),
+    ArticleColumn("url", attrgetter("extracted.url"), is_derived=False),
+    ArticleColumn("title", attrgetter("extracted.title")),
+    ArticleColumn("authors", attrgetter("extracted.authors")),
+    ArticleColumn("section", attrgetter("extracted.section")),
+    ArticleColumn("tags", attrgetter("extracted.tags")),
+    *_date_columns("published"),
+    *_date_columns("modified"),
+    ArticleColumn("date_flags", attrgetter("dates.flags")),
+    ArticleColumn("language", attrgetter("extracted.language")),
+    ArticleColumn("body_text", attrgetter("extracted.body_text")),
+    ArticleColumn("body_markup", attrgetter("extracted.body_markup")),
+    ArticleColumn("word_count", attrgetter("word_count"), is_derived=False),
+    ArticleColumn("character_count", attrgetter("character_count"), is_derived=False),
+    ArticleColumn("content_hash", content_hash, is_derived=False),
+    ArticleColumn("archive_location", attrgetter("extracted.archive_location"), is_derived=False),
+    ArticleColumn("fetched_at", attrgetter("extracted.fetched_at"), is_derived=False, is_stored=False),
+    ArticleColumn("description", attrgetter("extracted.description")),
+    ArticleColumn("image_url", attrgetter("extracted.image_url")),
+    ArticleColumn("publisher_name", attrgetter("extracted.site_name")),  # the page's own name for its publication
+    ArticleColumn("metadata_sources", attrgetter("extracted.metadata_sources"), copy_as=json.dumps),
+    ArticleColumn("record_hash", record_hash, is_derived=False),
+)
+STAGING_COLUMNS = ("load_id", *(column.name for column in ARTICLE_COLUMNS))
+_STORED = [column.name for column in ARTICLE_COLUMNS if column.is_stored]
+_UPDATED = [name for name in _STORED if name not in ("site_key", "canonical_url")]  # the key stays
+
 PAGE_COLUMNS = (
     "load_id", "site_key", "requested_url", "final_url", "status", "headers", "fetched_at", "content_hash",
     "archive_location",
@@ -65,31 +122,9 @@ class LoadSummary:
     rejects: int
 
 
-def content_hash(article: Article) -> str:
-    """What makes two loads of an article "the same content": its title and body (one version each)."""
-    return hashlib.sha256(f"{article.title}\n\n{article.body_text}".encode()).hexdigest()
-
-
-def record_hash(article: Article) -> str:
-    """What makes two loads of an article "the same row": every value the pipeline derived, so that a
-    re-extraction with better date or metadata rules updates the row although the text is unchanged."""
-    values = {name: getattr(article, name) for name in DERIVED_FIELDS}
-    return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()
-
-
-def _article_row(load_id: uuid.UUID, article: Article) -> tuple:
-    return (
-        load_id, article.site_key, article.canonical_url, article.url, article.title, article.authors,
-        article.section, article.tags,
-        article.published_at, article.published_raw, article.published_source, article.published_precision,
-        article.is_published_timezone_assumed,
-        article.modified_at, article.modified_raw, article.modified_source, article.modified_precision,
-        article.is_modified_timezone_assumed,
-        article.date_flags, article.language, article.body_text, article.body_markup, article.word_count,
-        content_hash(article), article.archive_location, article.fetched_at,
-        article.description, article.image_url, article.publisher_name, json.dumps(article.metadata_sources),
-        record_hash(article),
-    )  # fmt: skip
+def article_row(load_id: uuid.UUID, article: Article) -> tuple:
+    """The article's row for staging.article_rows, in STAGING_COLUMNS' order."""
+    return (load_id, *(column.copy_as(column.value(article)) for column in ARTICLE_COLUMNS))
 
 
 def _page_row(load_id: uuid.UUID, page: ArchivedPage) -> tuple:
@@ -142,55 +177,24 @@ new_or_changed as (
 ),
 upserted as (
     insert into warehouse.articles (
-        site_key, canonical_url, url, title, authors, section, tags,
-        published_at, published_raw, published_source, published_precision, is_published_timezone_assumed,
-        modified_at, modified_raw, modified_source, modified_precision, is_modified_timezone_assumed,
-        date_flags, language, body_text, body_markup, word_count, content_hash, archive_location,
-        description, image_url, publisher_name, metadata_sources, record_hash,
-        search_config, first_seen_at, last_seen_at, fetched_at, loaded_by_run_id
+        {columns},
+        search_config,
+        first_seen_at,
+        last_seen_at,
+        fetched_at,
+        loaded_by_run_id
     )
     select
-        staged.site_key, staged.canonical_url, staged.url, staged.title, staged.authors, staged.section,
-        staged.tags,
-        staged.published_at, staged.published_raw, staged.published_source, staged.published_precision,
-        staged.is_published_timezone_assumed,
-        staged.modified_at, staged.modified_raw, staged.modified_source, staged.modified_precision,
-        staged.is_modified_timezone_assumed,
-        staged.date_flags, staged.language, staged.body_text, staged.body_markup, staged.word_count,
-        staged.content_hash, staged.archive_location,
-        staged.description, staged.image_url, staged.publisher_name, staged.metadata_sources, staged.record_hash,
-        coalesce(search_language.search_config, 'simple'), staged.fetched_at, staged.fetched_at, staged.fetched_at,
+        {staged_columns},
+        coalesce(search_language.search_config, 'simple'),
+        staged.fetched_at,
+        staged.fetched_at,
+        staged.fetched_at,
         %(run_id)s
     from new_or_changed as staged
     left join warehouse.search_languages as search_language on search_language.language = staged.language
     on conflict (canonical_url) do update set
-        url = excluded.url,
-        title = excluded.title,
-        authors = excluded.authors,
-        section = excluded.section,
-        tags = excluded.tags,
-        published_at = excluded.published_at,
-        published_raw = excluded.published_raw,
-        published_source = excluded.published_source,
-        published_precision = excluded.published_precision,
-        is_published_timezone_assumed = excluded.is_published_timezone_assumed,
-        modified_at = excluded.modified_at,
-        modified_raw = excluded.modified_raw,
-        modified_source = excluded.modified_source,
-        modified_precision = excluded.modified_precision,
-        is_modified_timezone_assumed = excluded.is_modified_timezone_assumed,
-        date_flags = excluded.date_flags,
-        language = excluded.language,
-        body_text = excluded.body_text,
-        body_markup = excluded.body_markup,
-        word_count = excluded.word_count,
-        content_hash = excluded.content_hash,
-        description = excluded.description,
-        image_url = excluded.image_url,
-        publisher_name = excluded.publisher_name,
-        metadata_sources = excluded.metadata_sources,
-        record_hash = excluded.record_hash,
-        archive_location = excluded.archive_location,
+        {updates},
         search_config = excluded.search_config,
         last_seen_at = greatest(warehouse.articles.last_seen_at, excluded.last_seen_at),
         search_vector = null,
@@ -206,7 +210,11 @@ upserted as (
 insert into touched_articles (article_id, is_new)
 select article_id, is_new
 from upserted
-"""
+""".format(
+    columns=",\n        ".join(_STORED),
+    staged_columns=",\n        ".join(f"staged.{name}" for name in _STORED),
+    updates=",\n        ".join(f"{name} = excluded.{name}" for name in _UPDATED),
+)
 
 _TOUCH_UNCHANGED = """
 update warehouse.articles as article
@@ -398,11 +406,12 @@ def _own_articles(site: SiteConfig, articles: Iterable[Article], refused: list[R
     """The articles whose canonical URL is the site's own, made storable; the others become rejects
     `foreign_canonical` in `refused`: one site's pages never write another publisher's rows."""
     for article in articles:
-        foreign = site.foreign_origin(article.canonical_url)
+        found = article.extracted
+        foreign = site.foreign_origin(found.canonical_url)
         if foreign:
-            detail = f"canonical URL {article.canonical_url} is not this site's ({foreign}): not loaded"
+            detail = f"canonical URL {found.canonical_url} is not this site's ({foreign}): not loaded"
             refused.append(
-                Reject(site.key, article.url, "load", RejectReason.FOREIGN_CANONICAL, detail, article.archive_location)
+                Reject(site.key, found.url, "load", RejectReason.FOREIGN_CANONICAL, detail, found.archive_location)
             )
             continue
         yield storable(article)
@@ -429,7 +438,7 @@ def load_site_run(
         cursor.execute(_INSERT_PAGES, params)
         refused: list[Reject] = []  # rows that would write another site's article
         own = _own_articles(run.site, articles, refused)
-        staged = _copy(cursor, "staging.article_rows", ARTICLE_COLUMNS, (_article_row(load_id, a) for a in own))
+        staged = _copy(cursor, "staging.article_rows", STAGING_COLUMNS, (article_row(load_id, a) for a in own))
         cursor.execute(_CREATE_TOUCHED)
         cursor.execute("delete from touched_articles")  # a caller's open transaction may still hold rows
         cursor.execute(_UPSERT_ARTICLES, params)

@@ -87,46 +87,51 @@ class ExtractedArticle:
     section: str | None = None
     tags: list[str] = field(default_factory=list)
     metadata_sources: dict[str, str] = field(default_factory=dict)
+    # Quality flags of the extraction itself (issue 14), e.g. "short_body": a brief kept on the page's evidence.
+    extraction_flags: list[str] = field(default_factory=list)
+    # "person" | "organisation" for each of `authors` (an agency or newsroom credit is an organisation).
+    author_kinds: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ChosenDate:
+    """One of an article's dates as normalisation chose it: the UTC instant, the text it was read from, where
+    it was found, how precise it is ("instant" | "minute" | "day" | "month") and whether its zone was assumed
+    from the site's registry entry (True) or stated by the page (False). All None when no plausible date was
+    found."""
+
+    at: datetime | None = None
+    raw: str | None = None
+    source: str | None = None
+    precision: str | None = None
+    is_timezone_assumed: bool | None = None
+
+
+@dataclass(frozen=True)
+class ChosenDates:
+    """An article's dates part: published and modified, and quality flags such as "sources_disagree" or
+    "modified_before_published"."""
+
+    published: ChosenDate = field(default_factory=ChosenDate)
+    modified: ChosenDate = field(default_factory=ChosenDate)
+    flags: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class Article:
-    """An article ready for the warehouse: dates in UTC, with where they came from."""
+    """An article ready for the warehouse: what extraction found, and its dates part. What the warehouse
+    derives from the two (its columns) is declared once, in broadsheet/loader.py's ARTICLE_COLUMNS."""
 
-    site_key: str
-    url: str
-    canonical_url: str
-    title: str
-    authors: list[str]
-    body_text: str
-    language: str | None
-    published_at: datetime | None
-    published_raw: str | None
-    published_source: str | None
-    modified_at: datetime | None
-    modified_raw: str | None
-    modified_source: str | None
-    fetched_at: datetime
-    archive_location: str
-    # Filled by date normalisation: "instant" | "minute" | "day" | "month"; whether the zone was assumed
-    # from the site's registry entry (True) or stated by the page (False); quality flags such as
-    # "sources_disagree" or "modified_before_published".
-    published_precision: str | None = None
-    is_published_timezone_assumed: bool | None = None
-    modified_precision: str | None = None
-    is_modified_timezone_assumed: bool | None = None
-    date_flags: list[str] = field(default_factory=list)
-    section: str | None = None
-    tags: list[str] = field(default_factory=list)
-    body_markup: str | None = None  # light markup of the body (paragraphs, headings, lists, quotes)
-    description: str | None = None
-    image_url: str | None = None
-    publisher_name: str | None = None  # the page's own name for its publication (og:site_name, publisher)
-    metadata_sources: dict[str, str] = field(default_factory=dict)
-    word_count: int = field(init=False)
+    extracted: ExtractedArticle
+    dates: ChosenDates = field(default_factory=ChosenDates)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "word_count", len(self.body_text.split()))
+    @property
+    def word_count(self) -> int:
+        return len(self.extracted.body_text.split())
+
+    @property
+    def character_count(self) -> int:
+        return len(self.extracted.body_text)
 
 
 class RejectReason(StrEnum):

@@ -23,28 +23,59 @@ PostgreSQL schemas, in the direction data flows:
 | `raw` | the pipeline | every archived HTTP response (status, headers, WARC location) |
 | `staging` | the pipeline | COPY targets of a load in progress; always empty between loads |
 | `warehouse` | **BI tools** | one row per article (`articles`), its versions, authors, sites |
-| `marts` | **BI tools** | views for the usual questions: per site and day, author, section, tag; freshness; quality |
-| `etl` | operators | runs (one row per run and site), rejects (pages that were not articles), migrations |
+| `marts` | **BI tools** | articles, one row per author/tag/flag, per site and day, edits, rejects, search |
+| `etl` | operators | runs, rejects (private: BI reads `marts.rejects_per_day`), migrations |
 
 Conventions: times are `timestamptz` stored in UTC (names end in `_at`); dates in a site's own zone end in
 `_local`; raw values kept beside parsed ones end in `_raw`; booleans start with `is_`. An article is identified
 by its canonical URL; re-running a load never duplicates a row; an edited article keeps its earlier text in
-`warehouse.article_versions`; an article whose page now answers 404/410 keeps its row with `removed_at` set.
+`warehouse.article_versions` (`marts.article_changes` says what changed and when); an article whose page now
+answers 404/410 keeps its row with `removed_at` set. A date a page gives only to the day (or month) is stored as
+midnight in the site's zone: chart by `published_on_local`, which is that very day. An article without a
+plausible publication date is loaded all the same, with null dates, and leaves a `no_date` reject: it is the one
+reject reason whose page is also an article (`marts.rejects_per_day.is_article_loaded`).
 
-## Access for BI tools
+## How an analyst connects
 
-The migrations create the role `broadsheet_bi` (no login) with read-only access to `warehouse` and `marts`,
-including tables and views added later, and no access to `raw`, `staging` or `etl`. Give each BI tool
-(Metabase, Superset, Tableau, ...) its own login in that role:
+The migrations create the role `broadsheet_bi` (no login): read-only on `warehouse` and `marts`, including
+tables and views added later, except the search internals (`warehouse.articles.search_config`, a `regconfig`,
+`search_vector`, and `warehouse.search_languages`). Give each BI tool (Superset, Metabase, Tableau, a notebook)
+its own login in that role:
 
-```sql
-create role metabase login password 'choose-a-password' in role broadsheet_bi;
+```console
+$ BROADSHEET_DATABASE_URL=postgresql://admin@db.example/broadsheet broadsheet bi-login superset
+postgresql://superset:<generated password>@db.example:5432/broadsheet
 ```
 
-and connect the tool with that user to the warehouse database. To take access away: `drop role metabase;`.
+The command runs as a user with CREATEROLE, generates the password, sends the server only its SCRAM-SHA-256
+verifier and prints the connection string once (on stdout, nowhere else): paste it into the tool
+(SQLAlchemy takes it as is; with psycopg 3 write `postgresql+psycopg://`). `--reset-password` gives an existing
+BI login a new one; `drop role superset;` takes access away. The login's sessions are read-only and its
+`search_path` is `marts, warehouse`. `make superset` starts a ready dashboard on the demo data (see README).
 
-Full-text search: `warehouse.articles.search_vector` is indexed in each article's language, e.g.
-`where search_vector @@ websearch_to_tsquery(search_config, 'harbour budget')`.
+What the migrations lock down in the warehouse database: CONNECT is revoked from PUBLIC and granted to
+`broadsheet_bi` (the owner and superusers keep theirs), TEMPORARY is revoked from PUBLIC (the pipeline runs as
+the database's owner, or a role granted CONNECT and TEMPORARY: the loader uses a temporary table), schema `public`
+and the pipeline's schemas (`raw`, `staging`, `etl`) are not usable by BI logins, so `information_schema` does not
+list their tables. What PostgreSQL does not allow hiding: every role can read the catalogs (`pg_class`,
+`pg_namespace`), so a BI tool's schema browser still shows the *names* of `raw`, `staging` and `etl` tables,
+never their rows. Other databases on the same server keep PostgreSQL's default CONNECT for PUBLIC: restrict
+BI logins to the warehouse database in `pg_hba.conf`, and make the server check their password (the default
+`trust` of a development server does not):
+
+```
+# TYPE  DATABASE    USER            ADDRESS        METHOD
+host    broadsheet  +broadsheet_bi  10.0.0.0/8     scram-sha-256
+host    all         +broadsheet_bi  0.0.0.0/0      reject
+host    all         +broadsheet_bi  ::/0           reject
+```
+
+(`+broadsheet_bi` matches every member of the role; the first matching line wins, so the `reject` lines go after
+the warehouse's line and before any broader `host all all` line; then `select pg_reload_conf();`.)
+
+Full-text search, each article in its own language (stemming per `warehouse.search_languages`):
+`select * from marts.search_articles('harbour budget')` returns the article, its `rank` and a `snippet` of the
+body with the matches between « ». Web-search syntax: `"exact phrase"`, `or`, `-word`.
 """
 
 

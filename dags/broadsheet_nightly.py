@@ -13,7 +13,9 @@ with *mode = reprocess* no request is sent to any site. Re-running any interval 
 The warehouse is the Airflow Connection `broadsheet_warehouse` (Postgres), or `BROADSHEET_DATABASE_URL`.
 Pools: `broadsheet` (every site task) and `broadsheet_crawl` (crawls at once).
 
-The logic lives in `broadsheet.orchestration` and `broadsheet.stages`; this file only wires it.
+Each task calls one stage of `broadsheet.pipeline` and hands its typed result (file references and counts)
+to the next through XCom; `broadsheet.orchestration` reads the run, its interval and Params. This file only
+wires them.
 """
 
 from __future__ import annotations
@@ -78,53 +80,67 @@ CRAWL_POOL = "broadsheet_crawl"
 def broadsheet_nightly() -> None:
     @task
     def prepare_warehouse() -> list[str]:
-        from broadsheet import orchestration, stages
+        from broadsheet import orchestration, pipeline
 
-        return stages.prepare_warehouse(orchestration.task_settings())
+        return pipeline.prepare_warehouse(orchestration.task_settings())
 
     @task
-    def enabled_sites(params=None) -> list[str]:
+    def enabled_sites() -> list[str]:
         from broadsheet import orchestration
 
-        return orchestration.select_sites(orchestration.task_settings(), params.get("sites"))
+        settings = orchestration.task_settings()
+        return orchestration.select_sites(settings, orchestration.task_run(settings).sites)
 
     @task_group
     def site_pipeline(site_key: str) -> None:
-        # Each stage gets its run, interval and Params from the task's context (orchestration.site_stage).
+        # Each task returns its stage's typed result as XCom JSON (broadsheet/pipeline.py): references to the
+        # files it wrote and its counts. The run, its interval and Params are read once, in crawl.
         @task(pool=CRAWL_POOL)
         def crawl(site_key: str) -> dict:
-            from broadsheet import orchestration
+            from broadsheet import orchestration, pipeline
 
-            return orchestration.site_stage("crawl", site_key)
+            settings = orchestration.task_settings()
+            run = orchestration.task_run(settings).site(site_key)
+            return pipeline.crawl(settings, run).to_xcom()
 
         @task
         def extract(crawled: dict) -> dict:
-            from broadsheet import orchestration
+            from broadsheet import orchestration, pipeline
 
-            return orchestration.site_stage("extract", crawled["site_key"])
+            crawl = pipeline.Crawled.from_xcom(crawled)
+            return pipeline.extract(orchestration.task_settings(), crawl.run, crawl.archive).to_xcom()
 
         @task
         def normalise(extracted: dict) -> dict:
-            from broadsheet import orchestration
+            from broadsheet import orchestration, pipeline
 
-            return orchestration.site_stage("normalise", extracted["site_key"])
+            extract = pipeline.Extracted.from_xcom(extracted)
+            return pipeline.normalise(orchestration.task_settings(), extract.run, extract.articles).to_xcom()
 
         @task
-        def load(normalised: dict) -> dict:
-            from broadsheet import orchestration
+        def load(crawled: dict, extracted: dict, normalised: dict) -> dict:
+            from broadsheet import orchestration, pipeline
 
-            return orchestration.site_stage("load", normalised["site_key"])
+            return pipeline.load_run(
+                orchestration.task_settings(),
+                pipeline.Crawled.from_xcom(crawled),  # rejects; pages not modified or unchanged
+                pipeline.Extracted.from_xcom(extracted),  # pages; rejects
+                pipeline.Normalised.from_xcom(normalised),  # articles; rejects
+            ).to_xcom()
 
-        load(normalise(extract(crawl(site_key))))
+        crawled = crawl(site_key)
+        extracted = extract(crawled)
+        load(crawled, extracted, normalise(extracted))
 
     @task(trigger_rule="all_done", retries=0)  # it only reports; retrying cannot change what happened
-    def check_sites(sites: list[str] | None, ti=None, run_id=None) -> None:
+    def check_sites(sites: list[str] | None, ti=None) -> None:
         from broadsheet import orchestration
 
-        states = ti.get_task_states(dag_id=ti.dag_id, task_group_id="site_pipeline", run_ids=[run_id])
-        failed = orchestration.failed_sites(sites, states.get(run_id, {}))
         settings = orchestration.task_settings()
-        orchestration.finish_run(settings, run_id, *orchestration.context_interval(settings), failed)
+        run = orchestration.task_run(settings)
+        states = ti.get_task_states(dag_id=ti.dag_id, task_group_id="site_pipeline", run_ids=[run.run_id])
+        failed = orchestration.failed_sites(sites, states.get(run.run_id, {}))
+        orchestration.finish_run(settings, run.run_id, run.interval_start, run.interval_end, failed)
 
     sites = enabled_sites()
     prepare_warehouse() >> sites

@@ -177,7 +177,7 @@ class AirflowClient:
     def __init__(self, base_url: str, username: str, password: str) -> None:
         self.base_url = base_url
         self._credentials = {"username": username, "password": password}
-        self.http = httpx.Client(base_url=base_url, timeout=30)
+        self.http = httpx.Client(base_url=base_url, timeout=120)  # a loaded 2-core machine answers slowly
 
     def login(self) -> None:
         response = self.http.post("/auth/token", json=self._credentials)

@@ -38,3 +38,15 @@ def airflow(port: int = typer.Option(8080, help="Port of the Airflow UI and API 
     from demo.airflow_command import run_airflow
 
     run_airflow(Settings(), console, port)
+
+
+@app.command()
+def superset(
+    port: int = typer.Option(0, help="Port of Superset on 127.0.0.1 (0: a free one, printed)."),
+    login: str = typer.Option("broadsheet_superset", help="The BI login Superset connects as (made or renewed)."),
+) -> None:
+    """Apache Superset with Broadsheet's dashboard on the warehouse, until Ctrl-C (loads the demo night first when
+    the warehouse has no article)."""
+    from demo.superset_command import run_superset_demo
+
+    run_superset_demo(Settings(), console, port or None, login)

@@ -9,11 +9,13 @@ import json
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
+from demo_warehouse import DemoWarehouse, load_demo_night
 from services import missing_service
 
 from broadsheet.settings import Settings
@@ -23,10 +25,13 @@ SERVER_URL = os.environ.get("BROADSHEET_TEST_SERVER_URL", "postgresql://postgres
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests that run a real Airflow go to one xdist worker, so the session's single Airflow serves them all."""
+    """Tests that run a real Airflow go to one xdist worker, so the session's single Airflow serves them all; so do
+    the tests that read the demo night's warehouse (loaded once per worker)."""
     for item in items:
         if item.get_closest_marker("airflow") or "tests/airflow/" in item.nodeid:
             item.add_marker(pytest.mark.xdist_group("airflow"))
+        elif "demo_warehouse" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("demo_warehouse"))  # one worker loads the demo night once
 
 
 @pytest.fixture(scope="session")
@@ -43,17 +48,24 @@ def _database_url(server_url: str, name: str) -> str:
     return psycopg.conninfo.make_conninfo(server_url, dbname=name)
 
 
+@contextmanager
+def fresh_database(server_url: str) -> Iterator[str]:
+    """A new, empty database on the real server, dropped when the block ends."""
+    name = f"broadsheet_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server_url, autocommit=True) as admin:
+        admin.execute(f'create database "{name}"')
+    try:
+        yield _database_url(server_url, name)
+    finally:
+        with psycopg.connect(server_url, autocommit=True) as admin:
+            admin.execute(f'drop database if exists "{name}" with (force)')
+
+
 @pytest.fixture
 def database_url(postgres_server: str) -> Iterator[str]:
     """A fresh, empty database on the real server, dropped after the test."""
-    name = f"broadsheet_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(postgres_server, autocommit=True) as admin:
-        admin.execute(f'create database "{name}"')
-    try:
-        yield _database_url(postgres_server, name)
-    finally:
-        with psycopg.connect(postgres_server, autocommit=True) as admin:
-            admin.execute(f'drop database if exists "{name}" with (force)')
+    with fresh_database(postgres_server) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -83,6 +95,16 @@ def load_expected(site_key: str, origin: str) -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def expected(demo_origins: dict[str, str]) -> dict[str, dict[str, Any]]:
     return {key: load_expected(key, origin) for key, origin in demo_origins.items()}
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(postgres_server: str, demo_origins: dict[str, str], tmp_path_factory) -> Iterator[DemoWarehouse]:
+    """A warehouse holding the demo night (every demo site, then one edited article), shared by the tests that
+    only read it (analysts' questions, the dashboard): see tests/demo_warehouse.py."""
+    with fresh_database(postgres_server) as url:
+        data_dir = tmp_path_factory.mktemp("demo-warehouse") / "data"
+        night = load_demo_night(Settings(data_dir=data_dir, site_origins=demo_origins, database_url=url))
+        yield DemoWarehouse(url, night)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import psycopg
 
-from broadsheet import stages
+from broadsheet import pipeline
 from broadsheet.database import site_crawl_lock
 from broadsheet.settings import Settings
 
@@ -26,15 +26,15 @@ def _waiting_for_an_advisory_lock(database_url: str) -> int:
 
 def test_a_site_is_crawled_by_one_run_at_a_time_and_other_sites_go_on(tmp_path, demo_origins, database_url):
     settings = Settings(data_dir=tmp_path / "data", site_origins=demo_origins, database_url=database_url)
-    stages.prepare_warehouse(settings)
-    results: dict[str, dict] = {}
+    pipeline.prepare_warehouse(settings)
+    results: dict[str, pipeline.Crawled] = {}
 
     def crawl(run_id: str) -> None:
-        results[run_id] = stages.crawl(settings, stages.SiteRun("capitol_wire", run_id, START, END))
+        results[run_id] = pipeline.crawl(settings, pipeline.SiteRun("capitol_wire", run_id, START, END))
 
     with site_crawl_lock(database_url, "capitol_wire"):  # another run is crawling capitol_wire
-        other_site = stages.crawl(settings, stages.SiteRun("harbour_herald", "run_b", START, END))
-        assert other_site["pages_archived"] > 0
+        other_site = pipeline.crawl(settings, pipeline.SiteRun("harbour_herald", "run_b", START, END))
+        assert other_site.pages_archived > 0
 
         waiting = threading.Thread(target=crawl, args=("run_b",))
         waiting.start()
@@ -46,5 +46,5 @@ def test_a_site_is_crawled_by_one_run_at_a_time_and_other_sites_go_on(tmp_path, 
     waiting.join(timeout=120)
 
     assert not waiting.is_alive()
-    assert results["run_b"]["pages_archived"] > 0
+    assert results["run_b"].pages_archived > 0
     assert _waiting_for_an_advisory_lock(database_url) == 0

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import psycopg
 
-from broadsheet import stages
+from broadsheet import pipeline
 from broadsheet.settings import Settings
 from demo.sites_server import DEMO_SITES_DIR
 
@@ -17,12 +17,9 @@ SITE_KEY = "diari_del_port"
 
 def test_each_article_s_date_source_precision_zone_and_flags_reach_the_warehouse(tmp_path, demo_origins, database_url):
     settings = Settings(data_dir=tmp_path / "data", site_origins=demo_origins, database_url=database_url)
-    run = stages.SiteRun(SITE_KEY, "test_dates", datetime(2024, 1, 1, tzinfo=UTC), datetime(2025, 1, 1, tzinfo=UTC))
-    stages.prepare_warehouse(settings)
-    crawled = stages.crawl(settings, run)
-    stages.extract(settings, run, crawled["archive_path"])
-    stages.normalise(settings, run)
-    stages.load(settings, run)
+    run = pipeline.SiteRun(SITE_KEY, "test_dates", datetime(2024, 1, 1, tzinfo=UTC), datetime(2025, 1, 1, tzinfo=UTC))
+    pipeline.prepare_warehouse(settings)
+    pipeline.run_site(settings, run)
 
     expected = json.loads((DEMO_SITES_DIR / SITE_KEY / "expected.json").read_text(encoding="utf-8"))
     origin = demo_origins[SITE_KEY]

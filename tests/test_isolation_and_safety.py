@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import subprocess
 import sys
-from dataclasses import replace
 from datetime import UTC, datetime
 
 import psycopg
@@ -42,8 +41,8 @@ def _articles(conn, site_key: str) -> dict[str, tuple]:
 
 def test_the_loader_refuses_a_row_whose_canonical_url_belongs_to_another_site(conn):
     load_site_run(conn, RunContext("run-1", SITE, *INTERVAL), [_article(1)], [])
-    victim = _article(1).canonical_url
-    hijack = replace(_article(1), site_key=OTHER_SITE.key, url="https://www.other-post.example/news/x",
+    victim = _article(1).extracted.canonical_url
+    hijack = _article(1, site_key=OTHER_SITE.key, url="https://www.other-post.example/news/x",
                      title="Rewritten by another site")  # fmt: skip
     summary = load_site_run(conn, RunContext("run-2", OTHER_SITE, *INTERVAL), [hijack], [])
     assert _articles(conn, SITE.key)[victim] == (victim, SITE.key, "Titre 1")  # untouched
@@ -59,15 +58,15 @@ def test_the_warehouse_never_lets_one_site_overwrite_anothers_row_even_with_a_ma
     """The second line of defence, in SQL: a site whose own domain list wrongly covers another's URLs."""
     load_site_run(conn, RunContext("run-1", SITE, *INTERVAL), [_article(2)], [])
     greedy = OTHER_SITE.model_copy(update={"domains": ["example.com"]})
-    hijack = replace(_article(2), site_key=greedy.key, title="Rewritten", body_text="Other text entirely.")
+    hijack = _article(2, site_key=greedy.key, title="Rewritten", body_text="Other text entirely.")
     load_site_run(conn, RunContext("run-2", greedy, *INTERVAL), [hijack], [])
-    assert _articles(conn, SITE.key)[_article(2).canonical_url][2] == "Titre 2"
+    assert _articles(conn, SITE.key)[_article(2).extracted.canonical_url][2] == "Titre 2"
 
 
 def test_nul_and_lone_surrogates_are_removed_before_the_load(conn):
-    dirty = replace(_article(3), title="Grève\x00 des dockers \ud800", body_text="Le port\x00 est fermé. \udfff")
+    dirty = _article(3, title="Grève\x00 des dockers \ud800", body_text="Le port\x00 est fermé. \udfff")
     load_site_run(conn, RunContext("run-1", SITE, *INTERVAL), [dirty], [])
-    assert _articles(conn, SITE.key)[dirty.canonical_url][2] == "Grève des dockers "
+    assert _articles(conn, SITE.key)[dirty.extracted.canonical_url][2] == "Grève des dockers "
 
 
 def _page(body: str = "<html></html>") -> FetchedPage:

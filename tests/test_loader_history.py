@@ -3,7 +3,6 @@ loads run in, and a byline that loses an author loses its link to that author.""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 
 import psycopg
@@ -27,20 +26,20 @@ def _title(conn, canonical_url: str) -> str:
 
 
 def test_in_one_load_the_newer_of_two_fetches_of_one_canonical_url_wins(conn):
-    older = replace(_article(1), title="Old headline", archive_location="run.warc.gz#900")
-    newer = replace(_article(1), title="New headline", archive_location="run.warc.gz#12000")  # same second
+    older = _article(1, title="Old headline", archive_location="run.warc.gz#900")
+    newer = _article(1, title="New headline", archive_location="run.warc.gz#12000")  # same second
     for order in ([older, newer], [newer, older]):
-        load_site_run(conn, RunContext(f"run-{order[0].title}", SITE, *INTERVAL), order, [])
-        assert _title(conn, older.canonical_url) == "New headline"
+        load_site_run(conn, RunContext(f"run-{order[0].extracted.title}", SITE, *INTERVAL), order, [])
+        assert _title(conn, older.extracted.canonical_url) == "New headline"
 
 
 def test_an_older_fetch_loaded_later_does_not_overwrite_a_newer_one(conn):
     """A backfill of an earlier interval runs after tonight's load: the article keeps tonight's version."""
-    tonight = replace(_article(2), title="Corrected headline")
-    last_week = replace(_article(2), title="First headline", fetched_at=FETCHED_AT - timedelta(days=7))
+    tonight = _article(2, title="Corrected headline")
+    last_week = _article(2, title="First headline", fetched_at=FETCHED_AT - timedelta(days=7))
     load_site_run(conn, RunContext("tonight", SITE, *INTERVAL), [tonight], [])
     load_site_run(conn, RunContext("backfill", SITE, *INTERVAL), [last_week], [])
-    assert _title(conn, tonight.canonical_url) == "Corrected headline"
+    assert _title(conn, tonight.extracted.canonical_url) == "Corrected headline"
     versions = conn.execute("select count(*) from warehouse.article_versions").fetchone()[0]
     assert versions == 1  # the older text is history, not a new current version... nor a row overwritten
 
@@ -56,12 +55,12 @@ def _bylines(conn) -> list[str]:
 
 
 def test_authors_dropped_from_a_byline_are_unlinked_even_when_none_is_left(conn):
-    first = replace(_article(3), authors=["Claire Dubois", "Marc Petit"])
+    first = _article(3, authors=["Claire Dubois", "Marc Petit"])
     load_site_run(conn, RunContext("run-1", SITE, *INTERVAL), [first], [])
     assert _bylines(conn) == ["Claire Dubois", "Marc Petit"]
-    fewer = replace(first, authors=["Marc Petit"], fetched_at=FETCHED_AT + timedelta(hours=1))
+    fewer = _article(3, authors=["Marc Petit"], fetched_at=FETCHED_AT + timedelta(hours=1))
     load_site_run(conn, RunContext("run-2", SITE, *INTERVAL), [fewer], [])
     assert _bylines(conn) == ["Marc Petit"]
-    none = replace(first, authors=[], fetched_at=FETCHED_AT + timedelta(hours=2))
+    none = _article(3, authors=[], fetched_at=FETCHED_AT + timedelta(hours=2))
     load_site_run(conn, RunContext("run-3", SITE, *INTERVAL), [none], [])
     assert _bylines(conn) == []

@@ -8,19 +8,15 @@ from datetime import UTC, datetime
 import pytest
 
 from broadsheet.archive import ArchiveWriter, archive_path, latest_pages
-from broadsheet.orchestration import (
+from broadsheet.orchestration import SitesFailed, failed_sites, finish_run, run_interval, select_sites
+from broadsheet.pipeline import (
     InvalidRunParams,
     RunOptions,
-    SitesFailed,
-    failed_sites,
-    finish_run,
     in_interval,
     interval_archive_files,
     interval_days,
-    run_interval,
-    select_sites,
 )
-from broadsheet.records import Article, FetchedPage
+from broadsheet.records import Article, ChosenDate, ChosenDates, ExtractedArticle, FetchedPage
 from broadsheet.settings import Settings
 
 DAY = datetime(2024, 3, 10, tzinfo=UTC)
@@ -86,11 +82,11 @@ def test_a_run_with_a_data_interval_keeps_it(tmp_path):
 
 
 def _article(published_at, modified_at=None) -> Article:
-    return Article(
-        site_key="capitol_wire", url="http://x/a", canonical_url="http://x/a", title="t", authors=[],
-        body_text="b", language="en", published_at=published_at, published_raw=None, published_source=None,
-        modified_at=modified_at, modified_raw=None, modified_source=None, fetched_at=DAY, archive_location="f#0",
+    extracted = ExtractedArticle(
+        site_key="capitol_wire", url="http://x/a", canonical_url="http://x/a", title="t", authors=[], body_text="b",
+        language="en", published_candidates=[], modified_candidates=[], fetched_at=DAY, archive_location="f#0",
     )  # fmt: skip
+    return Article(extracted, ChosenDates(ChosenDate(published_at), ChosenDate(modified_at)))
 
 
 @pytest.mark.parametrize(
@@ -146,7 +142,7 @@ def test_a_clean_run_passes_and_a_failed_site_is_recorded_and_named(settings: Se
     import psycopg
     from pydantic import SecretStr
 
-    from broadsheet.stages import prepare_warehouse
+    from broadsheet.pipeline import prepare_warehouse
 
     settings = settings.model_copy(update={"database_url": SecretStr(database_url)})
     prepare_warehouse(settings)

@@ -17,9 +17,16 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from broadsheet.loader import RunContext, index_for_search, load_site_run, record_failed_run
+from broadsheet.loader import (
+    RunContext,
+    content_hash,
+    index_for_search,
+    load_site_run,
+    record_failed_run,
+    record_hash,
+)
 from broadsheet.migrations import MigrationError, apply_migrations, find_migrations
-from broadsheet.records import ArchivedPage, Article, Reject, RejectReason
+from broadsheet.records import ArchivedPage, Article, ChosenDate, ChosenDates, ExtractedArticle, Reject, RejectReason
 from broadsheet.settings import Settings
 from broadsheet.sites import SiteConfig
 
@@ -36,8 +43,15 @@ INTERVAL = (datetime(2024, 3, 15, tzinfo=UTC), datetime(2024, 3, 16, tzinfo=UTC)
 FETCHED_AT = datetime(2024, 3, 15, 23, 0, tzinfo=UTC)
 
 
-def _article(n: int, body: str = "Le conseil municipal a voté le budget des écoles.", **changes) -> Article:
-    article = Article(
+def _article(
+    n: int,
+    body: str = "Le conseil municipal a voté le budget des écoles.",
+    published_at: datetime | None = None,
+    published_raw: str | None = None,
+    published_source: str = "json-ld",
+    **changes,
+) -> Article:
+    extracted = ExtractedArticle(
         site_key=SITE.key,
         url=f"https://www.example.com/news/{n}?utm_source=x",
         canonical_url=f"https://www.example.com/news/{n}",
@@ -45,18 +59,19 @@ def _article(n: int, body: str = "Le conseil municipal a voté le budget des éc
         authors=["Claire Dubois", "Marc Petit"] if n % 2 else ["Claire Dubois"],
         body_text=body,
         language="fr",
-        published_at=datetime(2024, 3, 15, 8, n % 60, tzinfo=UTC),
-        published_raw=f"2024-03-15T09:{n % 60:02d}:00+01:00",
-        published_source="json-ld",
-        modified_at=None,
-        modified_raw=None,
-        modified_source=None,
+        published_candidates=[],
+        modified_candidates=[],
         fetched_at=FETCHED_AT,
         archive_location=f"run.warc.gz#{n * 100}",
         section="Politique",
         tags=["budget", "écoles"],
     )
-    return replace(article, **changes)
+    published = ChosenDate(
+        published_at or datetime(2024, 3, 15, 8, n % 60, tzinfo=UTC),
+        published_raw or f"2024-03-15T09:{n % 60:02d}:00+01:00",
+        published_source,
+    )
+    return Article(replace(extracted, **changes), ChosenDates(published=published))
 
 
 def _page(url: str, status: int = 200, offset: int = 0) -> ArchivedPage:
@@ -217,7 +232,7 @@ def test_every_table_view_and_column_a_bi_user_sees_is_documented(conn: psycopg.
 def test_loading_the_same_run_twice_leaves_counts_and_contents_equal(conn: psycopg.Connection):
     run = RunContext("run-1", SITE, *INTERVAL)
     articles = [_article(n) for n in range(1, 6)]
-    pages = [_page(a.url, offset=n * 100) for n, a in enumerate(articles, start=1)]
+    pages = [_page(a.extracted.url, offset=n * 100) for n, a in enumerate(articles, start=1)]
     pages.append(_page("https://www.example.com/news/broken", status=500, offset=999))
     reject = Reject(SITE.key, "https://www.example.com/news/broken", "extract", RejectReason.HTTP_ERROR, "HTTP 500",
                     "run.warc.gz#999")  # fmt: skip
@@ -255,7 +270,43 @@ def test_an_edited_article_becomes_a_new_version_and_keeps_the_old_one(conn: psy
         order by version.article_version_id
         """
     ).fetchall()
-    assert versions == [(_article(2).body_text, "run-1"), (edited.body_text, "run-2")]
+    assert versions == [(_article(2).extracted.body_text, "run-1"), (edited.extracted.body_text, "run-2")]
+
+
+def test_an_upgrade_does_not_rewrite_loaded_rows_because_their_hashes_keep_their_values():
+    """Hashes computed before the article record had a dates part: equal hashes mean a load after the upgrade
+    finds every loaded article unchanged instead of rewriting it."""
+    dates = ChosenDates(
+        published=ChosenDate(datetime(2024, 3, 15, 8, 1, tzinfo=UTC), "2024-03-15T09:01:00+01:00", "json-ld", "instant",
+                             False),
+        flags=["sources_disagree"],
+    )  # fmt: skip
+    extracted = replace(
+        _article(1).extracted,
+        description="d",
+        image_url="https://www.example.com/i.jpg",
+        site_name="Example Times",
+        metadata_sources={"title": "json-ld"},
+    )
+    article = Article(extracted, dates)
+    assert record_hash(article) == "f4c51f18305b937800f5438c7c3d08eb6b59761a804d2090eb9d297b9a288cbe"
+    assert content_hash(article) == "2b7a80b03eb298586d765ef51259d993ced34b1f89c5d9a260270326a6697163"
+
+
+def test_an_article_s_length_is_counted_in_characters_also_for_articles_loaded_before_the_column(
+    conn: psycopg.Connection,
+):
+    body = "Le conseil municipal a voté le budget des écoles.\n« Enfin », dit la maire."
+    load_site_run(conn, RunContext("run-1", SITE, *INTERVAL), [_article(1, body=body)], [])
+    counts = "select character_count, word_count, octet_length(body_text) from warehouse.articles"
+    assert conn.execute(counts).fetchone() == (len(body), len(body.split()), len(body.encode()))
+
+    conn.execute("alter table warehouse.articles drop column character_count")  # as before migration 031
+    conn.execute("alter table staging.article_rows drop column character_count")
+    conn.execute("delete from etl.schema_migrations where version = '031'")
+    conn.commit()
+    apply_migrations(conn, SQL_DIR)
+    assert conn.execute(counts).fetchone()[0] == len(body)
 
 
 def test_a_reextraction_that_only_corrects_a_date_updates_the_row_without_a_new_version(conn: psycopg.Connection):
@@ -273,7 +324,7 @@ def test_a_reextraction_that_only_corrects_a_date_updates_the_row_without_a_new_
     row = conn.execute(
         "select published_at, published_source, description, metadata_sources from warehouse.articles"
     ).fetchone()
-    assert row == (corrected.published_at, "byline", "Le budget des écoles adopté.", {"title": "json-ld"})
+    assert row == (corrected.dates.published.at, "byline", "Le budget des écoles adopté.", {"title": "json-ld"})
     assert conn.execute("select count(*) from warehouse.article_versions").fetchone() == (1,)
     again = load_site_run(conn, RunContext("run-3", SITE, *INTERVAL), [corrected], [])
     assert (again.articles_changed, again.articles_unchanged) == (0, 1)
@@ -281,11 +332,11 @@ def test_a_reextraction_that_only_corrects_a_date_updates_the_row_without_a_new_
 
 def test_a_page_now_answering_404_marks_its_article_removed_until_it_returns(conn: psycopg.Connection):
     load_site_run(conn, RunContext("run-1", SITE, *INTERVAL), [_article(1), _article(2)], [])
-    gone = _page(_article(2).url, status=404, offset=5)
+    gone = _page(_article(2).extracted.url, status=404, offset=5)
     summary = load_site_run(conn, RunContext("run-2", SITE, *INTERVAL), [_article(1)], [], [gone])
     assert summary.articles_removed == 1
     removed = dict(conn.execute("select canonical_url, removed_at from warehouse.articles").fetchall())
-    assert removed == {_article(1).canonical_url: None, _article(2).canonical_url: FETCHED_AT}
+    assert removed == {_article(1).extracted.canonical_url: None, _article(2).extracted.canonical_url: FETCHED_AT}
     back = load_site_run(conn, RunContext("run-3", SITE, *INTERVAL), [_article(2)], [])
     assert back.articles_unchanged == 1
     assert conn.execute("select count(*) from warehouse.articles where removed_at is not null").fetchone() == (0,)
@@ -309,7 +360,7 @@ def test_a_failed_load_leaves_no_rows_but_a_failed_run_with_its_error(conn: psyc
 
 
 def test_two_urls_with_one_canonical_url_become_one_article(conn: psycopg.Connection):
-    twin = replace(_article(1), url="https://www.example.com/news/1?ref=home")
+    twin = _article(1, url="https://www.example.com/news/1?ref=home")
     load_site_run(conn, RunContext("run-1", SITE, *INTERVAL), [_article(1), twin], [])
     assert _count(conn) == (1, 1)
 
@@ -446,7 +497,7 @@ def test_a_load_killed_half_way_leaves_nothing_and_the_rerun_completes(database_
 
 
 def test_the_bi_role_reads_warehouse_and_marts_and_nothing_else(postgres_server, database_url, conn):
-    load_site_run(conn, RunContext("run-1", SITE, *INTERVAL), [_article(1)], [], [_page(_article(1).url)])
+    load_site_run(conn, RunContext("run-1", SITE, *INTERVAL), [_article(1)], [], [_page(_article(1).extracted.url)])
     conn.execute("create table warehouse.added_later (id int)")  # default privileges cover later tables
     conn.commit()
     login = f"bi_test_{os.getpid()}"

@@ -8,30 +8,19 @@ and language.
 
 from __future__ import annotations
 
+import html as html_entities
 import logging
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from lxml import html
+from lxml import etree, html
 
-from transforms.json_ld import json_ld_objects, types_of
+from transforms.json_ld import types_of
+from transforms.parsed_page import ParsedPage, as_parsed
 
 logger = logging.getLogger(__name__)
 
-ARTICLE_TYPES = {
-    "Article",
-    "NewsArticle",
-    "ReportageNewsArticle",
-    "BlogPosting",
-    "AnalysisNewsArticle",
-    "OpinionNewsArticle",
-    "ReviewNewsArticle",
-    "LiveBlogPosting",
-    "Report",
-    "TechArticle",
-    "ScholarlyArticle",
-}
 ORGANISATION_TYPES = {"Organization", "NewsMediaOrganization", "Corporation", "WebSite"}
 TITLE_SEPARATORS = re.compile(r"\s+[|\-–—·:»]\s+")
 BYLINE_XPATH = (
@@ -47,18 +36,36 @@ ROLE_WORDS = re.compile(
     r"|photographer|fotograf(in)?|staff|editorial board|newsroom|redaktion|rédaction|redacción)(s|es|en|innen)?$",
     re.I,
 )
-# "AP Auto Writer", "News Nation Bureau", "Web Desk": a role or a desk, not a person
+# "AP Auto Writer", "Political Correspondent": a role after (or instead of) a name, not a name
 ROLE_AT_END = re.compile(
-    r"\b(writer|reporter|editor|correspondent|columnist|contributor|bureau|desk|staff|team|redaktion|rédaction"
-    r"|redacción|korrespondent|newsroom)s?$",
+    r"\b(writer|reporter|editor|editor-at-large|correspondent|columnist|contributor|korrespondent(in)?)s?$", re.I
+)
+# "News Nation Bureau", "HNN Staff", "Web Desk", "Staff Reports": the newsroom is the credit
+NEWSROOM_AT_END = re.compile(
+    r"\b(bureau|desk|staff|team|redaktion|rédaction|redacción|newsroom|staff reports|wire services?|editorial staff)$",
     re.I,
 )
 AGENCIES = re.compile(
     r"^(the )?(associated press|ap|reuters|afp|agence france-presse|dpa|epd|kna|efe|europa press|ansa|bloomberg"
-    r"|upi|pa media|press association|xinhua|kyodo|sid|apa|sda|belga|anp|tass|cnn wire|staff|admin|redaktion"
-    r"|wire services?|news desk|web desk|online desk)$",
+    r"|upi|pa media|press association|xinhua|kyodo|sid|apa|sda|belga|anp|tass|pti|ians|ani|cnn|cnn wire|staff"
+    r"|redaktion|rédaction|redacción|editorial|wire services?|news desk|web desk|online desk)$",
     re.I,
 )
+NOT_A_CREDIT = re.compile(r"^(admin|administrator|jdadmin|webmaster|editor|guest|user|unknown|null|none)$", re.I)
+# decorations around a name: "Foto:", "Text:", a trailing initials tag "(abc)", "Analysis by"
+DECORATION_PREFIX = re.compile(
+    r"^\s*(?:text|texto|texte|analysis by|opinion by|commentary by|about|sobre|über|à propos de)\s*:?\s+", re.I
+)
+DATE_WORD_TAIL = re.compile(r"\s+(?:published|updated|posted|veröffentlicht|publicado|publié)\b.*$", re.I)
+DEGREES = re.compile(r"^(?:ms|md|phd|ph\.d\.?|rdn|rd|mph|mba|ma|ba|bsc|msc|cpa|jd|dr)$", re.I)
+AGENCY_GLUED = re.compile(r"^(.+?\S)\s+((?:the )?(?:associated press|reuters|afp|dpa|pti|ians))$", re.I)
+PHOTO_CREDIT = re.compile(
+    r"^\s*[(\[]?\s*(?:foto|fotos|photo|photos|bild|image|crédit photo|photograph)\s*(?::|by\b|/)", re.I
+)
+INITIALS_TAG = re.compile(r"\s*[(\[][a-zäöü]{2,4}[)\]]\s*$")
+DOMAIN_LIKE = re.compile(r"^[\w-]+(\.[\w-]+)*\.[a-z]{2,}$", re.I)
+SENTENCE_BREAK = re.compile(r"(?<=[^\W\d_]{2})\.\s+(?=[A-Z])")  # "Finian Cunningham. Sputnik International"
+PERSON, ORGANISATION = "person", "organisation"
 
 
 @dataclass
@@ -67,6 +74,7 @@ class ArticleMetadata:
 
     title: str | None = None
     authors: list[str] = field(default_factory=list)
+    author_kinds: list[str] = field(default_factory=list)  # "person" | "organisation", one per author
     description: str | None = None
     image_url: str | None = None
     canonical_url: str | None = None
@@ -89,19 +97,22 @@ def _clean(value: Any) -> str | None:
         value = str(value)
     if not isinstance(value, str):
         return None
+    if "&" in value:  # JSON-LD written with HTML entities ("&#8216;", "&ouml;", "&quot;")
+        value = html_entities.unescape(value)
     text = " ".join(html.fromstring(f"<p>{value}</p>").text_content().split()) if "<" in value else value
     text = " ".join(text.split())
     return text or None
 
 
-def _names(value: Any, people_only: bool) -> list[str]:
+def _names(value: Any, not_named: set[str]) -> list[str]:
+    """Author names of a JSON-LD value; an Organization that is the site itself (`not_named`) is no credit."""
     items = value if isinstance(value, list) else [value]
     names = []
     for item in items:
         if isinstance(item, dict):
-            if people_only and types_of(item) & ORGANISATION_TYPES:
-                continue
             name = _clean(item.get("name"))
+            if types_of(item) & ORGANISATION_TYPES and name and _site_key(name) in not_named:
+                continue
         else:
             name = _clean(item)
         if name:
@@ -125,36 +136,63 @@ def _keywords(value: Any) -> list[str]:
     return [k for k in (_clean(v) for v in value) if k]
 
 
-def clean_person(name: str) -> str | None:
-    """One byline part as a person's name: no "By", no role, no agency, no biography; None if nothing is left."""
-    name = BY_PREFIX.sub("", " ".join(name.split())).strip(" ,;:|-–—")
-    if not name or "@" in name or "://" in name or re.search(r"\d", name):
+def _has_name_letters(words: list[str]) -> bool:
+    """A capitalised word, or letters of a script without case (Chinese, Japanese, Korean names)."""
+    return any(w[:1].isupper() or any(ch.isalpha() and ch.upper() == ch.lower() for ch in w) for w in words)
+
+
+def credit(part: str) -> tuple[str, str] | None:
+    """One byline part as a credit (name, "person" | "organisation"); None for a role, a bio or a decoration."""
+    name = " ".join(part.split())
+    if PHOTO_CREDIT.match(name):  # the photographer, not an author
         return None
-    if ROLE_WORDS.match(name) or AGENCIES.match(name) or ROLE_AT_END.search(name):
+    name = DECORATION_PREFIX.sub("", BY_PREFIX.sub("", name))
+    name = DATE_WORD_TAIL.sub("", INITIALS_TAG.sub("", name)).strip(" ,;:|-–—")
+    if DEGREES.match(name):
+        return None
+    if not name or "@" in name or "://" in name or re.search(r"\d", name) or NOT_A_CREDIT.match(name):
+        return None
+    if DOMAIN_LIKE.match(name):  # "example.de" is credited as written
+        return name, ORGANISATION
+    if AGENCIES.match(name) or NEWSROOM_AT_END.search(name):
+        return name, ORGANISATION
+    if ROLE_WORDS.match(name) or ROLE_AT_END.search(name):
         return None
     words = name.split()
-    if len(words) > 5 or not any(w[:1].isupper() for w in words):  # a sentence (a bio), not a name
+    if len(words) > 5 or not _has_name_letters(words):  # a sentence (a bio), not a name
         return None
-    return name
+    return name, PERSON
 
 
-def people(names: list[str]) -> list[str]:
-    """Bylines as a list of people: "By Jane Doe and John Roe, Staff Writers" is ["Jane Doe", "John Roe"]."""
-    found: list[str] = []
+def clean_person(name: str) -> str | None:
+    """One byline part as a person's name (no "By", role, agency or bio); None if it is not a person."""
+    found = credit(name)
+    return found[0] if found and found[1] == PERSON else None
+
+
+def credits(names: list[str]) -> list[tuple[str, str]]:
+    """Bylines as credits: "By Jane Doe and John Roe, Staff Writers" is two people; "Reuters and Jane Doe" is an
+    agency and a person; roles, decorations and bios are dropped."""
+    found: list[tuple[str, str]] = []
     for raw in names:
         raw = BY_PREFIX.sub("", " ".join(raw.split()))
-        for part in AUTHOR_SEPARATORS.split(raw):
-            person = clean_person(part or "")
-            if person and person not in found:
-                found.append(person)
+        parts = [p for part in AUTHOR_SEPARATORS.split(raw) for p in SENTENCE_BREAK.split(part or "")]
+        for part in parts:
+            glued = AGENCY_GLUED.match(part.strip())  # "ERIC TUCKER Associated Press": a name, then the agency
+            for piece in glued.groups() if glued else [part]:
+                named = credit(piece or "")
+                if named and named[0].casefold() not in {name.casefold() for name, _ in found}:
+                    found.append(named)
     return found
 
 
-def _meta(tree: html.HtmlElement, *names: str) -> list[str]:
-    values = []
-    for name in names:
-        values += tree.xpath("//meta[@property=$n or @name=$n]/@content", n=name)
-    return [v for v in (_clean(v) for v in values) if v]
+def people(names: list[str]) -> list[str]:
+    """The credited names of bylines, people and agencies alike ("Reuters and Jane Doe" is two)."""
+    return [name for name, _ in credits(names)]
+
+
+def _meta(page: ParsedPage, *names: str) -> list[str]:
+    return [v for v in (_clean(v) for v in page.meta_values(*names)) if v]
 
 
 def _microdata(tree: html.HtmlElement, prop: str) -> list[html.HtmlElement]:
@@ -183,13 +221,81 @@ def strip_site_name(title: str, site_name: str | None, headline: str | None = No
     return title
 
 
-def _from_json_ld(tree: html.HtmlElement, meta: ArticleMetadata) -> None:
-    objects = list(json_ld_objects(tree))
-    articles = [o for o in objects if types_of(o) & ARTICLE_TYPES]
-    for obj in articles:
+def _title_key(title: str) -> str:
+    """A title reduced to its words, so typographic quotes, dashes and case do not make two variants differ."""
+    return " ".join(re.sub(r"[\W_]+", " ", title).casefold().split())
+
+
+def choose_title(candidates: list[tuple[str, str]], site_name: str | None) -> tuple[str, str] | None:
+    """The headline, from (source, title) candidates in order of trust, preferring what the sources agree on.
+
+    A reader sees the <h1>; it is taken when another source agrees with it, as a whole or inside a longer
+    variant ("Opinion | Headline", "Topic: Headline", "Headline - Site": a kicker or site name the <h1>
+    leaves out). An <h1> no other source supports (the site's logo, a section name, another article's
+    headline) is passed over for the variant most sources share, else the most trusted one.
+    """
+    cleaned = [(source, strip_site_name(title, site_name)) for source, title in candidates if title]
+    cleaned = [(source, title) for source, title in cleaned if title]
+    if not cleaned:
+        return None
+    keys = [_title_key(title) for _, title in cleaned]
+    for index, (source, title) in enumerate(cleaned):
+        if source != "h1" or len(keys[index]) < 10:
+            continue
+        own = f" {keys[index]} "
+        if any(other and own in f" {other} " for position, other in enumerate(keys) if position != index):
+            return source, title
+    others = [(source, title, key) for (source, title), key in zip(cleaned, keys, strict=True) if source != "h1"]
+    if not others:
+        return cleaned[0]
+    best = max(others, key=lambda item: sum(key == item[2] for _, _, key in others))
+    return best[0], best[1]
+
+
+_OUTSIDE_ARTICLE = etree.XPath(
+    "boolean(ancestor::aside | ancestor::nav | ancestor::footer | ancestor::*[contains(@class, 'related')"
+    " or contains(@class, 'teaser') or contains(@class, 'recommend') or contains(@class, 'sidebar')])"
+)
+
+
+def _site_key(name: str) -> str:
+    return re.sub(r"\W+|\.(com|org|net|co|info)\b", "", name.casefold())
+
+
+def _is_site(name: str, site: set[str]) -> bool:
+    """The site itself, or its name with a desk or network added ("CNN Business", "NJ Advance Media for NJ.com")."""
+    key = _site_key(name)
+    return any(key == s or (len(s) >= 3 and (key.startswith(s) or key.endswith(s))) for s in site if s)
+
+
+def _site_names(page: ParsedPage) -> set[str]:
+    """The names the site calls itself: publisher, WebSite and NewsMediaOrganization names, og:site_name."""
+    names = [o.get("name") for o in page.json_ld if types_of(o) & {"WebSite", "NewsMediaOrganization"}]
+    names += [o["publisher"].get("name") for o in page.articles if isinstance(o.get("publisher"), dict)]
+    names += page.meta_values("og:site_name", "application-name")
+    for address in [*page.meta_values("og:url"), *page.tree.xpath("//link[@rel='canonical']/@href")][:2]:
+        host = re.sub(r"^[a-z]+://(www\.)?|[:/].*$", "", address.strip().lower())
+        names.append(host.rsplit(".", 1)[0] if "." in host else host)  # cleveland.com -> cleveland
+    return {_site_key(name) for name in names if isinstance(name, str) and name.strip()}
+
+
+def _credit_kinds(meta: ArticleMetadata, site: set[str]) -> None:
+    """Each author's kind; the site's own name ("Jane Doe, Example News" on example news) is dropped when a
+    person is credited: it is an affiliation, or a generic meta author, not the byline."""
+    kinds = [(found or (name, PERSON))[1] for name in meta.authors for found in [credit(name)]]
+    pairs = list(zip(meta.authors, kinds, strict=True))
+    if any(kind == PERSON and not _is_site(name, site) for name, kind in pairs):
+        pairs = [(name, kind) for name, kind in pairs if not _is_site(name, site)]
+        meta.authors, kinds = [name for name, _ in pairs], [kind for _, kind in pairs]
+    meta.author_kinds = kinds
+
+
+def _from_json_ld(page: ParsedPage, meta: ArticleMetadata) -> None:
+    site = _site_names(page)
+    for obj in page.articles:
         source = "json-ld"
         meta.offer("title", _clean(obj.get("headline") or obj.get("name")), source)
-        meta.offer("authors", people(_names(obj.get("author"), people_only=True)), source)
+        meta.offer("authors", people(_names(obj.get("author"), site)), source)
         meta.offer("description", _clean(obj.get("description")), source)
         meta.offer("image_url", _url(obj.get("image") or obj.get("thumbnailUrl")), source)
         section = obj.get("articleSection")
@@ -200,40 +306,49 @@ def _from_json_ld(tree: html.HtmlElement, meta: ArticleMetadata) -> None:
         publisher = obj.get("publisher")
         if isinstance(publisher, dict):
             meta.offer("site_name", _clean(publisher.get("name")), source)
-    for obj in objects:
+    for obj in page.json_ld:
         if types_of(obj) & {"WebSite", "NewsMediaOrganization"}:
             meta.offer("site_name", _clean(obj.get("name")), "json-ld")
 
 
-def read_article_metadata(tree: html.HtmlElement) -> ArticleMetadata:
+def read_article_metadata(page: ParsedPage | html.HtmlElement) -> ArticleMetadata:
     """Everything but dates, from the page's own evidence, most trusted source first."""
+    page = as_parsed(page)
+    tree = page.tree
     meta = ArticleMetadata()
-    _from_json_ld(tree, meta)
+    _from_json_ld(page, meta)
 
+    titles = [(meta.sources["title"], meta.title)] if meta.title else []
+    meta.title = None
     for source, names in (
-        ("og", ("og:title",)),
-        ("meta", ("twitter:title", "parsely-title", "dc.title")),
+        ("og:title", ("og:title",)),
+        ("meta:twitter:title", ("twitter:title", "parsely-title", "dc.title")),
     ):
-        meta.offer("title", next(iter(_meta(tree, *names)), None), f"{source}:{names[0]}")
-    meta.offer("description", next(iter(_meta(tree, "og:description")), None), "og:description")
-    meta.offer("description", next(iter(_meta(tree, "description", "twitter:description")), None), "meta:description")
-    meta.offer("image_url", next(iter(_meta(tree, "og:image", "og:image:url")), None), "og:image")
-    meta.offer("image_url", next(iter(_meta(tree, "twitter:image", "twitter:image:src")), None), "meta:twitter:image")
-    meta.offer("site_name", next(iter(_meta(tree, "og:site_name")), None), "og:site_name")
-    meta.offer("site_name", next(iter(_meta(tree, "application-name", "publisher")), None), "meta:application-name")
-    meta.offer("section", next(iter(_meta(tree, "article:section")), None), "og:article:section")
-    meta.offer("section", next(iter(_meta(tree, "section", "parsely-section")), None), "meta:section")
-    meta.offer("tags", list(dict.fromkeys(_meta(tree, "article:tag"))), "og:article:tag")
-    meta.offer("tags", [k for v in _meta(tree, "news_keywords", "keywords") for k in _keywords(v)], "meta:keywords")
-    authors = [a for a in _meta(tree, "author", "article:author", "parsely-author", "dc.creator")]
-    meta.offer("authors", people(authors), "meta:author")
+        titles += [(source, title) for title in _meta(page, *names)[:1]]
+    meta.offer("description", next(iter(_meta(page, "og:description")), None), "og:description")
+    meta.offer("description", next(iter(_meta(page, "description", "twitter:description")), None), "meta:description")
+    meta.offer("image_url", next(iter(_meta(page, "og:image", "og:image:url")), None), "og:image")
+    meta.offer("image_url", next(iter(_meta(page, "twitter:image", "twitter:image:src")), None), "meta:twitter:image")
+    meta.offer("site_name", next(iter(_meta(page, "og:site_name")), None), "og:site_name")
+    meta.offer("site_name", next(iter(_meta(page, "application-name", "publisher")), None), "meta:application-name")
+    meta.offer("section", next(iter(_meta(page, "article:section")), None), "og:article:section")
+    meta.offer("section", next(iter(_meta(page, "section", "parsely-section")), None), "meta:section")
+    meta.offer("tags", list(dict.fromkeys(_meta(page, "article:tag"))), "og:article:tag")
+    meta.offer("tags", [k for v in _meta(page, "news_keywords", "keywords") for k in _keywords(v)], "meta:keywords")
+    authors = [a for a in _meta(page, "author", "article:author", "parsely-author", "dc.creator")]
+    site = _site_names(page) | ({_site_key(meta.site_name)} if meta.site_name else set())
+    meta_authors = people(authors)
+    meta_credits = credits(authors)
+    is_generic = all(kind == ORGANISATION or _is_site(name, site) for name, kind in meta_credits)
+    if not is_generic:  # a generic meta author (the site, "Redacción") yields to a person byline below
+        meta.offer("authors", meta_authors, "meta:author")
     canonical = tree.xpath('//link[@rel="canonical"]/@href')
     if canonical and canonical[0].strip():
         # The canonical link is the page's own statement about its address: trusted above JSON-LD's url.
         meta.canonical_url, meta.sources["canonical_url"] = canonical[0].strip(), "link:canonical"
-    meta.offer("canonical_url", next(iter(_meta(tree, "og:url")), None), "og:url")
+    meta.offer("canonical_url", next(iter(_meta(page, "og:url")), None), "og:url")
 
-    for prop, name in (("headline", "title"), ("description", "description"), ("articleSection", "section")):
+    for prop, name in (("description", "description"), ("articleSection", "section")):
         found = _microdata(tree, prop)
         meta.offer(name, _microdata_text(found[0]) if found else None, f"microdata:{prop}")
     images = _microdata(tree, "image")
@@ -244,20 +359,27 @@ def read_article_metadata(tree: html.HtmlElement) -> ArticleMetadata:
     meta.offer("tags", list(dict.fromkeys(t for t in tag_links if t)), "link:rel=tag")
     microdata_authors = []
     for element in _microdata(tree, "author"):
+        if _OUTSIDE_ARTICLE(element):  # the author of a linked or recommended article
+            continue
         named = element.xpath(".//*[@itemprop='name']")
         microdata_authors.append(_microdata_text(named[0] if named else element) or "")
     meta.offer("authors", people(microdata_authors), "microdata:author")
 
     meta.offer("authors", people([e.text_content() for e in tree.xpath(BYLINE_XPATH)[:4]]), "byline")
-    h1 = tree.xpath("//h1")
-    headline = " ".join(h1[0].text_content().split()) if h1 else None
-    meta.offer("title", _clean(tree.findtext(".//title")), "title")
-    meta.offer("title", headline, "h1")
-    if meta.title:
-        meta.title = strip_site_name(meta.title, meta.site_name, headline)
+    meta.offer("authors", meta_authors, "meta:author")
+    _credit_kinds(meta, site)
+    headlines = [h for h in (" ".join(e.text_content().split()) for e in tree.iter("h1")) if h][:2]
+    microdata_headline = _microdata(tree, "headline")
+    if microdata_headline:
+        titles.append(("microdata:headline", _microdata_text(microdata_headline[0]) or ""))
+    titles += [("title", title) for title in [_clean(tree.findtext(".//title"))] if title]
+    titles += [("h1", headline) for headline in headlines]
+    chosen = choose_title(titles, meta.site_name)
+    if chosen is not None:
+        meta.sources["title"], meta.title = chosen
 
     meta.offer("language", next(iter(tree.xpath("/html/@lang")), "").strip(), "html:lang")
-    meta.offer("language", next(iter(_meta(tree, "og:locale", "content-language", "language")), None), "meta:locale")
+    meta.offer("language", next(iter(_meta(page, "og:locale", "content-language", "language")), None), "meta:locale")
     meta.offer("language", next(iter(tree.xpath("//meta[@http-equiv='content-language']/@content")), None), "meta")
     if meta.language:
         meta.language = re.split(r"[-_]", meta.language.strip())[0].lower()

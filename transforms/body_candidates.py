@@ -16,6 +16,7 @@ import trafilatura
 from lxml import html
 
 from transforms.body_blocks import Block, blocks_from_body
+from transforms.body_length import body_words
 from transforms.body_rules import normalised
 
 SHORT_BODY_WORDS = 50  # a body this short is checked against the baseline candidate
@@ -33,7 +34,8 @@ class BodyChoice:
 
 
 def _words(blocks: list[Block]) -> int:
-    return sum(len(b.text.split()) for b in blocks)
+    """Words per script: a Chinese or Thai body is not "short" because it has few spaces."""
+    return sum(body_words(b.text) for b in blocks)
 
 
 def _section_blocks(section: html.HtmlElement) -> list[Block]:

@@ -25,6 +25,39 @@ class PageHints:
 
 BodyRule = Callable[[list[Block], PageHints], list[Block]]
 
+
+@dataclass(frozen=True)
+class ShortLineRule:
+    """A rule of the commonest shape: drop a block that matches `pattern` and is at most `max_words` long.
+
+    Most text rules are this one shape with their own pattern and length limit, so they are rows of one
+    table (the instances below) rather than copies of one loop; the limit keeps a real paragraph that merely
+    starts like a widget line.
+    """
+
+    name: str
+    description: str
+    pattern: re.Pattern[str]
+    max_words: int | None = None  # None: any length
+    anywhere: bool = False  # search the whole block, not only its start
+    keep_headings: bool = False
+
+    def __post_init__(self) -> None:  # read like the function rules: a name and a docstring
+        object.__setattr__(self, "__name__", self.name)
+        object.__setattr__(self, "__doc__", self.description)
+
+    def matches(self, block: Block) -> bool:
+        if self.keep_headings and block.kind == "h":
+            return False
+        if self.max_words is not None and len(block.text.split()) > self.max_words:
+            return False
+        found = self.pattern.search(block.text) if self.anywhere else self.pattern.match(block.text)
+        return found is not None
+
+    def __call__(self, blocks: list[Block], hints: PageHints) -> list[Block]:
+        return [block for block in blocks if not self.matches(block)]
+
+
 _SEPARATORS = re.compile(r"\s+[|\-–—·:»/]\s+")
 
 
@@ -90,14 +123,18 @@ READ_MORE = re.compile(
     r"^\s*(read more|read also|read next|see also|related|more on this|recommended|watch|listen"
     r"|lesen sie auch|lesen sie mehr|mehr dazu|mehr zum thema|auch interessant|weiterlesen"
     r"|lire aussi|à lire aussi|lire la suite|voir aussi|leer más|lee también|lea también|ver también"
-    r"|te puede interesar|relacionad[oa]s?)\s*[:»>|]",
+    r"|te puede interesar|le puede interesar|relacionad[oa]s?|lea más|lea|mira|puedes ver|leggi anche"
+    r"|czytaj (?:też|także|więcej)|notas relacionadas)\s*[:»>|]",
     re.I,
 )
 
 
-def remove_read_more_lines(blocks: list[Block], hints: PageHints) -> list[Block]:
-    """Drop in-body "Read more: <headline>" links and their translations."""
-    return [b for b in blocks if not (READ_MORE.match(b.text) and len(b.text.split()) <= 25)]
+remove_read_more_lines = ShortLineRule(
+    "remove_read_more_lines",
+    'Drop in-body "Read more: <headline>" links and their translations.',
+    READ_MORE,
+    25,
+)
 
 
 COPYRIGHT = re.compile(
@@ -108,9 +145,13 @@ COPYRIGHT = re.compile(
 )
 
 
-def remove_copyright_lines(blocks: list[Block], hints: PageHints) -> list[Block]:
-    """Drop copyright, "all rights reserved" and reprint notices (short blocks only, wherever they are)."""
-    return [b for b in blocks if not (COPYRIGHT.search(b.text) and len(b.text.split()) <= 60)]
+remove_copyright_lines = ShortLineRule(
+    "remove_copyright_lines",
+    'Drop copyright, "all rights reserved" and reprint notices (short blocks only, wherever they are).',
+    COPYRIGHT,
+    60,
+    anywhere=True,
+)
 
 
 # [caption id="x" align="left"], [/caption], [gallery ids="1,2"], [embed]...[/embed]: lowercase names, and
@@ -153,9 +194,13 @@ NEWSLETTER_CTA = re.compile(
 )
 
 
-def remove_newsletter_calls(blocks: list[Block], hints: PageHints) -> list[Block]:
-    """Drop "Sign up for our newsletter" calls to action written as paragraphs."""
-    return [b for b in blocks if not (NEWSLETTER_CTA.search(b.text) and len(b.text.split()) <= 30)]
+remove_newsletter_calls = ShortLineRule(
+    "remove_newsletter_calls",
+    'Drop "Sign up for our newsletter" calls to action written as paragraphs.',
+    NEWSLETTER_CTA,
+    30,
+    anywhere=True,
+)
 
 
 PHOTO_CREDIT = re.compile(
@@ -165,9 +210,12 @@ PHOTO_CREDIT = re.compile(
 )
 
 
-def remove_photo_credits(blocks: list[Block], hints: PageHints) -> list[Block]:
-    """Drop short "Photo: Agency" / "Foto: dpa" credit lines."""
-    return [b for b in blocks if not (PHOTO_CREDIT.match(b.text) and len(b.text.split()) <= 15)]
+remove_photo_credits = ShortLineRule(
+    "remove_photo_credits",
+    'Drop short "Photo: Agency" / "Foto: dpa" credit lines.',
+    PHOTO_CREDIT,
+    15,
+)
 
 
 CONTACT_LINE = re.compile(
@@ -177,9 +225,12 @@ CONTACT_LINE = re.compile(
 )
 
 
-def remove_contact_lines(blocks: list[Block], hints: PageHints) -> list[Block]:
-    """Drop "Write to <reporter> at <address>" lines under the article."""
-    return [b for b in blocks if not (CONTACT_LINE.match(b.text) and len(b.text.split()) <= 25)]
+remove_contact_lines = ShortLineRule(
+    "remove_contact_lines",
+    'Drop "Write to <reporter> at <address>" lines under the article.',
+    CONTACT_LINE,
+    25,
+)
 
 
 # "About Harbour Logistics", "Acerca de Grupo Puerto Sur": a name follows (so "About the plan" is a subhead)
@@ -268,9 +319,14 @@ POST_META = re.compile(
 )
 
 
-def remove_post_meta_lines(blocks: list[Block], hints: PageHints) -> list[Block]:
-    """Drop a blog's post-meta line ("05/10/2018 - Posted by Jane - Category: Health - Tags: ...")."""
-    return [b for b in blocks if not (b.kind != "h" and len(b.text.split()) <= 30 and POST_META.search(b.text))]
+remove_post_meta_lines = ShortLineRule(
+    "remove_post_meta_lines",
+    'Drop a blog\'s post-meta line ("05/10/2018 - Posted by Jane - Category: Health - Tags: ...").',
+    POST_META,
+    30,
+    anywhere=True,
+    keep_headings=True,
+)
 
 
 NOTICE = re.compile(
@@ -286,14 +342,20 @@ NOTICE = re.compile(
 )
 
 
-def remove_notices(blocks: list[Block], hints: PageHints) -> list[Block]:
-    """Drop paywall, cookie and comment-policy notices written as paragraphs ("Subscribe to continue reading")."""
-    return [b for b in blocks if not (NOTICE.match(b.text) and len(b.text.split()) <= 40)]
+remove_notices = ShortLineRule(
+    "remove_notices",
+    'Drop paywall, cookie and comment-policy notices written as paragraphs ("Subscribe to continue reading").',
+    NOTICE,
+    40,
+)
 
 
-def remove_social_calls(blocks: list[Block], hints: PageHints) -> list[Block]:
-    """Drop "Follow us on Twitter", "Click here to get the app", "Share this story" lines."""
-    return [b for b in blocks if not (SOCIAL_CTA.match(b.text) and len(b.text.split()) <= 35)]
+remove_social_calls = ShortLineRule(
+    "remove_social_calls",
+    'Drop "Follow us on Twitter", "Click here to get the app", "Share this story" lines.',
+    SOCIAL_CTA,
+    35,
+)
 
 
 _LETTERS = re.compile(r"[^\W\d_]")
@@ -367,9 +429,12 @@ def remove_wire_slugs_and_rules(blocks: list[Block], hints: PageHints) -> list[B
     ]
 
 
-def remove_bare_urls(blocks: list[Block], hints: PageHints) -> list[Block]:
-    """Drop blocks that are only a URL (the page's own address, printed for readers of the print view)."""
-    return [b for b in blocks if not URL_ONLY.match(b.text)]
+remove_bare_urls = ShortLineRule(
+    "remove_bare_urls",
+    "Drop blocks that are only a URL (the page's own address, printed for readers of the print view).",
+    URL_ONLY,
+    None,
+)
 
 
 CREDIT_LINE = re.compile(
@@ -379,9 +444,12 @@ CREDIT_LINE = re.compile(
 )
 
 
-def remove_staff_credit_lines(blocks: list[Block], hints: PageHints) -> list[Block]:
-    """Drop wire-style staff credits ("Reporting by ...; Editing by ...", "X contributed to this report")."""
-    return [b for b in blocks if not (CREDIT_LINE.match(b.text) and len(b.text.split()) <= 40)]
+remove_staff_credit_lines = ShortLineRule(
+    "remove_staff_credit_lines",
+    'Drop wire-style staff credits ("Reporting by ...; Editing by ...", "X contributed to this report").',
+    CREDIT_LINE,
+    40,
+)
 
 
 BODY_RULES: list[BodyRule] = [

@@ -20,6 +20,8 @@ _NEVER_REMOVED = {"html", "body", "main", "article", "head"}
 _HEADING_TAGS = {"h2", "h3", "h4", "h5", "h6"}
 _WIDGET_CONTAINERS = {"div", "section", "aside", "nav", "ul", "ol", "header", "footer"}
 _MAX_SHARE_OF_TEXT = 0.5  # an element holding more than this share of the page's text is never removed
+_BLOCK_CHILDREN = {"p", "div", "section", "article", "ul", "ol", "table", "h1", "h2", "h3", "h4", "form", "figure"}
+_MAX_SHARE_OF_BODY = 0.5  # one rule may not remove more than this share of the candidate body's paragraphs
 
 
 @dataclass(frozen=True)
@@ -194,19 +196,55 @@ def _dispatch(rules: list[TreeRule]) -> _Dispatch:
     return _DISPATCH[key]
 
 
+def _is_paragraph(element: html.HtmlElement) -> bool:
+    return element.tag == "p" or (element.tag == "div" and not any(c.tag in _BLOCK_CHILDREN for c in element))
+
+
+def candidate_body(tree: html.HtmlElement) -> html.HtmlElement | None:
+    """The element whose own paragraphs hold the most text: the likely article body.
+
+    Paragraphs are <p>s, and <div>s with no block inside them (live blogs and old themes write their
+    paragraphs as divs).
+    """
+    totals: dict[html.HtmlElement, int] = {}
+    for paragraph in tree.iter("p", "div"):
+        if not _is_paragraph(paragraph):
+            continue
+        parent = paragraph.getparent()
+        if parent is None:
+            continue
+        length = len(paragraph.text_content().strip())
+        totals[parent] = totals.get(parent, 0) + length
+        grandparent = parent.getparent()  # a post split into entries (a live blog) has its text one level down
+        if grandparent is not None:
+            totals[grandparent] = totals.get(grandparent, 0) + length // 2
+    if not totals:
+        return None
+    return max(totals, key=totals.__getitem__)
+
+
 def apply_tree_rules(tree: html.HtmlElement, rules: list[TreeRule] | None = None) -> dict[str, int]:
     """Remove every element some rule identifies, in one walk over the tree; returns removals per rule.
 
     Each element is asked once: its class and id against one regex holding every rule's tokens, then the
-    structural tests registered for its tag. A page container (html, body, main, article) and any element
-    holding most of the page's text are kept, whatever its class says: a theme that calls its article
-    wrapper "share-enabled" must not lose the article.
+    structural tests registered for its tag. A rule whose matches would hold most of the page's text removes
+    nothing. Kept whatever its class says: a page container (html, body,
+    main, article), any element holding most of the page's text, the candidate body (the element whose
+    paragraphs hold the most text) and its ancestors (a wrapper classed "comments-enabled article" or a share
+    container wrapping the post must not take the article with it), and the candidate body's paragraphs
+    when one rule would remove most of them piece by piece (a live blog whose entries are classed "comment").
     """
     rules = TREE_RULES if rules is None else rules
     matcher, by_tag, first_words = _dispatch(rules)
     removed = dict.fromkeys((rule.name for rule in rules), 0)
-    doomed: list[tuple[html.HtmlElement, TreeRule]] = []
+    doomed: list[tuple[html.HtmlElement, TreeRule, bool]] = []
     total: int | None = None
+    body: html.HtmlElement | None = None
+    protected: set[html.HtmlElement] = set()
+    inside_body: dict[str, int] = {}
+    on_page: dict[str, int] = {}
+    outermost: set[html.HtmlElement] = set()
+    body_text = 0
     for element in tree.iter():
         tag = element.tag
         if not isinstance(tag, str) or tag in _NEVER_REMOVED:
@@ -223,15 +261,32 @@ def apply_tree_rules(tree: html.HtmlElement, rules: list[TreeRule] | None = None
             rule = next((r for r in by_tag[tag] if r.test is not None and r.test(element)), None)
         if rule is None:
             continue
-        if total is None:
+        if total is None:  # only pages where some rule matched pay for these
             total = len(tree.text_content()) or 1
-        if len(element.text_content()) > _MAX_SHARE_OF_TEXT * total:
+            body = candidate_body(tree)
+            protected = {body, *body.iterancestors()} if body is not None else set()
+            body_text = len(body.text_content()) if body is not None else 0
+        if element in protected:
             continue
-        doomed.append((element, rule))
+        length = len(element.text_content())
+        if length > _MAX_SHARE_OF_TEXT * total:
+            continue
+        lineage = list(element.iterancestors())
+        is_inside = body is not None and body in lineage
+        if not any(ancestor in outermost for ancestor in lineage):  # count nested matches once
+            outermost.add(element)
+            if is_inside:
+                inside_body[rule.name] = inside_body.get(rule.name, 0) + length
+            on_page[rule.name] = on_page.get(rule.name, 0) + length
+        doomed.append((element, rule, is_inside))
+    # one rule taking most of the body, or of the page, piece by piece (a live blog whose entries are classed
+    # "comment") has mistaken the article for its kind of boilerplate: it removes nothing there
+    spared = {name for name, length in inside_body.items() if length > _MAX_SHARE_OF_BODY * body_text}
+    everywhere = {name for name, length in on_page.items() if total and length > _MAX_SHARE_OF_TEXT * total}
+    for element, rule, is_inside in doomed:
+        if element.getparent() is None or (is_inside and rule.name in spared) or rule.name in everywhere:
+            continue
         removed[rule.name] += 1
-    for element, rule in doomed:
-        if element.getparent() is None:
-            continue
         if rule.keep_own_text:
             for child in list(element):
                 element.remove(child)

@@ -18,7 +18,8 @@ from typing import Any
 from lxml import html
 
 from broadsheet.records import DateCandidate, ExtractedArticle, FetchedPage
-from transforms.json_ld import json_ld_objects, types_of
+from transforms.json_ld import GENERIC_TYPES, types_of
+from transforms.parsed_page import ParsedPage, as_parsed
 
 logger = logging.getLogger(__name__)
 
@@ -36,21 +37,6 @@ SITEMAP_LASTMOD = "sitemap:lastmod"
 HTTP_LAST_MODIFIED = "http:last-modified"
 META_PREFIX = "meta:"
 
-DATED_TYPES = {
-    "Article",
-    "NewsArticle",
-    "ReportageNewsArticle",
-    "BlogPosting",
-    "AnalysisNewsArticle",
-    "OpinionNewsArticle",
-    "ReviewNewsArticle",
-    "BackgroundNewsArticle",
-    "LiveBlogPosting",
-    "Report",
-    "WebPage",
-    "VideoObject",
-}
-GENERIC_TYPES = {"WebPage", "VideoObject"}
 # Named meta tags (name, property, itemprop or http-equiv), matched case-insensitively, most specific first.
 PUBLISHED_META = (
     "article:published_time",
@@ -95,6 +81,7 @@ ELSEWHERE_CLASSES = re.compile(
     r"related|teaser|sidebar|comment|widget|recommend|promo|most-read|trending|masthead|site-header|top-?bar", re.I
 )
 ELSEWHERE_TAGS = {"aside", "footer", "nav"}
+_PAGE_CONTAINERS = {"html", "body", "main", "article"}
 # "Updated" in the languages we crawl: the text after it is a modified date, the text before it published.
 UPDATED_WORDS = re.compile(
     r"\b(?:last\s+)?(?:updated?|aktualisiert|actualizado|actualizada|actualitzat|actualitzada|mis à jour|"
@@ -139,15 +126,15 @@ def _add(bucket: list[DateCandidate], raw: Any, source: str) -> None:
             bucket.append(candidate)
 
 
-def _from_json_ld(tree: html.HtmlElement, found: DateCandidates) -> None:
+def _from_json_ld(page: ParsedPage, found: DateCandidates) -> None:
     """Dates of the page's article objects ("json-ld"), then of generic WebPage/VideoObject objects, named
     "json-ld:<type>" and trusted less: an embedded video's uploadDate, or a WebPage wrapper's date, is not
     the article's when the page's meta tags or microdata describe the article itself.
     """
-    objects = [o for o in json_ld_objects(tree) if types_of(o) & DATED_TYPES]
-    for obj in sorted(objects, key=lambda o: not types_of(o) - GENERIC_TYPES):
-        kinds = types_of(obj) - GENERIC_TYPES
-        source = JSON_LD if kinds else f"{JSON_LD}:{sorted(types_of(obj) & GENERIC_TYPES)[0]}"
+    generic = [o for o in page.json_ld if types_of(o) & set(GENERIC_TYPES) and o not in page.articles]
+    for obj in [*page.articles, *generic]:
+        kinds = types_of(obj) & set(GENERIC_TYPES)
+        source = f"{JSON_LD}:{sorted(kinds)[0]}" if obj in generic else JSON_LD
         for key, bucket in (
             ("datePublished", found.published),
             ("dateCreated", found.published),
@@ -164,8 +151,12 @@ def _is_elsewhere(element: html.HtmlElement) -> bool:
 
 
 def _is_elsewhere_itself(element: html.HtmlElement) -> bool:
-    if element.tag in ELSEWHERE_TAGS or ELSEWHERE_CLASSES.search(element.get("class", "")):
+    if element.tag in ELSEWHERE_TAGS:
         return True
+    if ELSEWHERE_CLASSES.search(element.get("class", "")):
+        # <body class="has-sidebar">, a page wrapper "layout-with-sidebar": a class on what holds the article's
+        # own headline describes the page's layout, not a sidebar
+        return element.tag not in _PAGE_CONTAINERS and element.find(".//h1") is None
     return element.tag == "header" and not element.xpath(".//h1 | ancestor::article")
 
 
@@ -178,17 +169,11 @@ def _from_microdata(tree: html.HtmlElement, found: DateCandidates) -> None:
             _add(bucket, value, f"{MICRODATA}:{prop}")
 
 
-def _from_meta(tree: html.HtmlElement, found: DateCandidates) -> None:
-    named: dict[str, str] = {}
-    for meta in tree.iter("meta"):
-        name = meta.get("property") or meta.get("name") or meta.get("http-equiv")
-        content = meta.get("content")
-        if name and content and content.strip() and name.lower() not in named and not meta.get("itemprop"):
-            named[name.lower()] = content
+def _from_meta(page: ParsedPage, found: DateCandidates) -> None:
     for names, bucket in ((PUBLISHED_META, found.published), (MODIFIED_META, found.modified)):
         for name in names:
-            if name in named:
-                _add(bucket, named[name], META_PREFIX + name)
+            if values := page.meta.get(name):
+                _add(bucket, values[0], META_PREFIX + name)
 
 
 def _says_updated(element: html.HtmlElement) -> bool:
@@ -239,9 +224,12 @@ def split_byline(text: str) -> tuple[str | None, str | None]:
 
 def _from_bylines(tree: html.HtmlElement, found: DateCandidates) -> None:
     for element in tree.xpath("//*[@class]"):
-        if element.tag in ("html", "body", "time", "script", "style") or _is_elsewhere(element):
+        # the cheap class test first: walking every ancestor of every classed element cost more than the rest
+        if element.tag in ("html", "body", "time", "script", "style") or not BYLINE_CLASSES.search(
+            element.get("class")
+        ):
             continue
-        if not BYLINE_CLASSES.search(element.get("class")):
+        if _is_elsewhere(element):
             continue
         text = " ".join(element.text_content().split())
         if not (6 <= len(text) <= 200 and re.search(r"\d", text)):
@@ -268,12 +256,14 @@ def _from_htmldate(tree: html.HtmlElement, found: DateCandidates) -> None:
     _add(found.published, value, HTMLDATE)
 
 
-def html_date_candidates(tree: html.HtmlElement) -> DateCandidates:
+def html_date_candidates(page: ParsedPage | html.HtmlElement) -> DateCandidates:
     """Every date the HTML itself states, most trusted sources first."""
+    page = as_parsed(page)
+    tree = page.tree
     found = DateCandidates([], [])
-    _from_json_ld(tree, found)
+    _from_json_ld(page, found)
     _from_microdata(tree, found)
-    _from_meta(tree, found)
+    _from_meta(page, found)
     _from_time_elements(tree, found)
     _from_bylines(tree, found)
     if all(candidate.source in (BYLINE, TIME_TEXT) for candidate in found.published):

@@ -13,7 +13,8 @@ A chosen date without a time takes its time from a less trusted source on the sa
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from broadsheet.records import DateCandidate
@@ -142,7 +143,9 @@ def _with_time_of_day(
     for candidate, read in readings:
         if read is None or PRECISIONS.index(read.precision) >= PRECISIONS.index(chosen.precision):
             continue
-        if _implausible(read, context) or source_trust(candidate.source) > TRUSTED_UP_TO:
+        # a finer date from any reading of the page itself (htmldate included) may refine a coarse one that it
+        # agrees with: a URL's /2024/03/ never outranks the page's own 2024-03-15 14:30
+        if _implausible(read, context) or candidate.source in LAST_CHANGED_SOURCES:
             continue
         other = read.at.astimezone(context.zone)
         same = (
@@ -157,6 +160,40 @@ def _with_time_of_day(
     return chosen
 
 
+_STATED_OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
+
+
+def _offset_of(raw: str) -> timedelta | None:
+    """The UTC offset written at the end of an ISO-like date string ("...+05:30", "...Z"), if any."""
+    found = _STATED_OFFSET.search(raw.strip())
+    if found is None:
+        return None
+    text = found.group(1).replace(":", "")
+    if text == "Z":
+        return timedelta(0)
+    sign = 1 if text[0] == "+" else -1
+    return sign * timedelta(hours=int(text[1:3]), minutes=int(text[3:5]))
+
+
+def _with_offset_from_page(
+    chosen: NormalisedDate, readings: list[tuple[DateCandidate, ReadDate | None]], context: DateContext
+) -> NormalisedDate:
+    """A naive time made exact by another source on the page that gives the same wall-clock time with an offset.
+
+    JSON-LD "2024-03-15T14:30:00" (no offset) and a meta tag "2024-03-15T14:30:00+01:00" are one statement; the
+    meta tag says which zone the page meant, which beats assuming the site's zone.
+    """
+    if not chosen.is_timezone_assumed or chosen.precision not in ("instant", "minute"):
+        return chosen
+    wall = chosen.at.astimezone(context.zone).replace(tzinfo=None, second=0, microsecond=0)
+    for candidate, read in readings:
+        if read is None or read.is_timezone_assumed or (offset := _offset_of(candidate.raw)) is None:
+            continue
+        if (read.at.replace(tzinfo=None) + offset).replace(second=0, microsecond=0) == wall:
+            return replace(chosen, at=read.at, is_timezone_assumed=False)
+    return chosen
+
+
 def normalise_article_dates(
     published: list[DateCandidate], modified: list[DateCandidate], context: DateContext
 ) -> ArticleDates:
@@ -167,6 +204,7 @@ def normalise_article_dates(
     chosen_published = _choose("published", published_readings, context, flags, skipped)
     if chosen_published is not None:
         chosen_published = _with_time_of_day(chosen_published, published_readings, context)
+        chosen_published = _with_offset_from_page(chosen_published, published_readings, context)
     ignored: list[str] = []
     chosen_modified = _choose(
         "modified",

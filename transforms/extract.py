@@ -11,21 +11,26 @@ from lxml import html
 
 from broadsheet.records import ExtractedArticle, FetchedPage, Reject, RejectReason
 from broadsheet.urls import absolute_url
-from transforms.article_metadata import people, read_article_metadata
+from transforms.article_metadata import PERSON, credit, people, read_article_metadata
 from transforms.body_blocks import blocks_from_body, render_markup, render_text
 from transforms.body_candidates import choose_body
+from transforms.body_length import MIN_BODY_WORDS, ArticleSignals, body_words, is_short_article
 from transforms.body_rules import PageHints, apply_body_rules
 from transforms.boilerplate import apply_tree_rules, keep_embedded_posts, keep_lead_paragraph
 from transforms.date_candidates import html_date_candidates
+from transforms.json_ld import types_of
 from transforms.page_parsing import decode_page, load_page
+from transforms.parsed_page import ParsedPage, parse_page
 
 logger = logging.getLogger(__name__)
 
 STAGE = "extract"
 HTML_TYPES = {"text/html", "application/xhtml+xml", ""}
-MIN_BODY_WORDS = 60
-# fast: no readability/justext fallbacks (Broadsheet checks the result itself, see body_candidates);
-# favor_recall: keep text trafilatura is unsure about, our own rules then remove what is boilerplate.
+# Chosen on every corpus (docs/benchmarks.md, a third of trafilatura-eval and all of the article-extraction
+# benchmark): the articles that fast=True and favor_recall=True seemed to lose were removed by our own tree
+# rules (now guarded, see boilerplate.apply_tree_rules). With that fixed, trafilatura's defaults gain 0.004 F1
+# on trafilatura-eval and lose 0.003 on the benchmark and drop subheads (favor_recall=False), while fast=True
+# is what keeps extraction within bare trafilatura's CPU time.
 TRAFILATURA_OPTIONS = {
     "fast": True,
     "favor_recall": True,
@@ -59,11 +64,6 @@ def clean_title(title: str, site_name: str | None) -> str:
     return title
 
 
-def split_authors(names: list[str]) -> list[str]:
-    """One name per person: "Thomas Lindner und Julia Hartmann" is two authors; "By", roles, agencies dropped."""
-    return people(names)
-
-
 def page_hints(tree: html.HtmlElement, title: str | None = None) -> PageHints:
     """The page's headline and description candidates, read before any boilerplate is removed."""
     titles = [title] if title else []
@@ -79,6 +79,28 @@ def page_hints(tree: html.HtmlElement, title: str | None = None) -> PageHints:
     return PageHints(
         titles=tuple(dict.fromkeys(" ".join(t.split()) for t in titles if t and t.strip())),
         descriptions=tuple(dict.fromkeys(" ".join(d.split()) for d in descriptions if d and d.strip())),
+    )
+
+
+NON_ARTICLE_OG_TYPES = re.compile(r"^(video|music|website|profile|book)\b", re.I)
+NON_ARTICLE_JSON_LD = {"ItemList", "CollectionPage", "SearchResultsPage", "ImageGallery", "VideoObject", "ProfilePage"}
+
+
+def _link_texts(tree: html.HtmlElement) -> set[str]:
+    return {" ".join(a.text_content().split()) for a in tree.iter("a")} - {""}
+
+
+def article_signals(parsed: ParsedPage, body: str, link_texts: set[str]) -> ArticleSignals:
+    """The page's own evidence that it is one article (read on the parsed page, before the body rules)."""
+    og_type = next(iter(parsed.meta_values("og:type")), "").strip()
+    declared = {kind for obj in parsed.json_ld for kind in types_of(obj)}
+    lines = [line.removeprefix("- ").strip() for line in body.splitlines() if line.strip()]
+    linked = sum(len(line.split()) for line in lines if line in link_texts)
+    return ArticleSignals(
+        declares_article=bool(parsed.articles) or og_type.lower() == "article",
+        declares_other=bool(NON_ARTICLE_OG_TYPES.match(og_type)) or bool(declared & NON_ARTICLE_JSON_LD),
+        has_headline=parsed.tree.find(".//h1") is not None or bool(parsed.meta_values("og:title")),
+        link_share=linked / max(1, sum(len(line.split()) for line in lines)),
     )
 
 
@@ -128,23 +150,28 @@ def extract_article(page: FetchedPage) -> ExtractedArticle | Reject:
     if tree is None:
         return _reject(page, RejectReason.UNDECODABLE, "HTML could not be parsed into a document tree")
 
-    dates = html_date_candidates(tree)
-    meta = read_article_metadata(tree)
+    parsed = parse_page(tree)  # JSON-LD and meta tags read once, before the body rules change the tree
+    dates = html_date_candidates(parsed)
+    meta = read_article_metadata(parsed)
     if not (meta.title and meta.site_name and meta.authors and meta.language):
         # trafilatura's own metadata reader fills what the page's structured metadata lacks.
         found = trafilatura.extract_metadata(tree, default_url=page.final_url)
         if found is not None:
             meta.offer("title", found.title, "trafilatura")
             meta.offer("site_name", found.sitename, "trafilatura")
-            meta.offer("authors", split_authors([found.author] if found.author else []), "trafilatura")
+            meta.offer("authors", people([found.author] if found.author else []), "trafilatura")
             meta.offer("language", found.language, "trafilatura")
     title = clean_title(meta.title or "", meta.site_name)
     if not title:
         return _reject(page, RejectReason.NO_TITLE, "no headline in JSON-LD, OpenGraph, <h1> or <title>")
     hints = page_hints(tree, title)
+    link_texts = _link_texts(tree)
     body = extract_body(tree, page.final_url, hints)
-    if (words := body_word_count(body.text)) < MIN_BODY_WORDS:
-        return _reject(page, RejectReason.NO_ARTICLE_BODY, f"{words} words of body text (< {MIN_BODY_WORDS})")
+    words, flags = body_words(body.text), []
+    if words < MIN_BODY_WORDS:
+        if not is_short_article(words, article_signals(parsed, body.text, link_texts)):
+            return _reject(page, RejectReason.NO_ARTICLE_BODY, f"{words} words of body text (< {MIN_BODY_WORDS})")
+        flags.append("short_body")  # a news brief: kept, and marked so that marts can tell it apart
 
     canonical = absolute_url(page.final_url, meta.canonical_url or "") or page.final_url
     return ExtractedArticle(
@@ -166,4 +193,6 @@ def extract_article(page: FetchedPage) -> ExtractedArticle | Reject:
         section=meta.section,
         tags=meta.tags,
         metadata_sources={**meta.sources, "body": body.source},
+        extraction_flags=flags,
+        author_kinds=[kind for name in meta.authors for kind in [(credit(name) or (name, PERSON))[1]]],
     )

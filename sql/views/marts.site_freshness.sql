@@ -10,7 +10,8 @@ with latest_runs as (
 article_totals as (
     select
         site_key,
-        count(*) as article_count,
+        count(*)::integer as article_count,
+        (count(*) filter (where published_at is null))::integer as undated_count,
         max(published_at) as latest_published_at,
         max(first_seen_at) as latest_first_seen_at
     from warehouse.articles
@@ -21,10 +22,11 @@ select
     site.name as site_name,
     latest_runs.finished_at as last_run_finished_at,
     latest_runs.status as last_run_status,
-    article_totals.article_count,
+    coalesce(article_totals.article_count, 0) as article_count,
+    coalesce(article_totals.undated_count, 0) as undated_count,
     article_totals.latest_published_at,
     article_totals.latest_first_seen_at,
-    extract(epoch from now() - article_totals.latest_first_seen_at) / 3600 as hours_since_new_article
+    round((extract(epoch from now() - article_totals.latest_first_seen_at) / 3600)::numeric, 1) as hours_since_new_article
 from warehouse.sites as site
 left join latest_runs using (site_key)
 left join article_totals using (site_key);
@@ -35,6 +37,7 @@ comment on column marts.site_freshness.site_name is 'Name of the publication.';
 comment on column marts.site_freshness.last_run_finished_at is 'When the site''s last pipeline run finished (UTC).';
 comment on column marts.site_freshness.last_run_status is 'succeeded or failed.';
 comment on column marts.site_freshness.article_count is 'Articles of the site in the warehouse.';
+comment on column marts.site_freshness.undated_count is 'Of those, articles without a publication date.';
 comment on column marts.site_freshness.latest_published_at is 'Newest publication time (UTC).';
 comment on column marts.site_freshness.latest_first_seen_at is 'When the newest article was first fetched (UTC).';
-comment on column marts.site_freshness.hours_since_new_article is 'Hours since a new article of the site was last fetched.';
+comment on column marts.site_freshness.hours_since_new_article is 'Hours since a new article of the site was last fetched, to one decimal.';

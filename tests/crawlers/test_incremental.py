@@ -13,7 +13,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from broadsheet import stages
+from broadsheet import pipeline
 from broadsheet.archive import read_archive
 from broadsheet.settings import Settings
 from broadsheet.sites import load_registry
@@ -32,13 +32,9 @@ def site_copy(tmp_path: Path) -> Path:
     return sites
 
 
-def _run(settings: Settings, run_id: str, day: int) -> dict:
-    run = stages.SiteRun(SITE, run_id, datetime(2024, 4, day, tzinfo=UTC), datetime(2024, 4, day + 1, tzinfo=UTC))
-    crawled = stages.crawl(settings, run)
-    extracted = stages.extract(settings, run, crawled["archive_path"])
-    stages.normalise(settings, run)
-    loaded = stages.load(settings, run)
-    return {"crawled": crawled, "extracted": extracted, "loaded": loaded}
+def _run(settings: Settings, run_id: str, day: int) -> pipeline.SiteResults:
+    start = datetime(2024, 4, day, tzinfo=UTC)
+    return pipeline.run_site(settings, pipeline.SiteRun(SITE, run_id, start, datetime(2024, 4, day + 1, tzinfo=UTC)))
 
 
 def _etl_run(database_url: str, run_id: str) -> tuple:
@@ -52,7 +48,7 @@ def _etl_run(database_url: str, run_id: str) -> tuple:
 
 def _settings(tmp_path: Path, database_url: str, origin: str) -> Settings:
     settings = Settings(data_dir=tmp_path / "data", site_origins={SITE: origin}, database_url=database_url)
-    stages.prepare_warehouse(settings)
+    pipeline.prepare_warehouse(settings)
     return settings
 
 
@@ -60,19 +56,19 @@ def test_the_next_run_gets_304s_and_only_a_changed_page_is_fetched_and_loaded_ag
     with serve_demo_sites(sites_dir=site_copy) as running:
         settings = _settings(tmp_path, database_url, running[SITE].origin)
         first = _run(settings, "night-1", 1)
-        assert first["extracted"]["articles"] == 5
+        assert first.extracted.articles.count == 5
         assert _etl_run(database_url, "night-1") == (5, 0, 5, 0, 0)
 
         second = _run(settings, "night-2", 2)
-        assert second["crawled"]["pages_not_modified"] == 5
-        assert second["extracted"]["articles"] == 0, "a 304 is not extracted"
+        assert second.crawled.pages_not_modified == 5
+        assert second.extracted.articles.count == 0, "a 304 is not extracted"
         assert _etl_run(database_url, "night-2") == (5, 5, 0, 0, 5)  # seen again, unchanged
 
         page = site_copy / SITE / "public" / CHANGED
         page.write_text(page.read_text().replace("184 apartments", "192 apartments"))
         third = _run(settings, "night-3", 3)
-        assert third["crawled"]["pages_not_modified"] == 4
-        assert third["extracted"]["articles"] == 1
+        assert third.crawled.pages_not_modified == 4
+        assert third.extracted.articles.count == 1
         assert _etl_run(database_url, "night-3") == (5, 4, 0, 1, 4)
 
     with psycopg.connect(database_url) as conn:
@@ -101,12 +97,9 @@ def test_an_identical_body_from_a_server_without_304s_is_not_extracted_again(tmp
         settings = _settings(tmp_path, database_url, running[SITE].origin)
         _run(settings, "night-1", 1)
         second = _run(settings, "night-2", 2)
-    assert second["crawled"]["pages_not_modified"] == 0
-    assert second["extracted"] == {"pages_fetched": 5, "articles": 0, "rejects": 0}
-    # forced (a rule improved), the same archive is extracted whole again
-    night_2 = stages.SiteRun(SITE, "night-2", datetime(2024, 4, 2, tzinfo=UTC), datetime(2024, 4, 3, tzinfo=UTC))
-    forced = stages.extract(settings, night_2, second["crawled"]["archive_path"], force=True)
-    assert forced == {"pages_fetched": 5, "articles": 5, "rejects": 0}
+    assert second.crawled.pages_not_modified == 0
+    extracted = second.extracted
+    assert (extracted.pages.count, extracted.articles.count, extracted.rejects.count) == (5, 0, 0)
 
 
 def test_a_rerun_of_the_same_run_fetches_and_extracts_again(tmp_path, site_copy, database_url):
@@ -114,8 +107,8 @@ def test_a_rerun_of_the_same_run_fetches_and_extracts_again(tmp_path, site_copy,
         settings = _settings(tmp_path, database_url, running[SITE].origin)
         _run(settings, "night-1", 1)
         again = _run(settings, "night-1", 1)
-    assert again["crawled"]["pages_not_modified"] == 0
-    assert again["extracted"]["articles"] == 5
+    assert again.crawled.pages_not_modified == 0
+    assert again.extracted.articles.count == 5
 
 
 def test_a_crawl_stopped_half_way_resumes_without_fetching_again_what_it_archived(tmp_path, site_copy):

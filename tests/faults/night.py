@@ -11,9 +11,9 @@ from pathlib import Path
 
 import psycopg
 
+from broadsheet.pipeline import SiteResults, SiteRun, prepare_warehouse, run_site
 from broadsheet.settings import Settings
 from broadsheet.sites import SiteConfig
-from broadsheet.stages import SiteRun, crawl, extract, load, normalise, prepare_warehouse
 
 INTERVAL = (datetime(2024, 3, 13, tzinfo=UTC), datetime(2024, 3, 14, tzinfo=UTC))
 
@@ -36,14 +36,10 @@ def site_run(site_key: str, run_id: str = "scheduled__2024-03-13") -> SiteRun:
     return SiteRun(site_key, run_id, *INTERVAL)
 
 
-def run_night(settings: Settings, run: SiteRun) -> dict:
-    """Every stage of one site's run, in order, as the DAG calls them; returns each stage's output."""
+def run_night(settings: Settings, run: SiteRun) -> SiteResults:
+    """Every stage of one site's run, in order, as the DAG calls them; returns each stage's result."""
     prepare_warehouse(settings)
-    crawled = crawl(settings, run)
-    extracted = extract(settings, run, crawled["archive_path"])
-    normalised = normalise(settings, run)
-    loaded = load(settings, run)
-    return {"crawl": crawled, "extract": extracted, "normalise": normalised, "load": loaded}
+    return run_site(settings, run)
 
 
 @dataclass(frozen=True)

@@ -146,8 +146,7 @@ def test_every_other_article_of_the_night_loaded_exactly_once(night, record_prop
     record_property("night_books", night_books(len(expected), len(loaded & expected), night["warehouse"]))
     assert loaded == expected, (sorted(expected - loaded), sorted(loaded - expected))
     assert len(articles) == len(expected)  # one row per canonical URL, no duplicates
-    load = night["outputs"]["load"]
-    assert load.articles_new == len(expected)
+    assert night["outputs"].loaded.summary.articles_new == len(expected)
 
 
 def test_no_crawl_reject_is_left_without_a_reason_and_the_books_name_each(night):

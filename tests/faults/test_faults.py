@@ -30,7 +30,7 @@ from night import night_settings, read_warehouse, run_night, site_run, write_reg
 from services import missing_service
 from suite_tally import night_books
 
-from broadsheet.stages import crawl, extract, load, normalise, prepare_warehouse
+from broadsheet.pipeline import crawl, extract, load_run, normalise, prepare_warehouse
 from crawlers.run import CrawlFailed
 
 SITE = "big_gazette"
@@ -94,7 +94,7 @@ def test_a_crawl_killed_at_any_point_is_resumed_by_the_retry(
                 "BROADSHEET_AUTOTHROTTLE_ENABLED": "false",
             }
             task = run_python(
-                "from broadsheet.settings import Settings\nfrom broadsheet.stages import crawl\n"
+                "from broadsheet.settings import Settings\nfrom broadsheet.pipeline import crawl\n"
                 f"from night import site_run\ncrawl(Settings(), site_run({SITE!r}))\n",
                 env,
             )
@@ -110,7 +110,7 @@ def test_a_crawl_killed_at_any_point_is_resumed_by_the_retry(
             assert wait_until_gone(child), "the crawl outlived the task that started it"
         first = archived_urls(settings.archive_dir)
         assert point <= len(first) < len(ARTICLES), "the crawl was not stopped part way"
-        assert (settings.work_dir / run.slug / SITE / "crawl-job").exists(), "the job folder was not kept"
+        assert (settings.work_dir / run.slug / SITE / "crawl" / "job").exists(), "the job folder was not kept"
 
         run_night(settings, run)  # the retry
         requests = article_requests(site)
@@ -180,12 +180,12 @@ def test_a_load_whose_connection_is_killed_fails_and_its_retry_loads_everything_
         settings = _settings(tmp_path, database_url, site)
         run = site_run(SITE)
         crawled = crawl(settings, run)
-        extract(settings, run, crawled["archive_path"])
-        normalise(settings, run)
+        extracted = extract(settings, run, crawled.archive)
+        normalised = normalise(settings, run, extracted.articles)
         with psycopg.connect(database_url, autocommit=True) as blocker:
             key = (SITE, run.interval_start.isoformat())
             blocker.execute("select pg_advisory_lock(hashtext(%s), hashtext(%s))", key)  # the load will wait here
-            thread, outcome = _in_thread(load, settings, run)
+            thread, outcome = _in_thread(load_run, settings, crawled, extracted, normalised)
             deadline = time.monotonic() + 60
             while not _advisory_waiters(database_url) and time.monotonic() < deadline:
                 time.sleep(0.1)
@@ -195,7 +195,7 @@ def test_a_load_whose_connection_is_killed_fails_and_its_retry_loads_everything_
             blocker.execute("select pg_advisory_unlock(hashtext(%s), hashtext(%s))", key)
         assert isinstance(outcome.get("error"), psycopg.OperationalError), outcome
         assert read_warehouse(database_url, SITE).articles == {}
-        load(settings, run)  # the retry
+        load_run(settings, crawled, extracted, normalised)  # the retry
     _assert_every_article_loaded_once(database_url, site, record_property)
 
 
@@ -220,10 +220,10 @@ def test_extract_normalise_and_load_retried_after_success_change_nothing(tmp_pat
         run = site_run(SITE)
         first = run_night(settings, run)
         before = read_warehouse(database_url, SITE)
-        again = extract(settings, run, first["crawl"]["archive_path"])
-        normalise(settings, run)
-        summary = load(settings, run)
-    assert again["articles"] == len(ARTICLES)
+        again = extract(settings, run, first.crawled.archive)
+        normalised = normalise(settings, run, again.articles)
+        summary = load_run(settings, first.crawled, again, normalised).summary
+    assert again.articles.count == len(ARTICLES)
     assert (summary.articles_new, summary.articles_changed) == (0, 0)
     assert read_warehouse(database_url, SITE) == before
     _assert_every_article_loaded_once(database_url, site, record_property)

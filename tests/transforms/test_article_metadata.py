@@ -24,7 +24,8 @@ def test_json_ld_graph_wins_over_opengraph_and_records_its_source():
         '"inLanguage":"en-GB"}]}</script>'
     )
     assert meta.title == "Dredging budget doubled"
-    assert meta.authors == ["Kofi Mensah"]
+    assert meta.authors == ["Kofi Mensah", "Reuters"]  # "Reuters and Kofi Mensah": the agency is a credit too
+    assert meta.author_kinds == ["person", "organisation"]
     assert meta.section == "Politics"
     assert meta.tags == ["budget", "harbour"]
     assert meta.image_url == "https://h.example/a.jpg"
@@ -53,6 +54,13 @@ def test_opengraph_and_meta_fill_what_json_ld_lacks():
     assert meta.language == "de"
 
 
+def test_an_opengraph_title_is_recorded_as_og_title_not_og_og_title():
+    meta = _meta('<meta property="og:title" content="Ferry back">')
+    assert (meta.title, meta.sources["title"]) == ("Ferry back", "og:title")
+    twitter = _meta('<meta name="twitter:title" content="Ferry back">')
+    assert twitter.sources["title"] == "meta:twitter:title"
+
+
 def test_microdata_and_the_visible_byline_are_used_when_nothing_else_says():
     meta = _meta(
         "",
@@ -74,18 +82,45 @@ def test_microdata_and_the_visible_byline_are_used_when_nothing_else_says():
     ("bylines", "expected"),
     [
         (["By Jane Doe and John Roe, Staff Writers"], ["Jane Doe", "John Roe"]),
-        (["Associated Press"], []),
+        (["Associated Press"], ["Associated Press"]),
         (["TOM KRISHER, AP Auto Writer"], ["TOM KRISHER"]),
-        (["News Nation Bureau"], []),
-        (["dpa", "Redaktion"], []),
+        (["News Nation Bureau"], ["News Nation Bureau"]),
+        (["dpa", "Redaktion"], ["dpa", "Redaktion"]),
+        (["Reuters and Jane Doe"], ["Reuters", "Jane Doe"]),
+        (["Staff"], ["Staff"]),
+        (["王小明"], ["王小明"]),
+        (["山田太郎, 佐藤花子"], ["山田太郎", "佐藤花子"]),
+        (["example.de"], ["example.de"]),
+        (["Text: Anna Brenner (abr)"], ["Anna Brenner"]),
+        (["Foto: Jonas Keller"], []),
+        (["admin"], []),
         (["Claire Dubois, envoyée spéciale"], ["Claire Dubois"]),
         (["Jane Doe is a reporter who has covered the port for a decade."], []),
         (["https://h.example/author/jane"], []),
         (["José Ortega y Gasset"], ["José Ortega y Gasset"]),
     ],
 )
-def test_authors_are_people_without_prefixes_roles_agencies_or_bios(bylines, expected):
+def test_authors_are_credits_as_written_without_prefixes_roles_decorations_or_bios(bylines, expected):
     assert people(bylines) == expected
+
+
+def test_the_site_name_from_a_generic_meta_author_is_dropped_when_a_person_is_credited():
+    meta = _meta(
+        '<meta property="og:site_name" content="Harbour Herald"><meta name="author" content="Harbour Herald">',
+        "<h1>Terminal opens</h1><div class='byline'>By Kofi Mensah, Harbour Herald</div>",
+    )
+    assert meta.authors == ["Kofi Mensah"]
+    alone = _meta('<meta property="og:site_name" content="Wire Desk"><meta name="author" content="Reuters">')
+    assert alone.authors == ["Reuters"] and alone.author_kinds == ["organisation"]
+
+
+def test_the_author_of_a_recommended_article_is_not_the_pages_author():
+    meta = _meta(
+        "",
+        "<article><h1>Terminal opens</h1><p>Text.</p></article><aside class='related'>"
+        "<div itemscope><span itemprop='author'>Ruth Abernethy</span></div></aside>",
+    )
+    assert meta.authors == []
 
 
 def test_the_site_name_is_stripped_from_either_end_of_the_title_but_a_real_colon_stays():

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from transforms.extract import clean_title, split_authors
+from transforms.article_metadata import people
+from transforms.extract import clean_title
 
 
 @pytest.mark.parametrize(
-    ("names", "people"),
+    ("names", "expected"),
     [
         (["By Jane Doe"], ["Jane Doe"]),
         (["Thomas Lindner und Julia Hartmann"], ["Thomas Lindner", "Julia Hartmann"]),
@@ -18,8 +19,8 @@ from transforms.extract import clean_title, split_authors
         (["Jane Doe", "Jane Doe"], ["Jane Doe"]),
     ],
 )
-def test_author_bylines_become_one_name_per_person(names, people):
-    assert split_authors(names) == people
+def test_author_bylines_become_one_name_per_person(names, expected):
+    assert people(names) == expected
 
 
 def test_the_site_name_suffix_is_dropped_from_the_title():

@@ -1,0 +1,430 @@
+"""The pipeline's stage contract: what each stage of one site's run takes, what it gives back, which files it owns.
+
+    crawl(settings, run)                                  -> Crawled     the interval's archive, crawl rejects
+    extract(settings, run, archive)                       -> Extracted   pages, extracted articles, rejects
+    normalise(settings, run, extracted)                   -> Normalised  articles with UTC dates, rejects
+    load(settings, run, pages, articles, rejects, ...)    -> Loaded      what changed in the warehouse
+
+A stage is a function from a `SiteRun` (which site, run, interval and choices) and typed references to its
+input files (`Records[T]`, a path and a count) to a typed result: references to the files it wrote, and its
+counts. Each stage writes only into its own folder of the run's work directory (`<work>/<run>/<site>/<stage>/`),
+rewrites its outputs whole when re-run (a retried task is safe), and reads another stage's file only through
+a reference it was handed. Results are frozen pydantic models that round-trip through XCom JSON
+(`to_xcom` / `from_xcom`): dags/broadsheet_nightly.py passes them from task to task, never page bodies.
+
+The stages' logic lives in their packages: crawling in `crawlers`, extraction and dates in `transforms`, the
+warehouse in `broadsheet.loader`. Those are imported inside the stage functions, because the DAG file imports
+this module (through broadsheet.orchestration) and must not load Scrapy, trafilatura or warcio to be parsed.
+
+To add a stage: write `def <stage>(settings, run, <inputs as Records[...]>) -> <Result>` here, its result a
+`StageResult` naming its files and counts; then a task in the DAG that reads its inputs with
+`<Result>.from_xcom(...)`, calls it and returns `.to_xcom()`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from itertools import chain
+from pathlib import Path
+from typing import Any, Self
+
+from pydantic import BaseModel, ConfigDict
+
+from broadsheet.loader import LoadSummary
+from broadsheet.record_files import Records, RecordWriter
+from broadsheet.records import ArchivedPage, Article, ExtractedArticle, FetchedPage, Reject, RejectReason
+from broadsheet.settings import Settings
+from broadsheet.sites import SiteConfig, scan_registry
+
+logger = logging.getLogger(__name__)
+
+MODES = {
+    "crawl": "Crawl the sites, then process what the archive holds for the interval",
+    "reprocess": "Re-process the interval's archived pages only: no request is sent to any site",
+}
+
+
+class InvalidRunParams(ValueError):
+    """A run's params name something that does not exist; the message says what is valid."""
+
+
+class SiteUnreachable(RuntimeError):
+    """Not one request to the site succeeded: the task fails, so Airflow retries it and names the site."""
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """A run's choices: crawl or only re-process the archive, extract unchanged pages again, a backfill."""
+
+    mode: str = "crawl"
+    force_reextract: bool = False
+    is_backfill: bool = False
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise InvalidRunParams(f"mode {self.mode!r} is not one of {sorted(MODES)}")
+
+    @classmethod
+    def of(cls, params: dict | None, run_type: str | None) -> RunOptions:
+        """The choices of a DAG run, from its Params and its run type."""
+        params = params or {}
+        return cls(
+            mode=params.get("mode") or "crawl",
+            force_reextract=bool(params.get("force_reextract", False)),
+            is_backfill=str(run_type or "").lower().endswith("backfill"),
+        )
+
+
+@dataclass(frozen=True)
+class SiteRun:
+    """Which site, which run, which interval, which choices: the first input of every stage."""
+
+    site_key: str
+    run_id: str
+    interval_start: datetime
+    interval_end: datetime
+    options: RunOptions = field(default_factory=RunOptions)
+
+    @property
+    def slug(self) -> str:
+        return re.sub(r"[^A-Za-z0-9_.-]+", "_", self.run_id)
+
+    def work_dir(self, settings: Settings) -> Path:
+        path = settings.work_dir / self.slug / self.site_key
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def stage_dir(self, settings: Settings, stage: str) -> Path:
+        """The folder a stage owns for this site and run: only that stage writes into it."""
+        path = self.work_dir(settings) / stage
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+
+class StageResult(BaseModel):
+    """What a stage hands on: references to the files it wrote and its counts, as XCom JSON."""
+
+    model_config = ConfigDict(frozen=True)
+
+    run: SiteRun
+
+    def to_xcom(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+    @classmethod
+    def from_xcom(cls, value: dict[str, Any]) -> Self:
+        return cls.model_validate(value)
+
+
+class Archive(BaseModel):
+    """The WARC files a run extracts from, and the pages among them whose body is the one last loaded."""
+
+    model_config = ConfigDict(frozen=True)
+
+    files: list[Path]  # oldest first, this run's own crawl last: the latest fetch of a URL wins
+    unchanged: Records[str] | None = None  # archive locations not to extract again (None: extract all)
+
+
+class Crawled(StageResult):
+    archive: Archive
+    rejects: Records[Reject]  # downloads that failed
+    pages_archived: int
+    pages_not_modified: int
+    crawled: bool  # False when the run only re-processes the archive
+
+
+class Extracted(StageResult):
+    pages: Records[ArchivedPage]  # every page of the archive (latest fetch per URL), for raw.pages
+    articles: Records[ExtractedArticle]
+    rejects: Records[Reject]
+    archive_files: int
+
+
+class Normalised(StageResult):
+    articles: Records[Article]
+    rejects: Records[Reject]  # articles without a plausible publication date (loaded all the same)
+    undated: int
+    outside_interval: int  # a backfill's articles neither published nor changed in its interval
+
+
+class Loaded(StageResult):
+    summary: LoadSummary  # pages fetched, articles new / changed / unchanged / removed, rejects
+
+
+def _site(settings: Settings, site_key: str) -> SiteConfig:
+    scan = scan_registry(settings.sites_dir, settings.site_origins)
+    if site_key in scan.errors:
+        raise scan.errors[site_key]
+    if site_key not in scan.sites:
+        raise KeyError(f"site '{site_key}' is not in the registry at {settings.sites_dir}")
+    return scan.sites[site_key]
+
+
+def prepare_warehouse(settings: Settings) -> list[str]:
+    """Apply pending SQL migrations; returns the ones applied now."""
+    from broadsheet.database import connect, warehouse_url
+    from broadsheet.migrations import apply_migrations
+
+    with warehouse_url(settings) as url, connect(url) as conn:
+        return apply_migrations(conn, settings.sql_dir)
+
+
+def interval_days(start: datetime, end: datetime) -> list[str]:
+    """The archive's day folders (UTC dates) an interval covers."""
+    day = start.astimezone(UTC).date()
+    last = max(day, (end.astimezone(UTC) - timedelta(microseconds=1)).date())
+    days = []
+    while day <= last:
+        days.append(day.isoformat())
+        day += timedelta(days=1)
+    return days
+
+
+def interval_archive_files(settings: Settings, site_key: str, start: datetime, end: datetime) -> list[Path]:
+    """Every WARC file archived for the site under the interval's day folders, oldest first."""
+    files: list[Path] = []
+    for day in interval_days(start, end):
+        folder = settings.archive_dir / site_key / day
+        if folder.is_dir():
+            files.extend(folder.glob("*.warc.gz"))
+    return sorted(files, key=lambda path: (path.stat().st_mtime, path.name))
+
+
+def crawl(settings: Settings, run: SiteRun) -> Crawled:
+    """Crawl the site into this run's WARC file, then name the interval's whole archive for extraction (earlier
+    runs' files of the same days first, this crawl's last). Download failures become crawl-stage rejects; a
+    site that answered no request at all fails the stage (SiteUnreachable), so Airflow retries it.
+
+    URLs whose sitemap or feed date falls after the interval's end are left for a later run. A backfill
+    fetches only what its interval's sitemaps and feeds date inside it, in full: no conditional request,
+    because the bodies of earlier fetches are archived under other days and a 304 would leave its day
+    without them. A run in `reprocess` mode sends no request and only names the archive.
+    """
+    from broadsheet.archive import archive_path, read_archive
+    from broadsheet.database import connect, site_crawl_lock, warehouse_url
+    from broadsheet.seen_urls import record_fetches, write_validators
+    from crawlers.run import crawl_site
+
+    own = run.stage_dir(settings, "crawl")
+    interval_files = interval_archive_files(settings, run.site_key, run.interval_start, run.interval_end)
+    if run.options.mode == "reprocess":
+        logger.info("site=%s run=%s stage=crawl skipped: mode=reprocess", run.site_key, run.run_id)
+        with RecordWriter(own / "rejects.jsonl", Reject) as rejects:
+            pass
+        return Crawled(
+            run=run, archive=Archive(files=interval_files), rejects=rejects.records, pages_archived=0,
+            pages_not_modified=0, crawled=False,
+        )  # fmt: skip
+    site = _site(settings, run.site_key)
+    backfill = run.options.is_backfill
+    path = archive_path(settings.archive_dir, site.key, run.interval_start, run.slug)
+    job_dir = own / "job"  # Scrapy JOBDIR: left behind by a crawl that was stopped, which then resumes
+    if not job_dir.exists():
+        path.unlink(missing_ok=True)  # a retried crawl that had finished starts its archive file again
+    # One crawl of a site at a time: a run that waited sends the validators the other run just recorded.
+    with warehouse_url(settings) as url, site_crawl_lock(url, site.key):
+        validators = None if backfill else own / "validators.jsonl"
+        if validators is not None:
+            with connect(url) as conn:
+                write_validators(conn, site.key, run.run_id, validators)
+        result = crawl_site(
+            settings,
+            site,
+            path,
+            run.interval_end,
+            window_start=run.interval_start if backfill else None,
+            job_dir=job_dir,
+            validators_path=validators,
+        )
+        shutil.rmtree(job_dir, ignore_errors=True)
+        with connect(url) as conn:
+            fetched = (ArchivedPage.of(page) for page in (read_archive(path) if path.exists() else ()))
+            outcome = record_fetches(conn, site.key, run.run_id, fetched)
+    with RecordWriter(own / "unchanged.jsonl", str) as unchanged:
+        for location in sorted(outcome.unchanged_locations):
+            unchanged.write(location)
+    with RecordWriter(own / "rejects.jsonl", Reject) as rejects:
+        for failed_url, reason, detail in result.download_errors:
+            rejects.write(Reject(site.key, failed_url, "crawl", RejectReason(reason), detail, ""))
+    logger.info(
+        "site=%s run=%s stage=crawl archived=%d not_modified=%d unchanged=%d errors=%d",
+        site.key, run.run_id, result.pages_archived, outcome.pages_not_modified, unchanged.count, rejects.count,
+    )  # fmt: skip
+    if result.answered_nothing:
+        first_url, _, first_detail = result.download_errors[0]
+        raise SiteUnreachable(
+            f"site {site.key} ({site.base_url}) answered no request: {rejects.count} failed, first "
+            f"{first_url}: {first_detail}. Check the site is up; the task is retried."
+        )
+    files = [file for file in interval_files if file != path] + ([path] if path.exists() else [])
+    return Crawled(
+        run=run,
+        archive=Archive(files=files, unchanged=unchanged.records),
+        rejects=rejects.records,
+        pages_archived=result.pages_archived,
+        pages_not_modified=outcome.pages_not_modified,
+        crawled=True,
+    )
+
+
+def extract(settings: Settings, run: SiteRun, archive: Archive) -> Extracted:
+    """Extract every page of the archive (the latest fetch of a URL wins): articles to one file, rejects to
+    another, every page's fetch record to a third. Pages that answered 304, or whose body is the one last
+    loaded, are not extracted again unless the run forces it (after a rule improved, say)."""
+    from broadsheet.archive import latest_pages
+    from broadsheet.page_guard import guarded_extract
+    from transforms.date_candidates import with_page_date_candidates
+    from transforms.extract import extract_article
+
+    def extract_with_dates(page: FetchedPage) -> ExtractedArticle | Reject:
+        result = extract_article(page)
+        return result if isinstance(result, Reject) else with_page_date_candidates(result, page)
+
+    site = _site(settings, run.site_key)
+    limits = {"max_title_chars": settings.max_title_chars, "max_body_chars": settings.max_body_chars}
+    own = run.stage_dir(settings, "extract")
+    files = [path for path in archive.files if path.exists()]
+    if not files:
+        logger.warning(
+            "site=%s run=%s stage=extract: no archived page for %s..%s", run.site_key, run.run_id,
+            run.interval_start, run.interval_end,
+        )  # fmt: skip
+    skip = set() if run.options.force_reextract or archive.unchanged is None else set(archive.unchanged.read())
+    with (
+        RecordWriter(own / "pages.jsonl", ArchivedPage) as pages,
+        RecordWriter(own / "articles.jsonl", ExtractedArticle) as articles,
+        RecordWriter(own / "rejects.jsonl", Reject) as rejects,
+    ):
+        for page in latest_pages(files):
+            pages.write(ArchivedPage.of(page))
+            if page.status == 304 or page.archive_location in skip:
+                continue
+            # one page that cannot be extracted is a reject, never a failed stage (broadsheet/page_guard.py)
+            for record in guarded_extract(page, site, extract_with_dates, **limits):
+                (rejects if isinstance(record, Reject) else articles).write(record)
+    logger.info(
+        "site=%s run=%s stage=extract pages=%d articles=%d rejects=%d",
+        run.site_key, run.run_id, pages.count, articles.count, rejects.count,
+    )  # fmt: skip
+    return Extracted(
+        run=run, pages=pages.records, articles=articles.records, rejects=rejects.records, archive_files=len(files)
+    )
+
+
+def in_interval(article: Article, start: datetime, end: datetime) -> bool:
+    """Whether an article belongs to an interval: published in it, or changed in it."""
+    dates = article.dates
+    return any(when is not None and start <= when < end for when in (dates.published.at, dates.modified.at))
+
+
+def normalise(settings: Settings, run: SiteRun, extracted: Records[ExtractedArticle]) -> Normalised:
+    """Give every extracted article its UTC dates, with where each came from (one article at a time).
+
+    A scheduled or manual run keeps everything the site lists up to the interval's end, so a new site's first
+    run takes its back catalogue; a backfill of a past day keeps only the articles published or changed in
+    its interval, and loads that day's news and nothing else.
+    """
+    from transforms.normalise import normalise_article
+
+    site = _site(settings, run.site_key)
+    own = run.stage_dir(settings, "normalise")
+    dated = undated = flagged = outside = 0
+    with (
+        RecordWriter(own / "articles.jsonl", Article) as articles,
+        RecordWriter(own / "rejects.jsonl", Reject) as rejects,
+    ):
+        for item in extracted.read():
+            article, reject = normalise_article(item, site)
+            if reject is not None:
+                rejects.write(reject)
+            dated += 1
+            undated += article.dates.published.at is None
+            flagged += bool(article.dates.flags)
+            if run.options.is_backfill and not in_interval(article, run.interval_start, run.interval_end):
+                outside += 1
+                continue
+            articles.write(article)
+    logger.info(
+        "site=%s run=%s stage=normalise articles=%d undated=%d with_date_flags=%d",
+        site.key, run.run_id, dated, undated, flagged,
+    )  # fmt: skip
+    if run.options.is_backfill:
+        logger.info(
+            "site=%s run=%s stage=normalise backfill keeps %d articles of %s..%s, %d outside it",
+            site.key, run.run_id, articles.count, run.interval_start, run.interval_end, outside,
+        )  # fmt: skip
+    return Normalised(
+        run=run, articles=articles.records, rejects=rejects.records, undated=undated, outside_interval=outside
+    )
+
+
+def load(
+    settings: Settings,
+    run: SiteRun,
+    pages: Records[ArchivedPage],
+    articles: Records[Article],
+    rejects: Sequence[Records[Reject]],
+    *,
+    pages_not_modified: int = 0,
+    unchanged: Records[str] | None = None,
+) -> Loaded:
+    """Load the run's pages, articles and every stage's rejects into the warehouse in one transaction; then
+    mark what the run fetched as loaded, counting the 304s and unchanged bodies as articles seen again."""
+    from broadsheet.database import connect, warehouse_url
+    from broadsheet.loader import RunContext, index_for_search, load_site_run, record_failed_run
+    from broadsheet.seen_urls import record_load
+
+    site = _site(settings, run.site_key)
+    context = RunContext(run.run_id, site, run.interval_start, run.interval_end)
+    with warehouse_url(settings) as url, connect(url) as conn:
+        try:
+            summary = load_site_run(
+                conn,
+                context,
+                articles.read(),
+                chain.from_iterable(stage_rejects.read() for stage_rejects in rejects),
+                pages=pages.read(),
+                pages_not_modified=pages_not_modified,
+            )
+            seen = set(unchanged.read()) if unchanged is not None else set()
+            seen_again = record_load(conn, site.key, run.run_id, pages.read(), seen)
+        except Exception as error:
+            record_failed_run(conn, context, f"{type(error).__name__}: {error}")
+            raise
+        index_for_search(conn, site.key)
+    return Loaded(run=run, summary=replace(summary, articles_unchanged=summary.articles_unchanged + seen_again))
+
+
+def load_run(settings: Settings, crawled: Crawled, extracted: Extracted, normalised: Normalised) -> Loaded:
+    """`load` fed from the results of the three stages before it: extract's pages, normalise's articles,
+    every stage's rejects, and what the crawl found not modified or unchanged."""
+    return load(
+        settings,
+        normalised.run,
+        pages=extracted.pages,
+        articles=normalised.articles,
+        rejects=[crawled.rejects, extracted.rejects, normalised.rejects],
+        pages_not_modified=crawled.pages_not_modified,
+        unchanged=crawled.archive.unchanged,
+    )
+
+
+@dataclass(frozen=True)
+class SiteResults:
+    crawled: Crawled
+    extracted: Extracted
+    normalised: Normalised
+    loaded: Loaded
+
+
+def run_site(settings: Settings, run: SiteRun) -> SiteResults:
+    """One site's run through every stage in order, as the DAG's task group runs it, without a scheduler."""
+    crawled = crawl(settings, run)
+    extracted = extract(settings, run, crawled.archive)
+    normalised = normalise(settings, run, extracted.articles)
+    return SiteResults(crawled, extracted, normalised, load_run(settings, crawled, extracted, normalised))

@@ -1,0 +1,209 @@
+"""Extraction on pages nobody tuned for (issue 14): each known failure mode on a page we wrote in its shape.
+
+Short and non-Latin articles, tree rules that would delete the article, titles with entities or a kicker,
+and dates that other CreativeWork types, guarded JSON-LD, naive times or a page-wide "sidebar" class hid.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from lxml import html
+
+from broadsheet.records import DateCandidate, ExtractedArticle, FetchedPage, Reject, RejectReason
+from transforms import boilerplate
+from transforms.article_metadata import read_article_metadata
+from transforms.body_length import body_words
+from transforms.date_candidates import html_date_candidates
+from transforms.dates import DateContext, normalise_article_dates
+from transforms.extract import extract_article
+
+FETCHED_AT = datetime(2026, 3, 10, tzinfo=UTC)
+NEWS_ARTICLE = '<script type="application/ld+json">{"@type":"NewsArticle","headline":"%s"}</script>'
+ENGLISH = (
+    "The harbour authority confirmed on Tuesday that the night ferry between the east quay and the island will run "
+    "again from Monday, after six weeks of repairs to the hull and the loading ramp. "
+)
+
+
+def _page(body: str, head: str = "", lang: str = "en") -> str:
+    return f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>{head}</head><body>{body}</body></html>"
+
+
+def _extract(page: str, url: str = "https://news.example/2026/03/09/story") -> ExtractedArticle | Reject:
+    return extract_article(
+        FetchedPage("fixture", url, url, 200, {"content-type": "text/html; charset=utf-8"}, page.encode(), FETCHED_AT)
+    )
+
+
+# --- short and non-Latin articles ------------------------------------------------------------------------------
+
+CHINESE = (
+    "港务局周二表示，连接东码头和岛屿的夜间渡轮将于下周一恢复运行。此前，渡轮船体和装卸坡道进行了为期六周的维修。"
+    "港务局局长在记者会上说，维修费用低于预算，新的坡道可以让货车更快上下船。"
+    "岛上居民对恢复夜班渡轮表示欢迎，许多人在维修期间不得不乘坐最后一班下午的渡轮回家。"
+    "当地商会也表示，夜间渡轮对岛上餐馆和酒店的生意十分重要，希望今后不再长时间停运。"
+)
+THAI = (
+    "การท่าเรือยืนยันเมื่อวันอังคารว่าเรือข้ามฟากกลางคืนระหว่างท่าเรือฝั่งตะวันออกและเกาะจะกลับมาให้บริการอีกครั้ง"
+    "ตั้งแต่วันจันทร์หน้า หลังจากการซ่อมแซมตัวเรือและทางลาดขนถ่ายสินค้าเป็นเวลาหกสัปดาห์ "
+    "ผู้อำนวยการการท่าเรือกล่าวว่าค่าใช้จ่ายในการซ่อมแซมต่ำกว่างบประมาณ และทางลาดใหม่ช่วยให้รถบรรทุกขึ้นลงเรือได้เร็วขึ้น "
+    "ชาวเกาะยินดีที่เรือกลางคืนกลับมา เพราะระหว่างการซ่อมหลายคนต้องกลับบ้านด้วยเรือเที่ยวบ่ายเที่ยวสุดท้าย"
+)
+
+
+def test_a_chinese_article_is_long_enough_counted_in_characters():
+    assert len(CHINESE.split()) < 5 and body_words(CHINESE) >= 60
+    page = _page(
+        f"<article><h1>夜间渡轮下周一恢复</h1><p>{CHINESE}</p></article>", NEWS_ARTICLE % "夜间渡轮下周一恢复", "zh"
+    )
+    article = _extract(page)
+    assert isinstance(article, ExtractedArticle), article
+    assert "港务局周二表示" in article.body_text
+    assert article.metadata_sources["body"] != "baseline", "the fallback was chosen for a CJK page by word count"
+    assert article.extraction_flags == []
+
+
+def test_a_thai_article_is_not_rejected_for_having_few_spaces():
+    page = _page(f"<article><h1>เรือข้ามฟากกลางคืนกลับมา</h1><p>{THAI}</p></article>", NEWS_ARTICLE % "เรือ", "th")
+    article = _extract(page)
+    assert isinstance(article, ExtractedArticle), article
+    assert "การท่าเรือยืนยัน" in article.body_text
+
+
+def test_a_short_news_brief_loads_with_a_flag():
+    brief = ENGLISH + "Tickets bought for the cancelled crossings will be valid until the end of April."
+    assert 30 <= len(brief.split()) < 60
+    page = _page(
+        f"<article><h1>Night ferry returns on Monday</h1><p>{brief}</p></article>",
+        NEWS_ARTICLE % "Night ferry returns on Monday",
+    )
+    article = _extract(page)
+    assert isinstance(article, ExtractedArticle), article
+    assert article.extraction_flags == ["short_body"]
+
+
+def test_a_short_listing_page_is_still_rejected():
+    links = "".join(f"<li><a href='/story/{i}'>Ferry news item number {i} of this week</a></li>" for i in range(5))
+    page = _page(f"<h1>Ferry news</h1><ul>{links}</ul>", '<meta property="og:type" content="website">')
+    rejected = _extract(page, "https://news.example/topics/ferry")
+    assert isinstance(rejected, Reject) and rejected.reason == RejectReason.NO_ARTICLE_BODY
+
+
+# --- tree rules must not delete the article ----------------------------------------------------------------------
+
+
+def _kept_after_rules(markup: str) -> str:
+    tree = html.document_fromstring(_page(markup))
+    boilerplate.apply_tree_rules(tree)
+    return tree.text_content()
+
+
+def test_a_wrapper_classed_comments_enabled_article_keeps_the_article():
+    text = _kept_after_rules(
+        "<div class='comments-enabled article'><h1>Ferry</h1>" + f"<p>{ENGLISH}</p>" * 4 + "</div>"
+        "<div class='comments'><p>Great news!</p></div>"
+    )
+    assert "night ferry between the east quay" in text
+    assert "Great news!" not in text
+
+
+def test_a_share_container_wrapping_the_post_keeps_the_post():
+    text = _kept_after_rules(
+        "<div class='share-container'><div class='post'>" + f"<p>{ENGLISH}</p>" * 4 + "</div>"
+        "<a href='https://social.example/share'>Share</a></div><div class='sidebar'>"
+        + "<p>Other news.</p>" * 30
+        + "</div>"
+    )
+    assert "night ferry between the east quay" in text
+
+
+def test_live_blog_entries_classed_as_comments_are_not_all_removed():
+    entries = "".join(
+        f"<div class='live-comment'><span>{minute}'</span> {ENGLISH}</div>" for minute in (10, 25, 40, 60)
+    )
+    text = _kept_after_rules(f"<main><h1>Live</h1><div class='live-comments'>{entries}</div></main>")
+    assert text.count("night ferry between the east quay") == 4
+
+
+# --- titles ---------------------------------------------------------------------------------------------------
+
+
+def _metadata(head: str, body: str = ""):
+    return read_article_metadata(html.document_fromstring(_page(body, head)))
+
+
+def test_html_entities_in_the_json_ld_headline_are_decoded():
+    meta = _metadata(NEWS_ARTICLE % "&#8216;We had some issues&#8217;: F&ouml;hn &quot;warning&quot;")
+    assert meta.title == '‘We had some issues’: Föhn "warning"'
+
+
+def test_a_kicker_glued_before_the_headline_is_left_out_when_the_h1_gives_the_headline_alone():
+    meta = _metadata(
+        '<meta property="og:title" content="Opinion | Republicans are following the leader">'
+        + NEWS_ARTICLE % "Opinion | Republicans are following the leader",
+        "<h1>Republicans are following the leader</h1>",
+    )
+    assert meta.title == "Republicans are following the leader"
+
+
+def test_an_h1_no_other_source_supports_yields_to_the_headline_the_sources_agree_on():
+    meta = _metadata(
+        '<meta property="og:title" content="Ferry returns on Monday - Harbour Herald">'
+        '<meta property="og:site_name" content="Harbour Herald">' + NEWS_ARTICLE % "Ferry returns on Monday",
+        "<h1>Harbour Herald</h1><h2>Ferry returns on Monday</h2>",
+    )
+    assert meta.title == "Ferry returns on Monday"
+
+
+# --- dates ----------------------------------------------------------------------------------------------------
+
+
+def _published(head: str, body: str = "") -> list[DateCandidate]:
+    return html_date_candidates(html.document_fromstring(_page(body, head))).published
+
+
+def test_other_creative_work_types_give_the_articles_date():
+    for kind in ("ClaimReview", "LiveBlogPosting", "ReportageNewsArticle", "BackgroundNewsArticle"):
+        head = (
+            f'<script type="application/ld+json">{{"@type":"{kind}","datePublished":"2024-03-15T14:30:00Z"}}</script>'
+        )
+        assert DateCandidate("2024-03-15T14:30:00Z", "json-ld") in _published(head), kind
+
+
+def test_json_ld_wrapped_in_cdata_or_an_html_comment_is_read():
+    data = '{"@type":"NewsArticle","datePublished":"2024-03-15T14:30:00+01:00"}'
+    for wrapped in (f"//<![CDATA[\n{data}\n//]]>", f"<!--\n{data}\n-->"):
+        head = f'<script type="application/ld+json">{wrapped}</script>'
+        assert DateCandidate("2024-03-15T14:30:00+01:00", "json-ld") in _published(head), wrapped
+
+
+def test_a_naive_json_ld_time_takes_the_offset_another_source_gives_the_same_wall_clock():
+    context = DateContext.for_site("America/New_York", ["en"], FETCHED_AT)
+    dates = normalise_article_dates(
+        [DateCandidate("2024-03-15T14:30:00", "json-ld"), DateCandidate("2024-03-15T14:30:00+01:00", "meta:date")],
+        [],
+        context,
+    )
+    assert dates.published.at == datetime(2024, 3, 15, 13, 30, tzinfo=UTC)
+    assert not dates.published.is_timezone_assumed
+
+
+def test_a_page_wide_sidebar_class_does_not_hide_the_articles_own_time():
+    body = (
+        "<div class='site-wrapper has-sidebar'><article><h1>Ferry returns</h1>"
+        "<time itemprop='datePublished' datetime='2024-03-15T14:30:00+01:00'>15 March</time><p>Text.</p></article>"
+        "<aside class='sidebar'><time datetime='2024-03-01T08:00:00+01:00'>1 March</time></aside></div>"
+    )
+    tree = html.document_fromstring(_page(body).replace("<body>", "<body class='with-sidebar'>"))
+    published = html_date_candidates(tree).published
+    assert published[0] == DateCandidate("2024-03-15T14:30:00+01:00", "microdata:datePublished")
+    assert all("2024-03-01" not in candidate.raw for candidate in published)
+
+
+def test_a_coarse_url_date_never_outranks_a_finer_one_that_agrees_with_it():
+    context = DateContext.for_site("Europe/Berlin", ["de"], FETCHED_AT)
+    dates = normalise_article_dates(
+        [DateCandidate("2024/03", "url-path"), DateCandidate("2024-03-15T14:30:00+01:00", "htmldate")], [], context
+    )
+    assert dates.published.at == datetime(2024, 3, 15, 13, 30, tzinfo=UTC)

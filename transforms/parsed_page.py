@@ -1,0 +1,50 @@
+"""One parsed page that every extractor reads: the tree, its JSON-LD objects and its meta tags, each read once.
+
+The body, metadata and date readers used to walk the tree for JSON-LD and meta tags each on their own, with
+their own lists of article types that drifted apart. They now read one `ParsedPage`, made before the body
+rules change the tree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import html
+
+from transforms.json_ld import article_objects, json_ld_objects
+
+
+@dataclass
+class ParsedPage:
+    """A page's document tree with what several readers need from it, read once."""
+
+    tree: html.HtmlElement
+    json_ld: list[dict[str, Any]] = field(default_factory=list)  # every object, nested ones included
+    articles: list[dict[str, Any]] = field(default_factory=list)  # the article objects, most article-like first
+    # meta tags by lower-cased name, property or http-equiv, contents in page order (empty ones left out)
+    meta: dict[str, list[str]] = field(default_factory=dict)
+
+    def meta_values(self, *names: str) -> list[str]:
+        """The contents of the named meta tags, name by name, in page order."""
+        return [value for name in names for value in self.meta.get(name, [])]
+
+
+def parse_page(tree: html.HtmlElement) -> ParsedPage:
+    """Read the page's JSON-LD and meta tags once."""
+    objects = list(json_ld_objects(tree))
+    meta: dict[str, list[str]] = {}
+    for element in tree.iter("meta"):
+        content = element.get("content")
+        if not content or not content.strip() or element.get("itemprop"):
+            continue
+        for attribute in ("property", "name", "http-equiv"):
+            if name := element.get(attribute):
+                meta.setdefault(name.strip().lower(), []).append(content)
+                break
+    return ParsedPage(tree, objects, article_objects(objects), meta)
+
+
+def as_parsed(page: ParsedPage | html.HtmlElement) -> ParsedPage:
+    """A ParsedPage from either a ParsedPage or a bare tree (tests and older callers pass trees)."""
+    return page if isinstance(page, ParsedPage) else parse_page(page)
