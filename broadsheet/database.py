@@ -10,6 +10,7 @@ from pathlib import Path
 
 import psycopg
 
+from broadsheet.secret_masking import mask_secrets
 from broadsheet.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -19,19 +20,29 @@ class WarehouseUnavailable(RuntimeError):
     """The warehouse cannot be reached; the message says which URL and what to check."""
 
 
-def connect(database_url: str) -> psycopg.Connection:
+def connect(database_url: str, **options: object) -> psycopg.Connection:
+    """A connection to the warehouse; any failure to connect (a malformed URL included, which psycopg quotes
+    whole, password and all) is a WarehouseUnavailable whose text is masked, raised without the original."""
+    options = {"autocommit": False, "application_name": "broadsheet", **options}
     try:
-        return psycopg.connect(database_url, autocommit=False, application_name="broadsheet")
-    except psycopg.OperationalError as error:
+        return psycopg.connect(database_url, **options)
+    except psycopg.Error as error:
         raise WarehouseUnavailable(
-            f"cannot connect to the warehouse at {_redacted(database_url)}: {error}. "
-            "Check BROADSHEET_DATABASE_URL, or unset it to use the embedded PostgreSQL."
-        ) from error
+            mask_secrets(
+                f"cannot connect to the warehouse at {_redacted(database_url)}: {type(error).__name__}: {error}. "
+                "Check BROADSHEET_DATABASE_URL, or unset it to use the embedded PostgreSQL."
+            )
+        ) from None
 
 
 def _redacted(url: str) -> str:
-    """The URL without its password, for messages and logs."""
-    return psycopg.conninfo.make_conninfo(url, password="***") if "password" in url or ":" in url.split("@")[0] else url
+    """The URL without its password, for messages and logs (a URL psycopg cannot parse is masked as text)."""
+    try:
+        if "password" in url or ":" in url.split("@")[0]:
+            return mask_secrets(psycopg.conninfo.make_conninfo(url, password="***"))
+    except psycopg.Error:
+        pass
+    return mask_secrets(url)
 
 
 @contextmanager
@@ -73,7 +84,7 @@ def site_crawl_lock(database_url: str, site_key: str) -> Iterator[None]:
     and its connection closes, so a killed task never leaves a site locked.
     """
     key = (CRAWL_LOCK_NAMESPACE, site_key)
-    with psycopg.connect(database_url, autocommit=True, application_name=f"broadsheet crawl {site_key}") as conn:
+    with connect(database_url, autocommit=True, application_name=f"broadsheet crawl {site_key}") as conn:
         if not conn.execute("select pg_try_advisory_lock(hashtext(%s), hashtext(%s))", key).fetchone()[0]:
             logger.info("site=%s is being crawled by another run: waiting for that crawl to finish", site_key)
             conn.execute("select pg_advisory_lock(hashtext(%s), hashtext(%s))", key)

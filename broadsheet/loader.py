@@ -13,14 +13,15 @@ import hashlib
 import json
 import logging
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from operator import attrgetter
 
 import psycopg
 
-from broadsheet.records import ArchivedPage, Article, Reject
+from broadsheet.page_guard import storable
+from broadsheet.records import ArchivedPage, Article, Reject, RejectReason
 from broadsheet.sites import SiteConfig
 
 logger = logging.getLogger(__name__)
@@ -161,7 +162,8 @@ with latest_per_article as (
     select distinct on (canonical_url) *
     from staging.article_rows
     where load_id = %(load_id)s
-    order by canonical_url, fetched_at desc
+    -- the newest fetch; two in the same second: the later record of the archive
+    order by canonical_url, fetched_at desc, nullif(split_part(archive_location, '#', 2), '')::bigint desc nulls last
 ),
 new_or_changed as (
     -- Unchanged articles never reach the insert: PostgreSQL would compute the search vector of every
@@ -179,11 +181,13 @@ upserted as (
         search_config,
         first_seen_at,
         last_seen_at,
+        fetched_at,
         loaded_by_run_id
     )
     select
         {staged_columns},
         coalesce(search_language.search_config, 'simple'),
+        staged.fetched_at,
         staged.fetched_at,
         staged.fetched_at,
         %(run_id)s
@@ -195,8 +199,12 @@ upserted as (
         last_seen_at = greatest(warehouse.articles.last_seen_at, excluded.last_seen_at),
         search_vector = null,
         removed_at = null,
-        loaded_by_run_id = excluded.loaded_by_run_id
+        loaded_by_run_id = excluded.loaded_by_run_id,
+        fetched_at = excluded.fetched_at
     where warehouse.articles.record_hash is distinct from excluded.record_hash
+      -- an older fetch loaded later (a backfill) never replaces a newer one; the same fetch re-extracted does
+      and excluded.fetched_at >= coalesce(warehouse.articles.fetched_at, '-infinity')
+      and warehouse.articles.site_key = excluded.site_key  -- a site never overwrites another's article
     returning article_id, (xmax = 0) as is_new
 )
 insert into touched_articles (article_id, is_new)
@@ -276,7 +284,7 @@ with current_bylines as (
 ),
 stale_links as (
     delete from warehouse.article_authors as link
-    where link.article_id in (select article_id from current_bylines)
+    where link.article_id in (select article_id from touched_articles)  -- a byline left empty included
       and not exists (
           select 1 from current_bylines as wanted
           where wanted.article_id = link.article_id and wanted.author_id = link.author_id
@@ -394,6 +402,21 @@ def index_for_search(conn: psycopg.Connection, site_key: str) -> int:
         return conn.execute(_INDEX_FOR_SEARCH, {"site_key": site_key}).rowcount
 
 
+def _own_articles(site: SiteConfig, articles: Iterable[Article], refused: list[Reject]) -> Iterator[Article]:
+    """The articles whose canonical URL is the site's own, made storable; the others become rejects
+    `foreign_canonical` in `refused`: one site's pages never write another publisher's rows."""
+    for article in articles:
+        found = article.extracted
+        foreign = site.foreign_origin(found.canonical_url)
+        if foreign:
+            detail = f"canonical URL {found.canonical_url} is not this site's ({foreign}): not loaded"
+            refused.append(
+                Reject(site.key, found.url, "load", RejectReason.FOREIGN_CANONICAL, detail, found.archive_location)
+            )
+            continue
+        yield storable(article)
+
+
 def load_site_run(
     conn: psycopg.Connection,
     run: RunContext,
@@ -413,7 +436,9 @@ def load_site_run(
         cursor.execute(_UPSERT_SITE, run.site.model_dump())
         pages_fetched = _copy(cursor, "staging.page_rows", PAGE_COLUMNS, (_page_row(load_id, p) for p in pages))
         cursor.execute(_INSERT_PAGES, params)
-        staged = _copy(cursor, "staging.article_rows", STAGING_COLUMNS, (article_row(load_id, a) for a in articles))
+        refused: list[Reject] = []  # rows that would write another site's article
+        own = _own_articles(run.site, articles, refused)
+        staged = _copy(cursor, "staging.article_rows", STAGING_COLUMNS, (article_row(load_id, a) for a in own))
         cursor.execute(_CREATE_TOUCHED)
         cursor.execute("delete from touched_articles")  # a caller's open transaction may still hold rows
         cursor.execute(_UPSERT_ARTICLES, params)
@@ -426,7 +451,7 @@ def load_site_run(
         reject_rows = [
             {**params, "url": r.url, "stage": r.stage, "reason": r.reason.value, "detail": r.detail,
              "archive_location": r.archive_location}
-            for r in rejects
+            for r in map(storable, (*rejects, *refused))
         ]  # fmt: skip
         cursor.executemany(_INSERT_REJECT, reject_rows)
         cursor.execute("delete from staging.article_rows where load_id = %(load_id)s", params)

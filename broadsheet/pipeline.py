@@ -37,7 +37,7 @@ from pydantic import BaseModel, ConfigDict
 
 from broadsheet.loader import LoadSummary
 from broadsheet.record_files import Records, RecordWriter
-from broadsheet.records import ArchivedPage, Article, ExtractedArticle, Reject, RejectReason
+from broadsheet.records import ArchivedPage, Article, ExtractedArticle, FetchedPage, Reject, RejectReason
 from broadsheet.settings import Settings
 from broadsheet.sites import SiteConfig, scan_registry
 
@@ -277,9 +277,16 @@ def extract(settings: Settings, run: SiteRun, archive: Archive) -> Extracted:
     another, every page's fetch record to a third. Pages that answered 304, or whose body is the one last
     loaded, are not extracted again unless the run forces it (after a rule improved, say)."""
     from broadsheet.archive import latest_pages
+    from broadsheet.page_guard import guarded_extract
     from transforms.date_candidates import with_page_date_candidates
     from transforms.extract import extract_article
 
+    def extract_with_dates(page: FetchedPage) -> ExtractedArticle | Reject:
+        result = extract_article(page)
+        return result if isinstance(result, Reject) else with_page_date_candidates(result, page)
+
+    site = _site(settings, run.site_key)
+    limits = {"max_title_chars": settings.max_title_chars, "max_body_chars": settings.max_body_chars}
     own = run.stage_dir(settings, "extract")
     files = [path for path in archive.files if path.exists()]
     if not files:
@@ -297,11 +304,9 @@ def extract(settings: Settings, run: SiteRun, archive: Archive) -> Extracted:
             pages.write(ArchivedPage.of(page))
             if page.status == 304 or page.archive_location in skip:
                 continue
-            result = extract_article(page)
-            if isinstance(result, Reject):
-                rejects.write(result)
-            else:
-                articles.write(with_page_date_candidates(result, page))  # news sitemap, feed, URL, HTTP header
+            # one page that cannot be extracted is a reject, never a failed stage (broadsheet/page_guard.py)
+            for record in guarded_extract(page, site, extract_with_dates, **limits):
+                (rejects if isinstance(record, Reject) else articles).write(record)
     logger.info(
         "site=%s run=%s stage=extract pages=%d articles=%d rejects=%d",
         run.site_key, run.run_id, pages.count, articles.count, rejects.count,

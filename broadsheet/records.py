@@ -140,6 +140,12 @@ class RejectReason(StrEnum):
     HTTP_ERROR = "http_error"
     TOO_LARGE = "too_large"  # the response exceeded max_response_bytes and was not downloaded
     REDIRECT_LOOP = "redirect_loop"  # redirects that lead back into their own chain, or too many of them
+    OFF_SITE_REDIRECT = "off_site_redirect"  # a redirect to another host, or another port of the site's host
+    FORBIDDEN_ADDRESS = "forbidden_address"  # off the site's hosts and ports, or a loopback/private address
+    DNS_ERROR = "dns_error"  # the host name does not resolve
+    SITEMAP_LIMIT = "sitemap_limit"  # a sitemap beyond the depth or count limit, not read
+    EXTRACTION_ERROR = "extraction_error"  # extraction raised on this page (the exception's type in detail)
+    FOREIGN_CANONICAL = "foreign_canonical"  # the article's canonical URL belongs to another site
     NOT_HTML = "not_html"
     UNDECODABLE = "undecodable"
     NO_ARTICLE_BODY = "no_article_body"

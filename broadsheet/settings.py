@@ -51,6 +51,15 @@ class Settings(BaseSettings):
     concurrent_requests_per_domain: int = Field(default=4, ge=1)
     download_timeout_seconds: float = Field(default=30.0, gt=0)
     max_response_bytes: int = Field(default=10 * 1024 * 1024, gt=0, description="Larger bodies are dropped.")
+    max_sitemap_bytes: int = Field(
+        default=50 * 1024 * 1024, gt=0, description="Largest sitemap read (uncompressed; sitemaps.org allows 50 MB)."
+    )
+    max_sitemap_depth: int = Field(default=5, ge=1, description="Sitemap indexes nested deeper are not read.")
+    max_sitemaps_per_site: int = Field(default=1000, ge=1, description="Sitemaps read per site per run.")
+    max_body_chars: int = Field(
+        default=2_000_000, gt=0, description="Longest body_text stored; a longer one is cut and flagged."
+    )
+    max_title_chars: int = Field(default=1000, gt=0, description="Longest title stored; a longer one is cut.")
     max_pages_per_site: int = Field(default=5000, ge=1, description="Hard cap on pages fetched per site per run.")
     retry_times: int = Field(default=3, ge=0, description="Retries of a page answering 5xx/429 or failing.")
     retry_after_max_seconds: float = Field(

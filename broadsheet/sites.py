@@ -6,8 +6,10 @@ A wrong entry is reported with its file, site and field and what is expected; it
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import re
+import re._parser as regex_parser
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,13 +29,86 @@ class RegistryError(ValueError):
     """A registry entry is wrong; the message names the file, the field and what is expected."""
 
 
+MAX_URL_LENGTH = 2048  # longer URLs are never articles: patterns are not run on them
+START_POINT_SCHEMES = ("http", "https")
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _is_repeat(opcode: object, bounds: tuple) -> bool:
+    return opcode in (regex_parser.MAX_REPEAT, regex_parser.MIN_REPEAT, regex_parser.POSSESSIVE_REPEAT) and (
+        bounds[1] > 1
+    )
+
+
+def _first_literals(branch: list) -> int | None:
+    """The character a branch must start with, when it is a plain literal (else None: it may overlap)."""
+    if branch and branch[0][0] == regex_parser.LITERAL:
+        return branch[0][1]
+    return None
+
+
+def _ambiguous_repeat(items: list, inside_repeat: bool = False) -> str | None:
+    """Why matching `items` may backtrack exponentially: a repeat inside a repeat (`(a+)+`), or alternatives
+    that can start alike inside a repeat (`(a|ab)*`); None when neither occurs."""
+    for opcode, argument in items:
+        if opcode in (regex_parser.MAX_REPEAT, regex_parser.MIN_REPEAT, regex_parser.POSSESSIVE_REPEAT):
+            low, high, body = argument
+            repeated = _is_repeat(opcode, (low, high))
+            if repeated and inside_repeat and opcode != regex_parser.POSSESSIVE_REPEAT:
+                return "a repeated group contains another repeat, e.g. (a+)+"
+            found = _ambiguous_repeat(list(body), inside_repeat or repeated)
+            if found:
+                return found
+        elif opcode == regex_parser.SUBPATTERN:
+            found = _ambiguous_repeat(list(argument[-1]), inside_repeat)
+            if found:
+                return found
+        elif opcode == regex_parser.BRANCH:
+            branches = argument[1]
+            starts = [_first_literals(list(branch)) for branch in branches]
+            if inside_repeat and (None in starts or len(set(starts)) < len(starts)):
+                return "a repeated group has alternatives that can match alike, e.g. (a|ab)*"
+            for branch in branches:
+                found = _ambiguous_repeat(list(branch), inside_repeat)
+                if found:
+                    return found
+        elif opcode in (regex_parser.ASSERT, regex_parser.ASSERT_NOT):
+            found = _ambiguous_repeat(list(argument[1]), inside_repeat)
+            if found:
+                return found
+    return None
+
+
+def backtracking_risk(pattern: str) -> str | None:
+    """Why `pattern` may take exponential time on a hostile URL (catastrophic backtracking), or None.
+
+    Python's `re` has no timeout, so a pattern like `(a+)+$` run on a crafted 40-character path would stall
+    the crawl; such a pattern is refused when the registry is read instead.
+    """
+    return _ambiguous_repeat(list(regex_parser.parse(pattern)))
+
+
 def _check_patterns(patterns: list[str]) -> list[str]:
     for pattern in patterns:
         try:
             re.compile(pattern)
         except re.error as error:
             raise ValueError(f"invalid regular expression {pattern!r}: {error}") from error
+        risk = backtracking_risk(pattern)
+        if risk:
+            raise ValueError(
+                f"regular expression {pattern!r} can backtrack catastrophically ({risk}); "
+                "rewrite it without nested or ambiguous repeats"
+            )
     return patterns
+
+
+def _check_start_points(values: list[str]) -> list[str]:
+    for value in values:
+        scheme = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*):", value)
+        if scheme and scheme.group(1).lower() not in START_POINT_SCHEMES:
+            raise ValueError(f"start point {value!r} is not an http(s) URL or a path on the site; only http and https")
+    return values
 
 
 class CrawlLimits(BaseModel):
@@ -68,6 +143,11 @@ class SiteConfig(BaseModel):
     timezone: str = Field(description="IANA zone used for dates the page gives without an offset")
     languages: list[str] = Field(min_length=1, description="ISO 639-1 codes, most used first")
     limits: CrawlLimits = Field(default_factory=CrawlLimits)
+    allowed_addresses: list[str] = Field(
+        default_factory=list,
+        description="loopback/private networks the crawl may connect to (e.g. '127.0.0.1' for a local mirror); "
+        "by default only public addresses",
+    )
     enabled: bool = True
 
     @field_validator("timezone")
@@ -83,6 +163,23 @@ class SiteConfig(BaseModel):
     @classmethod
     def _valid_patterns(cls, patterns: list[str]) -> list[str]:
         return _check_patterns(patterns)
+
+    @field_validator("sitemaps", "news_sitemaps", "feeds", "sections")
+    @classmethod
+    def _web_start_points(cls, values: list[str]) -> list[str]:
+        return _check_start_points(values)
+
+    @field_validator("allowed_addresses")
+    @classmethod
+    def _networks(cls, values: list[str]) -> list[str]:
+        for value in values:
+            try:
+                ipaddress.ip_network(value, strict=False)
+            except ValueError as error:
+                raise ValueError(
+                    f"expected an IP address or network such as '127.0.0.1' or '10.0.0.0/8', got {value!r}"
+                ) from error
+        return values
 
     @field_validator("languages")
     @classmethod
@@ -116,18 +213,52 @@ class SiteConfig(BaseModel):
     def absolute(self, path_or_url: str) -> str:
         return urljoin(self.base_url + "/", path_or_url)
 
+    @property
+    def origin(self) -> tuple[str, int]:
+        """(host, port) of base_url: the one port of its host the crawl may use."""
+        parts = urlsplit(self.base_url)
+        return (parts.hostname or "", parts.port or DEFAULT_PORTS[parts.scheme])
+
+    def foreign_origin(self, url: str) -> str | None:
+        """Why `url` is not on this site (scheme, host or port), or None when it is: base_url's host on
+        base_url's port, or a host of `domains` (or a subdomain) on the default port of http or https.
+        Ports count: another service on the site's own host is another site."""
+        try:
+            parts = urlsplit(url)
+            port = parts.port
+        except ValueError:
+            return f"not a valid URL: {url!r}"
+        scheme = parts.scheme.lower()
+        if scheme not in DEFAULT_PORTS:
+            return f"scheme {scheme or '(none)'!r} is not http or https"
+        host = (parts.hostname or "").lower()
+        port = port or DEFAULT_PORTS[scheme]
+        base_host, base_port = self.origin
+        if host == base_host and port == base_port:
+            return None
+        on_domain = any(host == domain or host.endswith("." + domain) for domain in self.domains)
+        if on_domain and port in DEFAULT_PORTS.values():
+            return None
+        if host == base_host or on_domain:
+            return f"port {port} of {host} is not the site's (base_url {self.base_url})"
+        return f"host {host} is not one of the site's ({', '.join(self.allowed_domains)})"
+
     @staticmethod
     def _path(url: str) -> str:
         parts = urlsplit(url)
         return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
     def is_skipped(self, url: str) -> bool:
+        if len(url) > MAX_URL_LENGTH:
+            return True
         path = self._path(url)
         return any(re.search(pattern, path) for pattern in self.skip_patterns)
 
     def is_article_url(self, url: str) -> bool:
+        if self.is_skipped(url):
+            return False
         path = self._path(url)
-        return not self.is_skipped(url) and any(re.search(pattern, path) for pattern in self.article_patterns)
+        return any(re.search(pattern, path) for pattern in self.article_patterns)
 
     def is_listing_url(self, url: str) -> bool:
         """A section or pagination page whose links are followed (not an article)."""

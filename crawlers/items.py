@@ -7,7 +7,11 @@ from dataclasses import dataclass
 from broadsheet.records import FetchedPage
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class CrawledExchange:
     page: FetchedPage
     request_headers: dict[str, str]
+
+    def __repr__(self) -> str:
+        """Short: Scrapy logs an item that failed, and a page body has no place in a log line."""
+        return f"CrawledExchange({self.page.status} {self.page.final_url}, {len(self.page.body)} bytes)"

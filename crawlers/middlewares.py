@@ -92,6 +92,13 @@ def retry_after_seconds(response: Response) -> float | None:
         return None
 
 
+def retry_wait_seconds(retry_after: float | None, attempt: int, backoff_seconds: float, max_seconds: float) -> float:
+    """How long to wait before retry number `attempt` (1, 2, ...): the server's Retry-After if it gave one,
+    else `backoff_seconds` doubling per attempt; never more than `max_seconds`."""
+    wait = retry_after if retry_after is not None else backoff_seconds * 2 ** (attempt - 1)
+    return min(wait, max_seconds)
+
+
 class RetryAfterMiddleware(RetryMiddleware):
     """Retries 5xx/429 after waiting: Retry-After if given (capped), else backoff doubling per attempt."""
 
@@ -107,10 +114,7 @@ class RetryAfterMiddleware(RetryMiddleware):
         if retry is None:
             return response
         attempt = retry.meta.get("retry_times", 1)
-        wait = retry_after_seconds(response)
-        if wait is None:
-            wait = self.backoff_seconds * 2 ** (attempt - 1)
-        wait = min(wait, self.max_wait_seconds)
+        wait = retry_wait_seconds(retry_after_seconds(response), attempt, self.backoff_seconds, self.max_wait_seconds)
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value("broadsheet/retry_wait_seconds", wait)
         logger.info("retrying %s after %.1fs (status %d, attempt %d)", request.url, wait, response.status, attempt)

@@ -16,8 +16,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from broadsheet.secret_masking import mask_secrets
 from broadsheet.settings import Settings
 from broadsheet.sites import SiteConfig
+from crawlers.resume import prepare_resume, stop_with_parent
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +80,7 @@ def start_crawl(settings: Settings, job: CrawlJob) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=stop_with_parent,  # a killed task must not leave its crawl running beside the retry's
     )
     assert process.stdin is not None
     process.stdin.write(job.to_json(settings))
@@ -97,9 +100,19 @@ def finish_crawl(settings: Settings, job: CrawlJob, process: subprocess.Popen[st
     for line in (stderr or "").splitlines()[-200:]:
         logger.info("site=%s scrapy: %s", job.site.key, line)
     if process.returncode != 0 or not stdout.strip():
-        raise CrawlFailed(f"crawl of {job.site.key} exited with {process.returncode}: {(stderr or '').strip()[-2000:]}")
+        raise CrawlFailed(
+            mask_secrets(f"crawl of {job.site.key} exited with {process.returncode}: {(stderr or '').strip()[-2000:]}")
+        )
     result = json.loads(stdout.strip().splitlines()[-1])
-    return CrawlResult(**{**result, "download_errors": [tuple(e) for e in result["download_errors"]]})
+    crawled = CrawlResult(**{**result, "download_errors": [tuple(e) for e in result["download_errors"]]})
+    if crawled.finish_reason != "finished":  # a timeout, a failed archive write, a full disk: pages are missing
+        raise CrawlFailed(
+            mask_secrets(
+                f"crawl of {job.site.key} did not finish normally ({crawled.finish_reason}); "
+                f"{crawled.pages_archived} pages archived. Its job folder is kept: a retry resumes it."
+            )
+        )
+    return crawled
 
 
 def crawl_site(
@@ -134,6 +147,7 @@ def _run_in_this_process(job: dict) -> CrawlResult:
     site = SiteConfig.model_validate(job["site"])
     archive_path = Path(job["archive_path"])
     job_dir = _optional_path(job.get("job_dir"))
+    archived = prepare_resume(archive_path, job_dir)
     values = scrapy_settings(settings, archive_path, site, job_dir, _optional_path(job.get("validators_path")))
     max_pages = min(settings.max_pages_per_site, site.limits.max_pages or settings.max_pages_per_site)
 
@@ -145,6 +159,7 @@ def _run_in_this_process(job: dict) -> CrawlResult:
         window_start=_optional_datetime(job.get("window_start")),
         window_end=_optional_datetime(job.get("window_end")),
         max_pages=max_pages,
+        archived_urls=archived,
     )
     process.start()
     spider: NewsSpider = crawler.spider  # type: ignore[assignment]
@@ -163,7 +178,7 @@ def _run_in_this_process(job: dict) -> CrawlResult:
             **{
                 key.removeprefix("broadsheet/"): float(value)
                 for key, value in stats.items()
-                if key.startswith("broadsheet/")
+                if key.startswith("broadsheet/") and isinstance(value, int | float)
             },
         },
     )

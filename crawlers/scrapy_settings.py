@@ -47,7 +47,15 @@ def scrapy_settings(
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
         "LOG_LEVEL": "INFO",
+        "BROADSHEET_MAX_SITEMAP_BYTES": settings.max_sitemap_bytes,
+        "BROADSHEET_MAX_SITEMAP_DEPTH": settings.max_sitemap_depth,
+        "BROADSHEET_MAX_SITEMAPS": settings.max_sitemaps_per_site,
         "DOWNLOADER_MIDDLEWARES": {
+            # First of all: nothing is sent to another host or port, or a non-public address (not even robots.txt)
+            "crawlers.address_guard.AddressGuardMiddleware": 40,
+            # Scrapy's own filter drops off-site requests when scheduled, silently and by host name only;
+            # the guard refuses them with a reject and compares ports too.
+            "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             f"{MIDDLEWARES}.RetryAfterMiddleware": 550,
             f"{MIDDLEWARES}.CrawlDelayMiddleware": 110,
@@ -56,6 +64,7 @@ def scrapy_settings(
             f"{MIDDLEWARES}.ConditionalRequestMiddleware": 560,
         },
         "ITEM_PIPELINES": {"crawlers.pipelines.ArchivePipeline": 100},
+        "EXTENSIONS": {"crawlers.crawl_health.CrawlHealth": 0},
         "BROADSHEET_ARCHIVE_PATH": str(archive_path),
     }
     if job_dir is not None:

@@ -16,15 +16,17 @@ from typing import Any
 import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DontCloseSpider, IgnoreRequest
+from scrapy.exceptions import DontCloseSpider, DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response
 from scrapy.spiders import SitemapSpider
 from scrapy.utils.sitemap import sitemap_urls_from_robots
+from twisted.internet.defer import CancelledError
 from twisted.python.failure import Failure
 
 from broadsheet.records import FetchedPage
 from broadsheet.sites import SiteConfig
 from broadsheet.urls import absolute_url, clean_url, url_identity
+from crawlers.address_guard import ForbiddenDestination, origin_refusal
 from crawlers.discovery import parse_feed, sitemap_discovery, sitemap_index_entries
 from crawlers.items import CrawledExchange
 
@@ -52,6 +54,7 @@ class NewsSpider(SitemapSpider):
         window_end: datetime | None = None,
         window_start: datetime | None = None,
         max_pages: int | None = None,
+        archived_urls: set[str] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -62,10 +65,12 @@ class NewsSpider(SitemapSpider):
         self.allowed_domains = site.allowed_domains
         self.sitemap_urls = [site.absolute(path) for path in (*site.sitemaps, *site.news_sitemaps)]
         self.download_errors: list[tuple[str, str, str]] = []  # (url, reason, detail)
-        self._requested: set[str] = set()  # url_identity of every article requested this run
-        self.pages_requested = 0
+        # url_identity of every article requested this run; a resumed crawl starts with what its archive holds
+        self._requested: set[str] = {url_identity(url) for url in archived_urls or ()}
+        self.pages_requested = len(self._requested)
         self._fallbacks_started = False
-        self._sitemap_backlog: list[str] = []
+        self._sitemap_backlog: list[list] = []
+        self._sitemaps_requested = 0
 
     # --- which URLs belong to the run -------------------------------------------------------------------
 
@@ -80,8 +85,8 @@ class NewsSpider(SitemapSpider):
         )
 
     def _allowed(self, url: str) -> bool:
-        host = url.split("://", 1)[-1].split("/", 1)[0].split(":")[0].lower()
-        return any(host == domain or host.endswith("." + domain) for domain in self.allowed_domains)
+        """On the site: its scheme, hosts and ports (a link to another port of its own host is not)."""
+        return origin_refusal(url, self.site) is None
 
     def article_request(self, url: str | None, discovery: dict[str, str]) -> scrapy.Request | None:
         """The request for an article URL, or None if it is not one, is skipped, was requested, or the cap is hit."""
@@ -124,10 +129,10 @@ class NewsSpider(SitemapSpider):
 
     async def start(self) -> AsyncIterator[Any]:
         for url in self.sitemap_urls:  # robots.txt and sitemaps first: they say the most about each URL
-            yield scrapy.Request(url, callback=self._parse_sitemap, errback=self.on_sitemap_error)
+            yield self._sitemap_request(url, depth=0)
 
     @property
-    def _pending_sitemaps(self) -> list[str]:
+    def _pending_sitemaps(self) -> list[list]:
         """Child sitemaps not read yet; in Scrapy's persisted spider state when the crawl has a JOBDIR."""
         state = getattr(self, "state", None)  # set by Scrapy's SpiderState extension, restored on resume
         return state.setdefault("pending_sitemaps", []) if isinstance(state, dict) else self._sitemap_backlog
@@ -139,7 +144,8 @@ class NewsSpider(SitemapSpider):
         """
         assert self.crawler.engine is not None
         if self._pending_sitemaps:
-            self.crawler.engine.crawl(self._sitemap_request(self._pending_sitemaps.pop(0)))
+            url, depth = self._pending_sitemaps.pop(0)
+            self.crawler.engine.crawl(self._sitemap_request(url, depth))
             raise DontCloseSpider
         if self._fallbacks_started:
             return
@@ -156,31 +162,70 @@ class NewsSpider(SitemapSpider):
         raise DontCloseSpider
 
     def on_sitemap_error(self, failure: Failure) -> None:
-        """A missing robots.txt or sitemap is logged, not a reject: it is not a page of the site's news."""
+        """A missing robots.txt or sitemap is logged, not a reject: it is not a page of the site's news. One
+        that was refused (too large, off the site) is a reject: what it listed is lost, and the run says so."""
         request = getattr(failure, "request", None)
+        reason, message = self._failure_reason(failure)
+        if reason in ("too_large", "off_site_redirect", "forbidden_address") and request is not None:
+            self.download_errors.append((request.url, reason, f"sitemap not read: {message}"))
         self.logger.warning(
             "site=%s sitemap %s unavailable: %s", self.site.key, request and request.url, failure.getErrorMessage()
         )
 
-    def _sitemap_request(self, url: str) -> scrapy.Request:
-        return scrapy.Request(url, callback=self._parse_sitemap, errback=self.on_sitemap_error)
+    def _sitemap_request(self, url: str, depth: int) -> scrapy.Request:
+        self._sitemaps_requested += 1
+        return scrapy.Request(
+            url,
+            callback=self._parse_sitemap,
+            errback=self.on_sitemap_error,
+            meta={"sitemap_depth": depth, "download_maxsize": self.settings.getint("BROADSHEET_MAX_SITEMAP_BYTES")},
+        )
+
+    def _sitemap_limit(self, url: str, detail: str) -> None:
+        self.download_errors.append((url, "sitemap_limit", detail))
+        self.logger.warning("site=%s %s: %s", self.site.key, detail, url)
+
+    def _queue_child_sitemaps(self, response: Response, index: list[tuple[str, str | None]]) -> None:
+        """Child sitemaps of an index, within the depth and count limits; what is over them is a reject."""
+        depth = response.meta.get("sitemap_depth", 0) + 1
+        max_depth = self.settings.getint("BROADSHEET_MAX_SITEMAP_DEPTH")
+        max_count = self.settings.getint("BROADSHEET_MAX_SITEMAPS")
+        over_count = 0
+        for loc, lastmod in index:  # a child sitemap last changed before the window has nothing for it
+            url = absolute_url(response.url, loc)
+            in_window = self.window_start is None or (parse_date(lastmod) or self.window_start) >= self.window_start
+            if url is None or not in_window:
+                continue
+            if depth > max_depth:
+                self._sitemap_limit(url, f"sitemap nested {depth} deep, beyond max_sitemap_depth={max_depth}")
+                continue
+            if self._sitemaps_requested + len(self._pending_sitemaps) >= max_count:
+                over_count += 1
+                continue
+            self._pending_sitemaps.append([url, depth])
+        if over_count:
+            self._sitemap_limit(
+                response.url, f"{over_count} child sitemaps not read: max_sitemaps_per_site={max_count} reached"
+            )
 
     def _parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+        depth = response.meta.get("sitemap_depth", 0)
         if response.url.endswith("/robots.txt"):
             for url in sitemap_urls_from_robots(response.text, base_url=response.url):
-                yield self._sitemap_request(url)
+                yield self._sitemap_request(url, depth)
             return
         body = self._get_sitemap_body(response)  # Scrapy's: gunzips .gz sitemaps, within the size cap
         if not body:
+            if response.body[:2] == b"\x1f\x8b":  # gzip that Scrapy would not unpack: over the size cap
+                cap = response.meta.get("download_maxsize")
+                self.download_errors.append(
+                    (response.url, "too_large", f"sitemap not read: larger than {cap} bytes once decompressed")
+                )
             self.logger.warning("site=%s ignoring a sitemap that is not XML: %s", self.site.key, response.url)
             return
         index = sitemap_index_entries(body)
         if index is not None:
-            for loc, lastmod in index:  # a child sitemap last changed before the window has nothing for it
-                url = absolute_url(response.url, loc)
-                in_window = self.window_start is None or (parse_date(lastmod) or self.window_start) >= self.window_start
-                if url is not None and in_window:
-                    self._pending_sitemaps.append(url)
+            self._queue_child_sitemaps(response, index)
             return
         for loc, info in sitemap_discovery(body).items():
             published = parse_date(info.get("news_publication_date"))
@@ -248,17 +293,31 @@ class NewsSpider(SitemapSpider):
         }
         yield CrawledExchange(page=page, request_headers=request_headers)
 
-    def on_error(self, failure: Failure) -> None:
+    def _failure_reason(self, failure: Failure) -> tuple[str | None, str]:
+        """The reject reason of a failed request (None: not a reject, e.g. robots.txt) and its message."""
         message = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        if failure.check(ForbiddenDestination):
+            return failure.value.reason, failure.value.detail
+        if failure.check(DownloadCancelledError, CancelledError):
+            # Scrapy cancels a body that grows past the cap while streaming (no Content-Length to refuse it on)
+            request = getattr(failure, "request", None)
+            cap = request.meta.get("download_maxsize") if request is not None else None
+            cap = cap or self.settings.getint("DOWNLOAD_MAXSIZE")
+            return "too_large", f"{message} (body grew past the download max size ({cap}) while downloading)"
         too_large = "max size" in message or "DOWNLOAD_MAXSIZE" in message  # on the wire or once decompressed
         redirect_loop = "redirect loop" in message or "max redirections reached" in message
         if failure.check(IgnoreRequest) and not (too_large or redirect_loop):  # robots.txt, a skip pattern
+            return None, message
+        return ("too_large" if too_large else "redirect_loop" if redirect_loop else "http_error"), message
+
+    def on_error(self, failure: Failure) -> None:
+        reason, message = self._failure_reason(failure)
+        if reason is None:
             assert self.crawler.stats is not None
             robots = "robots.txt" in message
             self.crawler.stats.inc_value("broadsheet/forbidden_by_robots" if robots else "broadsheet/skipped")
             return
         request = getattr(failure, "request", None)
         url = request.meta.get("requested_url", request.url) if request is not None else "?"
-        reason = "too_large" if too_large else "redirect_loop" if redirect_loop else "http_error"
         self.download_errors.append((url, reason, message))
-        self.logger.warning("site=%s could not fetch %s: %s", self.site.key, url, failure.getErrorMessage())
+        self.logger.warning("site=%s could not fetch %s: %s", self.site.key, url, message)

@@ -105,3 +105,46 @@ def demo_warehouse(postgres_server: str, demo_origins: dict[str, str], tmp_path_
         data_dir = tmp_path_factory.mktemp("demo-warehouse") / "data"
         night = load_demo_night(Settings(data_dir=data_dir, site_origins=demo_origins, database_url=url))
         yield DemoWarehouse(url, night)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "bad_input(kind): a bad input the faults suite feeds the pipeline")
+    config.addinivalue_line("markers", "fault(kind): a fault the faults suite injects (kill, disk full...)")
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Count each bad input and fault by kind, once its test has run (failing ones counted apart)."""
+    from suite_tally import TALLY
+
+    if report.when != "call" and not (report.when == "setup" and report.failed):
+        return
+    properties = dict(report.user_properties)
+    if "night_books" in properties:
+        books = properties["night_books"]
+        TALLY.record_night(books["expected"], books["loaded"], books["rejects"])
+    for marker_name, tried, failed in (
+        ("bad_input", TALLY.bad_inputs, TALLY.bad_inputs_failed),
+        ("fault", TALLY.faults, TALLY.faults_failed),
+    ):
+        for kind in properties.get(marker_name, []):
+            tried.add(kind)
+            if not report.passed:
+                failed.add(kind)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()
+    for marker_name in ("bad_input", "fault"):
+        kinds = [marker.args[0] for marker in item.iter_markers(marker_name)]
+        if kinds:
+            report.user_properties.append((marker_name, kinds))
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    """One line after every run that included the faults suite: what it tried and what was loaded."""
+    from suite_tally import TALLY
+
+    if TALLY.bad_inputs or TALLY.faults or TALLY.articles_expected:
+        terminalreporter.write_line(TALLY.summary_line())

@@ -83,3 +83,18 @@ def test_sites_crawl_of_a_site_that_is_down_fails_and_says_so(tmp_path, monkeypa
     assert "pages archived  0" in result.output
     assert "Connection refused" in result.output
     assert f"harbour_herald ({origin}) answered no request" in result.output
+
+
+def test_sites_validate_refuses_a_file_start_point_and_a_backtracking_pattern(registry, monkeypatch):
+    monkeypatch.setenv("BROADSHEET_SITES_DIR", str(registry))
+    entry = (registry / "capitol_wire.toml").read_text()
+    (registry / "local_file.toml").write_text(
+        entry.replace('sitemaps = ["/robots.txt"]', 'sitemaps = ["file:///etc/passwd"]')
+    )
+    (registry / "slow_pattern.toml").write_text(
+        entry.replace("article_patterns = [", "article_patterns = ['^/(a+)+$', ", 1)
+    )
+    result = runner.invoke(app, ["sites", "validate"])
+    assert result.exit_code == 1
+    assert "local_file.toml" in result.output and "file:///etc/passwd" in result.output
+    assert "slow_pattern.toml" in result.output and "backtrack" in result.output

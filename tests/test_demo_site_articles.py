@@ -153,7 +153,8 @@ def test_pages_that_are_not_articles_become_rejects_with_a_reason(crawled, expec
     for want in expected[site_key]["rejects"]:
         result = crawled[site_key]["extracted"].get(want["url"])
         assert isinstance(result, Reject), f"{want['url']} should be rejected, got {result!r}"
-        assert result.detail
+        assert result.reason == want["reason"], f"{want['url']}: {result.reason} ({result.detail})"
+        assert want.get("detail", result.detail) in result.detail
         assert result.archive_location.startswith(crawled[site_key]["archive"].name + "#")
 
 

@@ -94,3 +94,42 @@ def test_limits_sections_and_skip_patterns_are_read():
     assert site.is_listing_url("http://127.0.0.1:8805/city/page/2/")
     assert not site.is_article_url("http://127.0.0.1:8805/tag/city-hall/")
     assert site.allowed_domains == ["127.0.0.1", "lakeshoreledger.example"]
+
+
+@pytest.mark.parametrize("pattern", [r"(a+)+$", r"^/(\w+\s?)*$", r"(a|aa)+$", r"^/(.*a){2,}x$", r"(x*)*y"])
+def test_a_pattern_that_can_backtrack_catastrophically_is_refused_naming_it(tmp_path: Path, pattern: str):
+    path = tmp_path / "example_times.toml"
+    path.write_text(GOOD.replace("['^/news/']", f"['{pattern}']"))
+    with pytest.raises(RegistryError, match="backtrack catastrophically") as error:
+        load_site(path)
+    assert "article_patterns" in str(error.value) and repr(pattern) in str(error.value)
+
+
+@pytest.mark.parametrize(
+    "pattern", [r"^/news/[a-z0-9-]+/$", r"^/(city|business|sports)/[a-z0-9-]+/$", r"^/[a-z]+/page/\d+/$", r"\.html$"]
+)
+def test_ordinary_patterns_are_accepted(tmp_path: Path, pattern: str):
+    path = tmp_path / "example_times.toml"
+    path.write_text(GOOD.replace("['^/news/']", f"['{pattern}']"))
+    assert load_site(path).article_patterns == [pattern]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("sitemaps", "file:///etc/passwd"), ("feeds", "ftp://example.com/feed.xml"), ("sections", "gopher://x/")],
+)
+def test_a_start_point_that_is_not_http_is_refused(tmp_path: Path, field: str, value: str):
+    path = tmp_path / "example_times.toml"
+    path.write_text(GOOD.replace('sitemaps = ["/robots.txt"]', f'sitemaps = ["/robots.txt"]\n{field} = ["{value}"]'))
+    if field == "sitemaps":
+        path.write_text(GOOD.replace('sitemaps = ["/robots.txt"]', f'sitemaps = ["{value}"]'))
+    with pytest.raises(RegistryError, match="only http and https") as error:
+        load_site(path)
+    assert field in str(error.value)
+
+
+def test_allowed_addresses_must_be_addresses(tmp_path: Path):
+    path = tmp_path / "example_times.toml"
+    path.write_text(GOOD + 'allowed_addresses = ["localhost"]\n')
+    with pytest.raises(RegistryError, match="allowed_addresses"):
+        load_site(path)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 
+import charset_normalizer
 from lxml import etree, html
-from w3lib.encoding import html_body_declared_encoding, html_to_unicode, read_bom
+from w3lib.encoding import html_body_declared_encoding, html_to_unicode, http_content_type_encoding, read_bom
 
 from broadsheet.records import FetchedPage
 
@@ -28,13 +29,20 @@ def looks_binary(head: bytes) -> bool:
     return len(control_bytes) > max(2, len(head) // 50)
 
 
+def _detected(body: bytes) -> str | None:
+    """The encoding a page that declares none is most likely in (Shift-JIS, GB2312, EUC-KR...), as a browser's
+    detector would guess it."""
+    best = charset_normalizer.from_bytes(body[:65536]).best()
+    return best.encoding if best is not None else None
+
+
 def decode_page(page: FetchedPage) -> str | None:
     """The page's text, or None when the body is binary.
 
     Read the way browsers do (w3lib: byte-order mark, HTTP charset, `<meta charset>`, UTF-8). Pages whose bytes
     are not in the encoding they declare are common (a CMS that says UTF-8 and serves Windows-1252); rather
     than replace their accented letters with U+FFFD, the first of the other candidates that decodes every byte
-    wins: the `<meta>` declaration, UTF-8, then Windows-1252.
+    wins: the `<meta>` declaration, UTF-8, a detected encoding when none is declared, then Windows-1252.
     """
     body = page.body
     if read_bom(body)[0] is None and looks_binary(body[:4096]):
@@ -42,7 +50,8 @@ def decode_page(page: FetchedPage) -> str | None:
     _, text = html_to_unicode(page.headers.get("content-type"), body)
     if "\ufffd" not in text:
         return text
-    for encoding in (html_body_declared_encoding(body), "utf-8", "cp1252"):
+    declared = http_content_type_encoding(page.headers.get("content-type")) or html_body_declared_encoding(body)
+    for encoding in (html_body_declared_encoding(body), "utf-8", None if declared else _detected(body), "cp1252"):
         if encoding:
             try:
                 return body.decode(encoding)
