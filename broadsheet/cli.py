@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import sys
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -139,7 +138,9 @@ def crawl_one_site(
     site_key: str = typer.Argument(..., help="The site's key (its file name in the registry)."),
     start: str = typer.Option(..., "--start", help="First day of the window, YYYY-MM-DD (inclusive)."),
     end: str = typer.Option(..., "--end", help="Day after the window, YYYY-MM-DD (exclusive)."),
-    archive: Annotated[Path | None, typer.Option("--archive", help="WARC file to write (default: data_dir).")] = None,
+    archive: Annotated[
+        str | None, typer.Option("--archive", help="WARC file to write, a path or s3:// URL (default: the archive).")
+    ] = None,
 ) -> None:
     """Crawl one site for the window [start, end) into a WARC file, without Airflow, and print a summary."""
     from broadsheet.archive import archive_path
@@ -159,7 +160,7 @@ def crawl_one_site(
         raise RegistryError(f"site '{site_key}' is not in the registry at {settings.sites_dir} (known: {known})")
     site = scan.sites[site_key]
     run_slug = "cli-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    target = archive or archive_path(settings.archive_dir, site.key, window_start, run_slug)
+    target = archive or archive_path(settings.archive_root, site.key, window_start, run_slug)
     result = crawl_site(settings, site, target, window_end, window_start=window_start)
     console.print(f"site            {site.key} ({site.base_url})")
     console.print(f"window          [{window_start.date()}, {window_end.date()})")

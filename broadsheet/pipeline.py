@@ -126,7 +126,7 @@ class Archive(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    files: list[Path]  # oldest first, this run's own crawl last: the latest fetch of a URL wins
+    files: list[str]  # local paths or object store URLs; oldest first, this run's own crawl last: latest wins
     unchanged: Records[str] | None = None  # archive locations not to extract again (None: extract all)
 
 
@@ -185,14 +185,12 @@ def interval_days(start: datetime, end: datetime) -> list[str]:
     return days
 
 
-def interval_archive_files(settings: Settings, site_key: str, start: datetime, end: datetime) -> list[Path]:
-    """Every WARC file archived for the site under the interval's day folders, oldest first."""
-    files: list[Path] = []
-    for day in interval_days(start, end):
-        folder = settings.archive_dir / site_key / day
-        if folder.is_dir():
-            files.extend(folder.glob("*.warc.gz"))
-    return sorted(files, key=lambda path: (path.stat().st_mtime, path.name))
+def interval_archive_files(settings: Settings, site_key: str, start: datetime, end: datetime) -> list[str]:
+    """Every WARC file archived for the site under the interval's day folders, oldest first (local paths or
+    object store URLs: BROADSHEET_ARCHIVE_URL)."""
+    from broadsheet.archive import list_archives
+
+    return list_archives(settings.archive_root, site_key, interval_days(start, end))
 
 
 def crawl(settings: Settings, run: SiteRun) -> Crawled:
@@ -205,7 +203,7 @@ def crawl(settings: Settings, run: SiteRun) -> Crawled:
     because the bodies of earlier fetches are archived under other days and a 304 would leave its day
     without them. A run in `reprocess` mode sends no request and only names the archive.
     """
-    from broadsheet.archive import archive_path, read_archive
+    from broadsheet.archive import archive_exists, archive_path, read_archive, remove_archive
     from broadsheet.database import connect, site_crawl_lock, warehouse_url
     from broadsheet.seen_urls import record_fetches, write_validators
     from crawlers.run import crawl_site
@@ -222,10 +220,10 @@ def crawl(settings: Settings, run: SiteRun) -> Crawled:
         )  # fmt: skip
     site = _site(settings, run.site_key)
     backfill = run.options.is_backfill
-    path = archive_path(settings.archive_dir, site.key, run.interval_start, run.slug)
+    path = archive_path(settings.archive_root, site.key, run.interval_start, run.slug)
     job_dir = own / "job"  # Scrapy JOBDIR: left behind by a crawl that was stopped, which then resumes
     if not job_dir.exists():
-        path.unlink(missing_ok=True)  # a retried crawl that had finished starts its archive file again
+        remove_archive(path)  # a retried crawl that had finished starts its archive file again
     # One crawl of a site at a time: a run that waited sends the validators the other run just recorded.
     with warehouse_url(settings) as url, site_crawl_lock(url, site.key):
         validators = None if backfill else own / "validators.jsonl"
@@ -243,7 +241,7 @@ def crawl(settings: Settings, run: SiteRun) -> Crawled:
         )
         shutil.rmtree(job_dir, ignore_errors=True)
         with connect(url) as conn:
-            fetched = (ArchivedPage.of(page) for page in (read_archive(path) if path.exists() else ()))
+            fetched = (ArchivedPage.of(page) for page in (read_archive(path) if archive_exists(path) else ()))
             outcome = record_fetches(conn, site.key, run.run_id, fetched)
     with RecordWriter(own / "unchanged.jsonl", str) as unchanged:
         for location in sorted(outcome.unchanged_locations):
@@ -261,7 +259,7 @@ def crawl(settings: Settings, run: SiteRun) -> Crawled:
             f"site {site.key} ({site.base_url}) answered no request: {rejects.count} failed, first "
             f"{first_url}: {first_detail}. Check the site is up; the task is retried."
         )
-    files = [file for file in interval_files if file != path] + ([path] if path.exists() else [])
+    files = [file for file in interval_files if file != path] + ([path] if archive_exists(path) else [])
     return Crawled(
         run=run,
         archive=Archive(files=files, unchanged=unchanged.records),
@@ -276,12 +274,12 @@ def extract(settings: Settings, run: SiteRun, archive: Archive) -> Extracted:
     """Extract every page of the archive (the latest fetch of a URL wins): articles to one file, rejects to
     another, every page's fetch record to a third. Pages that answered 304, or whose body is the one last
     loaded, are not extracted again unless the run forces it (after a rule improved, say)."""
-    from broadsheet.archive import latest_pages
+    from broadsheet.archive import archive_exists, latest_pages
     from transforms.date_candidates import with_page_date_candidates
     from transforms.extract import extract_article
 
     own = run.stage_dir(settings, "extract")
-    files = [path for path in archive.files if path.exists()]
+    files = [path for path in archive.files if archive_exists(path)]
     if not files:
         logger.warning(
             "site=%s run=%s stage=extract: no archived page for %s..%s", run.site_key, run.run_id,

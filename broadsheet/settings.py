@@ -33,6 +33,14 @@ class Settings(BaseSettings):
         default=PROJECT_ROOT / ".broadsheet",
         description="Where archives (WARC), stage outputs, the embedded database and Airflow's home live.",
     )
+    archive_url: str | None = Field(
+        default=None,
+        description=(
+            "Where WARC archives live: a local folder or an object store URL (s3://bucket/prefix, credentials "
+            "and endpoint from the AWS_* variables). Unset: <data_dir>/archive. Workers on several machines "
+            "must share it."
+        ),
+    )
     sites_dir: Path = Field(
         default=PROJECT_ROOT / "crawlers" / "sites",
         description="The site registry: one TOML file per site.",
@@ -73,7 +81,13 @@ class Settings(BaseSettings):
 
     @property
     def archive_dir(self) -> Path:
+        """The local archive folder used when no archive_url is set."""
         return self.data_dir / "archive"
+
+    @property
+    def archive_root(self) -> str:
+        """The archive's root as the archive module takes it: a local path or an object store URL."""
+        return self.archive_url or str(self.archive_dir)
 
     @property
     def work_dir(self) -> Path:

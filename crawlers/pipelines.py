@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import scrapy
 
 from broadsheet.archive import ArchiveWriter
@@ -13,14 +11,14 @@ from crawlers.items import CrawledExchange
 class ArchivePipeline:
     """Writes each CrawledExchange to the WARC file named by the BROADSHEET_ARCHIVE_PATH Scrapy setting."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: str) -> None:
         self.path = path
         self.writer: ArchiveWriter | None = None
         self.pages_archived = 0
 
     @classmethod
     def from_crawler(cls, crawler: scrapy.crawler.Crawler) -> ArchivePipeline:
-        return cls(Path(crawler.settings["BROADSHEET_ARCHIVE_PATH"]))
+        return cls(crawler.settings["BROADSHEET_ARCHIVE_PATH"])
 
     def open_spider(self, spider: scrapy.Spider | None = None) -> None:
         self.writer = ArchiveWriter(self.path)

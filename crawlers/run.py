@@ -50,7 +50,7 @@ class CrawlJob:
     """Everything the crawl process needs, as JSON on its stdin."""
 
     site: SiteConfig
-    archive_path: Path
+    archive_path: str | Path  # a local path or an object store URL
     window_start: datetime | None = None
     window_end: datetime | None = None
     job_dir: Path | None = None  # Scrapy JOBDIR: keep it to resume a stopped crawl
@@ -105,7 +105,7 @@ def finish_crawl(settings: Settings, job: CrawlJob, process: subprocess.Popen[st
 def crawl_site(
     settings: Settings,
     site: SiteConfig,
-    archive_path: Path,
+    archive_path: str | Path,
     window_end: datetime | None,
     window_start: datetime | None = None,
     job_dir: Path | None = None,
@@ -132,7 +132,7 @@ def _run_in_this_process(job: dict) -> CrawlResult:
 
     settings = Settings.model_validate(job["settings"])
     site = SiteConfig.model_validate(job["site"])
-    archive_path = Path(job["archive_path"])
+    archive_path = job["archive_path"]
     job_dir = _optional_path(job.get("job_dir"))
     values = scrapy_settings(settings, archive_path, site, job_dir, _optional_path(job.get("validators_path")))
     max_pages = min(settings.max_pages_per_site, site.limits.max_pages or settings.max_pages_per_site)

@@ -13,7 +13,7 @@ MIDDLEWARES = "crawlers.middlewares"
 
 def scrapy_settings(
     settings: Settings,
-    archive_path: Path,
+    archive_path: str | Path,
     site: SiteConfig | None = None,
     job_dir: Path | None = None,
     validators_path: Path | None = None,

@@ -118,6 +118,7 @@ def server_environment(settings: Settings, config: AirflowConfig) -> dict[str, s
         "AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT": str(config.log_server_port + 1),
         "AIRFLOW__OPERATORS__DEFAULT_QUEUE": config.queue,
         "BROADSHEET_DATA_DIR": str(settings.data_dir),
+        "BROADSHEET_ARCHIVE_URL": settings.archive_root,
         "BROADSHEET_SITES_DIR": str(settings.sites_dir),
         "BROADSHEET_DAGS_DIR": str(settings.dags_dir),
         "BROADSHEET_SITE_ORIGINS": json.dumps(settings.site_origins),
