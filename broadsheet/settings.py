@@ -15,9 +15,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def _default_datasets_dir() -> Path:
-    """../shared/datasets beside the checkout when it exists, else the shared machine's /work/shared/datasets."""
-    beside = PROJECT_ROOT.parent / "shared" / "datasets"
-    return beside if beside.is_dir() else Path("/work/shared/datasets")
+    """../shared/datasets beside the checkout (BROADSHEET_DATASETS_DIR points elsewhere)."""
+    return PROJECT_ROOT.parent / "shared" / "datasets"
 
 
 class Settings(BaseSettings):
@@ -40,6 +39,9 @@ class Settings(BaseSettings):
             "and endpoint from the AWS_* variables). Unset: <data_dir>/archive. Workers on several machines "
             "must share it."
         ),
+    )
+    archive_gzip_level: int = Field(
+        default=3, ge=1, le=9, description="zlib level of each WARC record (9 is smallest and about 4x slower)."
     )
     sites_dir: Path = Field(
         default=PROJECT_ROOT / "crawlers" / "sites",
