@@ -136,6 +136,7 @@ class Crawled(StageResult):
     pages_archived: int
     pages_not_modified: int
     crawled: bool  # False when the run only re-processes the archive
+    skipped: dict[str, int] = {}  # reason -> URLs deliberately not fetched (etl.run_skips): over_page_cap...
 
 
 class Extracted(StageResult):
@@ -193,6 +194,17 @@ def interval_archive_files(settings: Settings, site_key: str, start: datetime, e
     return list_archives(settings.archive_root, site_key, interval_days(start, end))
 
 
+def crawl_window(run: SiteRun) -> tuple[datetime | None, datetime]:
+    """The dates a crawl takes from sitemaps and feeds (docs/sites.md, "The date window").
+
+    A scheduled or manual run takes everything the site lists dated before its interval's end: the first
+    night of a site brings in what its sitemaps and feeds list (its back catalogue, up to `max_pages`); later
+    nights list the same URLs again, but each already fetched is asked conditionally and a 304 costs no
+    extraction. A backfill takes only what is dated inside its interval.
+    """
+    return (run.interval_start if run.options.is_backfill else None), run.interval_end
+
+
 def crawl(settings: Settings, run: SiteRun) -> Crawled:
     """Crawl the site into this run's WARC file, then name the interval's whole archive for extraction (earlier
     runs' files of the same days first, this crawl's last). Download failures become crawl-stage rejects; a
@@ -205,6 +217,7 @@ def crawl(settings: Settings, run: SiteRun) -> Crawled:
     """
     from broadsheet.archive import archive_exists, archive_path, read_archive, remove_archive
     from broadsheet.database import connect, site_crawl_lock, warehouse_url
+    from broadsheet.run_skips import record_crawl_skips
     from broadsheet.seen_urls import record_fetches, write_validators
     from crawlers.run import crawl_site
 
@@ -235,7 +248,7 @@ def crawl(settings: Settings, run: SiteRun) -> Crawled:
             site,
             path,
             run.interval_end,
-            window_start=run.interval_start if backfill else None,
+            window_start=crawl_window(run)[0],
             job_dir=job_dir,
             validators_path=validators,
         )
@@ -243,6 +256,8 @@ def crawl(settings: Settings, run: SiteRun) -> Crawled:
         with connect(url) as conn:
             fetched = (ArchivedPage.of(page) for page in (read_archive(path) if archive_exists(path) else ()))
             outcome = record_fetches(conn, site.key, run.run_id, fetched)
+            max_pages = site.limits.max_pages or settings.max_pages_per_site
+            skipped = record_crawl_skips(conn, site.key, run.run_id, result.stats, max_pages)
     with RecordWriter(own / "unchanged.jsonl", str) as unchanged:
         for location in sorted(outcome.unchanged_locations):
             unchanged.write(location)
@@ -267,6 +282,7 @@ def crawl(settings: Settings, run: SiteRun) -> Crawled:
         pages_archived=result.pages_archived,
         pages_not_modified=outcome.pages_not_modified,
         crawled=True,
+        skipped=skipped,
     )
 
 

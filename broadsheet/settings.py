@@ -92,6 +92,11 @@ class Settings(BaseSettings):
         return self.archive_url or str(self.archive_dir)
 
     @property
+    def report_dir(self) -> Path:
+        """Where each run's HTML report is written."""
+        return self.data_dir / "reports"
+
+    @property
     def work_dir(self) -> Path:
         return self.data_dir / "work"
 

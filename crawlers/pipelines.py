@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import scrapy
 from twisted.internet import defer, reactor, threads
 from twisted.python.threadpool import ThreadPool
@@ -18,8 +20,9 @@ class ArchivePipeline:
     overlap the crawl), one at a time and in the order the items came, so the file is the same.
     """
 
-    def __init__(self, path: str, gzip_level: int = DEFAULT_GZIP_LEVEL) -> None:
+    def __init__(self, path: str, gzip_level: int = DEFAULT_GZIP_LEVEL, progress_path: str | None = None) -> None:
         self.path = path
+        self.progress_path = Path(progress_path) if progress_path else None
         self.gzip_level = gzip_level
         self.writer: ArchiveWriter | None = None
         self.pages_archived = 0
@@ -29,7 +32,9 @@ class ArchivePipeline:
     def from_crawler(cls, crawler: scrapy.crawler.Crawler) -> ArchivePipeline:
         settings = crawler.settings
         return cls(
-            settings["BROADSHEET_ARCHIVE_PATH"], settings.getint("BROADSHEET_ARCHIVE_GZIP_LEVEL", DEFAULT_GZIP_LEVEL)
+            settings["BROADSHEET_ARCHIVE_PATH"],
+            settings.getint("BROADSHEET_ARCHIVE_GZIP_LEVEL", DEFAULT_GZIP_LEVEL),
+            settings.get("BROADSHEET_PROGRESS_PATH"),
         )
 
     def open_spider(self, spider: scrapy.Spider | None = None) -> None:
@@ -40,10 +45,19 @@ class ArchivePipeline:
     def close_spider(self, spider: scrapy.Spider | None = None):
         if self.writer is not None:  # queued behind every pending write: the file is complete when it returns
             yield threads.deferToThreadPool(reactor, self._thread, self.writer.close)
+        if self.progress_path is not None:
+            self.progress_path.write_text(str(self.pages_archived), encoding="ascii")
         self._thread.stop()
 
     def process_item(self, item: CrawledExchange, spider: scrapy.Spider | None = None) -> defer.Deferred:
         assert self.writer is not None
         self.pages_archived += 1
-        written = threads.deferToThreadPool(reactor, self._thread, self.writer.write, item.page, item.request_headers)
+        written = threads.deferToThreadPool(reactor, self._thread, self._write, item, self.pages_archived)
         return written.addCallback(lambda _location: item)
+
+    def _write(self, item: CrawledExchange, count: int) -> str:
+        assert self.writer is not None
+        location = self.writer.write(item.page, item.request_headers)
+        if self.progress_path is not None and count % 10 == 1:  # whoever shows progress polls this small file
+            self.progress_path.write_text(str(count), encoding="ascii")
+        return location
