@@ -291,8 +291,7 @@ def extract(settings: Settings, run: SiteRun, archive: Archive) -> Extracted:
     another, every page's fetch record to a third. Pages that answered 304, or whose body is the one last
     loaded, are not extracted again unless the run forces it (after a rule improved, say)."""
     from broadsheet.archive import archive_exists, latest_pages
-    from transforms.date_candidates import with_page_date_candidates
-    from transforms.extract import extract_article
+    from broadsheet.parallel_extraction import extracted_pages, worker_count
 
     own = run.stage_dir(settings, "extract")
     files = [path for path in archive.files if archive_exists(path)]
@@ -307,15 +306,14 @@ def extract(settings: Settings, run: SiteRun, archive: Archive) -> Extracted:
         RecordWriter(own / "articles.jsonl", ExtractedArticle) as articles,
         RecordWriter(own / "rejects.jsonl", Reject) as rejects,
     ):
-        for page in latest_pages(files):
+        # on one worker process per core (BROADSHEET_EXTRACT_WORKERS), results in archive order
+        wanted = lambda page: page.status != 304 and page.archive_location not in skip  # noqa: E731
+        for page, result in extracted_pages(latest_pages(files), wanted, worker_count(settings.extract_workers)):
             pages.write(ArchivedPage.of(page))
-            if page.status == 304 or page.archive_location in skip:
-                continue
-            result = extract_article(page)
             if isinstance(result, Reject):
                 rejects.write(result)
-            else:
-                articles.write(with_page_date_candidates(result, page))  # news sitemap, feed, URL, HTTP header
+            elif result is not None:
+                articles.write(result)  # with the news sitemap's, feed's, URL's and HTTP header's dates
     logger.info(
         "site=%s run=%s stage=extract pages=%d articles=%d rejects=%d",
         run.site_key, run.run_id, pages.count, articles.count, rejects.count,

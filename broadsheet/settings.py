@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     download_timeout_seconds: float = Field(default=30.0, gt=0)
     max_response_bytes: int = Field(default=10 * 1024 * 1024, gt=0, description="Larger bodies are dropped.")
     max_pages_per_site: int = Field(default=5000, ge=1, description="Hard cap on pages fetched per site per run.")
+    extract_workers: int = Field(
+        default=0, ge=0, description="Processes a site's extraction runs on; 0: one per CPU core."
+    )
     retry_times: int = Field(default=3, ge=0, description="Retries of a page answering 5xx/429 or failing.")
     retry_after_max_seconds: float = Field(
         default=120, ge=0, description="Longest Retry-After a crawl waits; backoff doubles from 0.5 s otherwise."
