@@ -92,6 +92,52 @@ def bi_login(
     print(login.url)  # plain stdout, so that `$(broadsheet bi-login superset)` captures exactly the URL
 
 
+@app.command("run")
+def run_pipeline(
+    sites: Annotated[list[str] | None, typer.Argument(help="Site keys; none: every enabled site.")] = None,
+    start: Annotated[
+        str | None, typer.Option("--start", help="Interval start, YYYY-MM-DD (default: yesterday).")
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--end", help="Interval end, YYYY-MM-DD, exclusive (default: today).")
+    ] = None,
+    mode: Annotated[str, typer.Option("--mode", help="crawl, or reprocess (the archive only, no request).")] = "crawl",
+    backfill: Annotated[
+        bool, typer.Option("--backfill", help="Only what is dated in the interval, as an Airflow backfill.")
+    ] = False,
+    force_reextract: Annotated[
+        bool, typer.Option("--force-reextract", help="Extract pages whose body was already loaded again.")
+    ] = False,
+) -> None:
+    """Run the pipeline once for some sites and an interval, as the nightly DAG does, without Airflow: the same
+    stage functions, progress per stage, then the accounting summary and the report's path."""
+    from datetime import timedelta
+
+    from broadsheet.orchestration import select_sites
+    from broadsheet.pipeline import InvalidRunParams, RunOptions
+    from broadsheet.run_command import run_sites
+
+    settings = Settings()
+    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    interval_end = _parse_day(end, "--end") if end else today
+    interval_start = _parse_day(start, "--start") if start else interval_end - timedelta(days=1)
+    if interval_end <= interval_start:
+        raise typer.BadParameter("--end must be after --start", param_hint="--end")
+    try:
+        keys = select_sites(settings, sites)
+        options = RunOptions.of(
+            {"mode": mode, "force_reextract": force_reextract}, "backfill" if backfill else "manual"
+        )
+    except InvalidRunParams as error:
+        console.print(str(error), soft_wrap=True, markup=False)
+        raise typer.Exit(2) from error
+    outcome = run_sites(settings, keys, (interval_start, interval_end), options, console)
+    for line in outcome.summary:
+        console.print(line, soft_wrap=True, markup=False)
+    if outcome.failed:
+        raise typer.Exit(1)
+
+
 @app.command()
 def report(run_id: str = typer.Argument(..., help="The run's id (etl.runs.run_id, e.g. an Airflow run id).")) -> None:
     """Write a run's HTML report (one self-contained file) and print its summary and path."""

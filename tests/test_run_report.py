@@ -11,7 +11,7 @@ import psycopg
 import pytest
 from services import missing_service
 
-from broadsheet import stages
+from broadsheet import pipeline
 from broadsheet.report import summary_lines, write_report
 from broadsheet.settings import PROJECT_ROOT, Settings
 from broadsheet.stage_timings import record_stage_timing
@@ -23,18 +23,17 @@ SITES = ("diari_del_port", "rheinblick")
 
 def _run_site(settings: Settings, conn: psycopg.Connection, site_key: str) -> None:
     """The four stages for one site, each timed as a runner records it."""
-    run = stages.SiteRun(site_key, RUN_ID, datetime(2024, 1, 1, tzinfo=UTC), datetime(2025, 1, 1, tzinfo=UTC))
+    run = pipeline.SiteRun(site_key, RUN_ID, datetime(2024, 1, 1, tzinfo=UTC), datetime(2025, 1, 1, tzinfo=UTC))
+    results: dict[str, object] = {}
     steps = {
-        "crawl": lambda: stages.crawl(settings, run),
-        "extract": lambda: stages.extract(settings, run, crawled["archive_path"]),
-        "normalise": lambda: stages.normalise(settings, run),
-        "load": lambda: stages.load(settings, run),
+        "crawl": lambda: pipeline.crawl(settings, run),
+        "extract": lambda: pipeline.extract(settings, run, results["crawl"].archive),
+        "normalise": lambda: pipeline.normalise(settings, run, results["extract"].articles),
+        "load": lambda: pipeline.load_run(settings, results["crawl"], results["extract"], results["normalise"]),
     }
     for stage, step in steps.items():
         started = datetime.now(UTC)
-        result = step()
-        if stage == "crawl":
-            crawled = result
+        results[stage] = step()
         record_stage_timing(conn, RUN_ID, site_key, stage, started, datetime.now(UTC))
 
 
@@ -43,7 +42,7 @@ def report_file(tmp_path, demo_origins, database_url) -> tuple[Path, list[str]]:
     settings = Settings(
         data_dir=tmp_path / "data", site_origins=demo_origins, database_url=database_url, max_pages_per_site=5
     )
-    stages.prepare_warehouse(settings)
+    pipeline.prepare_warehouse(settings)
     with psycopg.connect(database_url, autocommit=True) as conn:
         for site_key in SITES:
             _run_site(settings, conn, site_key)
@@ -106,7 +105,7 @@ def test_the_dag_s_last_step_logs_the_summary_with_the_report_s_path(tmp_path, d
     from broadsheet.orchestration import finish_and_report
 
     settings = Settings(data_dir=tmp_path / "data", database_url=database_url)
-    stages.prepare_warehouse(settings)
+    pipeline.prepare_warehouse(settings)
     with caplog.at_level("INFO", logger="broadsheet.orchestration"):
         path = finish_and_report(
             settings, "scheduled__empty", datetime(2024, 1, 1, tzinfo=UTC), datetime(2024, 1, 2, tzinfo=UTC), {}
@@ -121,7 +120,7 @@ def test_the_report_command_says_when_a_run_is_unknown(tmp_path, database_url, m
 
     from broadsheet.cli import app
 
-    stages.prepare_warehouse(Settings(data_dir=tmp_path / "data", database_url=database_url))
+    pipeline.prepare_warehouse(Settings(data_dir=tmp_path / "data", database_url=database_url))
     monkeypatch.setenv("BROADSHEET_DATABASE_URL", database_url)
     monkeypatch.setenv("BROADSHEET_DATA_DIR", str(tmp_path / "data"))
     result = CliRunner().invoke(app, ["report", "manual__nothing"])
