@@ -62,6 +62,7 @@ def test_the_run_report_renders_offline_in_chromium_with_accounting_warnings_and
         browser = playwright.chromium.launch(executable_path=str(chromium), headless=True, args=["--no-sandbox"])
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.set_default_timeout(180_000)  # 4.7 MB of inlined plotly.js, parsed on a busy machine
             page.on("request", lambda request: requests.append(request.url))
             page.route("http*://**", lambda route: route.abort())  # no network: the file must hold everything
             page.goto(path.as_uri())
