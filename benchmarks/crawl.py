@@ -2,8 +2,11 @@
 
     .venv/bin/python benchmarks/crawl.py                      # 20,000 and 40,000 article pages
     .venv/bin/python benchmarks/crawl.py --sizes 5000         # quicker
+    .venv/bin/python benchmarks/crawl.py --sizes 5000 --page-kb 3   # the small pages of the first figures
 
-The site (robots.txt -> sitemap index -> sitemaps of 5,000 URLs -> article pages of about 3 KB) is generated
+The site (robots.txt -> sitemap index -> sitemaps of 5,000 URLs -> article pages of --page-kb KB, 120 by
+default: the size of a real news page with its scripts and markup, in text varied enough to compress as
+such a page does, about 4:1) is generated
 in memory and served by a Twisted web server in its own process, as `scrapy bench` serves its pages. Our
 crawl runs as the pipeline runs it (`crawl_site`: a child process, robots.txt obeyed, every response written
 to a gzipped WARC), with politeness delays off: no download delay, no AutoThrottle, 16 concurrent requests
@@ -14,6 +17,7 @@ memory is the crawl process's VmHWM, polled from /proc while it runs.
 from __future__ import annotations
 
 import argparse
+import random
 import re
 import subprocess
 import sys
@@ -30,7 +34,26 @@ PARAGRAPH = (
 )
 
 
-def _article(number: int) -> bytes:
+PAGE_KB = 120
+WORDS = PARAGRAPH.replace(",", "").replace(".", "").split()
+
+
+def _padding(number: int, kilobytes: int) -> str:
+    """Markup and prose a real page carries around its article (menus, scripts, related links): words in a
+    per-page random order, so that it compresses like real text rather than a repeated string."""
+    chooser = random.Random(number)
+    chunks, size = [], 0
+    while size < kilobytes * 1024:
+        words = " ".join(chooser.choice(WORDS) for _ in range(40))
+        chunk = (
+            f'<li class="related-{chooser.randrange(10**6)}"><a href="/x/{chooser.randrange(10**9)}">{words}</a></li>'
+        )
+        chunks.append(chunk)
+        size += len(chunk)
+    return "<aside><ul>" + "".join(chunks) + "</ul></aside>"
+
+
+def _article(number: int, kilobytes: int = PAGE_KB) -> bytes:
     section = SECTIONS[number % len(SECTIONS)]
     body = "".join(f"<p>{PARAGRAPH} ({number}.{i})</p>\n" for i in range(6))
     return (
@@ -39,11 +62,11 @@ def _article(number: int) -> bytes:
         f'<meta property="article:published_time" content="2024-03-14T10:00:00Z"></head><body>'
         f'<header><nav><a href="/">Home</a> <a href="/{section}/">{section}</a></nav></header>'
         f"<article><h1>Story {number}</h1><p class=byline>By Staff Writer</p>{body}</article>"
-        f"<footer>&copy; Bench Gazette</footer></body></html>"
+        f"{_padding(number, max(kilobytes - 3, 0))}<footer>&copy; Bench Gazette</footer></body></html>"
     ).encode()
 
 
-def serve(pages: int) -> None:
+def serve(pages: int, kilobytes: int = PAGE_KB) -> None:
     """Run the generated site on a free port; print the port, then serve until killed."""
     from twisted.internet import reactor
     from twisted.web.resource import Resource
@@ -74,7 +97,7 @@ def serve(pages: int) -> None:
                 )
                 return f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'.encode()
             if match := re.fullmatch(r"/[a-z]+/story-(\d+)\.html", path):
-                return _article(int(match[1]))
+                return _article(int(match[1]), kilobytes)
             request.setResponseCode(404)
             return b"not found"
 
@@ -111,13 +134,17 @@ def scrapy_bench() -> tuple[float, float, int]:
     return responses / elapsed, peak, responses
 
 
-def broadsheet_crawl(pages: int, work: Path) -> tuple[float, float, int, int]:
+def broadsheet_crawl(pages: int, work: Path, kilobytes: int = PAGE_KB) -> tuple[float, float, int, int]:
     """Our spider over the generated site: pages/s, peak MiB, responses, articles archived."""
     from broadsheet.settings import Settings
     from broadsheet.sites import CrawlLimits, SiteConfig
     from crawlers.run import CrawlJob, finish_crawl, start_crawl
 
-    server = subprocess.Popen([sys.executable, __file__, "--serve", str(pages)], stdout=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [sys.executable, __file__, "--serve", str(pages), "--page-kb", str(kilobytes)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         port = int(server.stdout.readline())
         settings = Settings(
@@ -151,18 +178,19 @@ def broadsheet_crawl(pages: int, work: Path) -> tuple[float, float, int, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[20_000, 40_000], help="article pages per site")
+    parser.add_argument("--page-kb", type=int, default=PAGE_KB, help="size of each article page in KB")
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        serve(args.serve)
+        serve(args.serve, args.page_kb)
         return
     bench_rate, bench_peak, bench_pages = scrapy_bench()
     print(f"{'measurement':44} {'pages':>8} {'pages/s':>9} {'vs bench':>9} {'peak MiB':>9}")
     print(f"{'scrapy bench (baseline, 10 s)':44} {bench_pages:8,} {bench_rate:9,.0f} {1:9.2f}x {bench_peak:9.0f}")
     with tempfile.TemporaryDirectory() as folder:
         for size in args.sizes:
-            rate, peak, responses, archived = broadsheet_crawl(size, Path(folder))
-            label = f"Broadsheet crawl + WARC, {size:,}-article site"
+            rate, peak, responses, archived = broadsheet_crawl(size, Path(folder), args.page_kb)
+            label = f"Broadsheet crawl + WARC, {size:,} x {args.page_kb} KB"
             print(f"{label:44} {responses:8,} {rate:9,.0f} {rate / bench_rate:9.2f}x {peak:9.0f}")
             if archived != size:
                 print(f"  warning: {archived:,} articles archived of {size:,}")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import sys
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -14,7 +13,10 @@ from rich.table import Table
 
 from broadsheet.settings import Settings
 
-app = typer.Typer(help="Broadsheet: nightly news crawling into a PostgreSQL warehouse.", no_args_is_help=True)
+# Plain (click) help: typer's rich help labels every flag `<bool>`, as if it took a value.
+app = typer.Typer(
+    help="Broadsheet: nightly news crawling into a PostgreSQL warehouse.", no_args_is_help=True, rich_markup_mode=None
+)
 # Piped output (CI logs, `| tee`) gets a wide console instead of rich's 80 columns.
 console = Console(width=None if sys.stdout.isatty() else 140)
 
@@ -90,7 +92,71 @@ def bi_login(
     print(login.url)  # plain stdout, so that `$(broadsheet bi-login superset)` captures exactly the URL
 
 
-sites_app = typer.Typer(help="The site registry: list, validate, crawl one site.", no_args_is_help=True)
+@app.command("run")
+def run_pipeline(
+    sites: Annotated[list[str] | None, typer.Argument(help="Site keys; none: every enabled site.")] = None,
+    start: Annotated[
+        str | None, typer.Option("--start", help="Interval start, YYYY-MM-DD (default: yesterday).")
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--end", help="Interval end, YYYY-MM-DD, exclusive (default: today).")
+    ] = None,
+    mode: Annotated[str, typer.Option("--mode", help="crawl, or reprocess (the archive only, no request).")] = "crawl",
+    backfill: Annotated[
+        bool, typer.Option("--backfill", help="Only what is dated in the interval, as an Airflow backfill.")
+    ] = False,
+    force_reextract: Annotated[
+        bool, typer.Option("--force-reextract", help="Extract pages whose body was already loaded again.")
+    ] = False,
+) -> None:
+    """Run the pipeline once for some sites and an interval, as the nightly DAG does, without Airflow: the same
+    stage functions, progress per stage, then the accounting summary and the report's path."""
+    from datetime import timedelta
+
+    from broadsheet.orchestration import select_sites
+    from broadsheet.pipeline import InvalidRunParams, RunOptions
+    from broadsheet.run_command import run_sites
+
+    settings = Settings()
+    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    interval_end = _parse_day(end, "--end") if end else today
+    interval_start = _parse_day(start, "--start") if start else interval_end - timedelta(days=1)
+    if interval_end <= interval_start:
+        raise typer.BadParameter("--end must be after --start", param_hint="--end")
+    try:
+        keys = select_sites(settings, sites)
+        options = RunOptions.of(
+            {"mode": mode, "force_reextract": force_reextract}, "backfill" if backfill else "manual"
+        )
+    except InvalidRunParams as error:
+        console.print(str(error), soft_wrap=True, markup=False)
+        raise typer.Exit(2) from error
+    outcome = run_sites(settings, keys, (interval_start, interval_end), options, console)
+    for line in outcome.summary:
+        console.print(line, soft_wrap=True, markup=False)
+    if outcome.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def report(run_id: str = typer.Argument(..., help="The run's id (etl.runs.run_id, e.g. an Airflow run id).")) -> None:
+    """Write a run's HTML report (one self-contained file) and print its summary and path."""
+    from broadsheet.database import connect, warehouse_url
+    from broadsheet.report import summary_lines, write_report
+
+    settings = Settings()
+    with warehouse_url(settings) as url, connect(url) as conn:
+        path, figures = write_report(conn, run_id, settings.report_dir)
+    if not figures.sites:
+        console.print(f"no site of run {run_id!r} is in etl.runs; the report at {path} is empty", soft_wrap=True)
+        raise typer.Exit(1)
+    for line in summary_lines(figures, path):
+        console.print(line, soft_wrap=True, markup=False)
+
+
+sites_app = typer.Typer(
+    help="The site registry: list, validate, crawl one site.", no_args_is_help=True, rich_markup_mode=None
+)
 app.add_typer(sites_app, name="sites")
 
 
@@ -139,11 +205,13 @@ def crawl_one_site(
     site_key: str = typer.Argument(..., help="The site's key (its file name in the registry)."),
     start: str = typer.Option(..., "--start", help="First day of the window, YYYY-MM-DD (inclusive)."),
     end: str = typer.Option(..., "--end", help="Day after the window, YYYY-MM-DD (exclusive)."),
-    archive: Annotated[Path | None, typer.Option("--archive", help="WARC file to write (default: data_dir).")] = None,
+    archive: Annotated[
+        str | None, typer.Option("--archive", help="WARC file to write, a path or s3:// URL (default: the archive).")
+    ] = None,
 ) -> None:
     """Crawl one site for the window [start, end) into a WARC file, without Airflow, and print a summary."""
     from broadsheet.archive import archive_path
-    from broadsheet.sites import RegistryError, scan_registry
+    from broadsheet.sites import scan_registry
     from crawlers.run import crawl_site
 
     settings = Settings()
@@ -156,11 +224,21 @@ def crawl_one_site(
         raise typer.Exit(1)
     if site_key not in scan.sites:
         known = ", ".join(scan.sites) or "none"
-        raise RegistryError(f"site '{site_key}' is not in the registry at {settings.sites_dir} (known: {known})")
+        console.print(
+            f"site '{site_key}' is not in the registry at {settings.sites_dir} (known: {known})", soft_wrap=True
+        )
+        raise typer.Exit(2)
     site = scan.sites[site_key]
     run_slug = "cli-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    target = archive or archive_path(settings.archive_dir, site.key, window_start, run_slug)
-    result = crawl_site(settings, site, target, window_end, window_start=window_start)
+    target = archive or archive_path(settings.archive_root, site.key, window_start, run_slug)
+    from broadsheet.progress import count_file_reader, polled_count
+
+    progress_file = settings.work_dir / f"{run_slug}-{site.key}.progress"
+    progress_file.parent.mkdir(parents=True, exist_ok=True)
+    max_pages = site.limits.max_pages or settings.max_pages_per_site
+    with polled_count(console, f"crawl {site.key}: pages archived", count_file_reader(progress_file), max_pages):
+        result = crawl_site(settings, site, target, window_end, window_start=window_start, progress_path=progress_file)
+    progress_file.unlink(missing_ok=True)
     console.print(f"site            {site.key} ({site.base_url})")
     console.print(f"window          [{window_start.date()}, {window_end.date()})")
     console.print(f"pages archived  {result.pages_archived}")

@@ -171,3 +171,34 @@ def finish_run(settings: Settings, run_id: str, start: datetime, end: datetime, 
                 record_failed_run(conn, RunContext(run_id, registry[site_key], start, end), f"task {what}")
     listing = "; ".join(f"{site} ({what})" for site, what in sorted(failed.items()))
     raise SitesFailed(f"{len(failed)} site(s) failed in run {run_id}: {listing}. The other sites loaded.")
+
+
+def report_run(settings: Settings, run_id: str) -> str | None:
+    """Write the run's HTML report and log its summary (the task log shows it); returns its path.
+
+    A report that cannot be written is logged, not raised: it must never change how the run ends.
+    """
+    from broadsheet.database import connect, warehouse_url
+    from broadsheet.report import summary_lines, write_report
+
+    try:
+        with warehouse_url(settings) as url, connect(url) as conn:
+            path, report = write_report(conn, run_id, settings.report_dir)
+    except Exception:
+        logger.exception("run=%s: the run report could not be written; the run's figures are in etl.runs", run_id)
+        return None
+    for line in summary_lines(report, path):
+        logger.info("%s", line)
+    return str(path)
+
+
+def finish_and_report(
+    settings: Settings, run_id: str, start: datetime, end: datetime, failed: dict[str, str]
+) -> str | None:
+    """The run's last step: failed sites recorded, the report written, then the run fails naming them."""
+    try:
+        finish_run(settings, run_id, start, end, failed)
+    except SitesFailed:
+        report_run(settings, run_id)
+        raise
+    return report_run(settings, run_id)

@@ -29,6 +29,7 @@ import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from itertools import chain
 from pathlib import Path
 from typing import Any, Self
@@ -37,7 +38,7 @@ from pydantic import BaseModel, ConfigDict
 
 from broadsheet.loader import LoadSummary
 from broadsheet.record_files import Records, RecordWriter
-from broadsheet.records import ArchivedPage, Article, ExtractedArticle, FetchedPage, Reject, RejectReason
+from broadsheet.records import ArchivedPage, Article, ExtractedArticle, Reject, RejectReason
 from broadsheet.settings import Settings
 from broadsheet.sites import SiteConfig, scan_registry
 
@@ -126,7 +127,7 @@ class Archive(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    files: list[Path]  # oldest first, this run's own crawl last: the latest fetch of a URL wins
+    files: list[str]  # local paths or object store URLs; oldest first, this run's own crawl last: latest wins
     unchanged: Records[str] | None = None  # archive locations not to extract again (None: extract all)
 
 
@@ -136,6 +137,7 @@ class Crawled(StageResult):
     pages_archived: int
     pages_not_modified: int
     crawled: bool  # False when the run only re-processes the archive
+    skipped: dict[str, int] = {}  # reason -> URLs deliberately not fetched (etl.run_skips): over_page_cap...
 
 
 class Extracted(StageResult):
@@ -185,14 +187,23 @@ def interval_days(start: datetime, end: datetime) -> list[str]:
     return days
 
 
-def interval_archive_files(settings: Settings, site_key: str, start: datetime, end: datetime) -> list[Path]:
-    """Every WARC file archived for the site under the interval's day folders, oldest first."""
-    files: list[Path] = []
-    for day in interval_days(start, end):
-        folder = settings.archive_dir / site_key / day
-        if folder.is_dir():
-            files.extend(folder.glob("*.warc.gz"))
-    return sorted(files, key=lambda path: (path.stat().st_mtime, path.name))
+def interval_archive_files(settings: Settings, site_key: str, start: datetime, end: datetime) -> list[str]:
+    """Every WARC file archived for the site under the interval's day folders, oldest first (local paths or
+    object store URLs: BROADSHEET_ARCHIVE_URL)."""
+    from broadsheet.archive import list_archives
+
+    return list_archives(settings.archive_root, site_key, interval_days(start, end))
+
+
+def crawl_window(run: SiteRun) -> tuple[datetime | None, datetime]:
+    """The dates a crawl takes from sitemaps and feeds (docs/sites.md, "The date window").
+
+    A scheduled or manual run takes everything the site lists dated before its interval's end: the first
+    night of a site brings in what its sitemaps and feeds list (its back catalogue, up to `max_pages`); later
+    nights list the same URLs again, but each already fetched is asked conditionally and a 304 costs no
+    extraction. A backfill takes only what is dated inside its interval.
+    """
+    return (run.interval_start if run.options.is_backfill else None), run.interval_end
 
 
 def crawl(settings: Settings, run: SiteRun) -> Crawled:
@@ -205,8 +216,9 @@ def crawl(settings: Settings, run: SiteRun) -> Crawled:
     because the bodies of earlier fetches are archived under other days and a 304 would leave its day
     without them. A run in `reprocess` mode sends no request and only names the archive.
     """
-    from broadsheet.archive import archive_path, read_archive
+    from broadsheet.archive import archive_exists, archive_path, read_archive, remove_archive
     from broadsheet.database import connect, site_crawl_lock, warehouse_url
+    from broadsheet.run_skips import record_crawl_skips
     from broadsheet.seen_urls import record_fetches, write_validators
     from crawlers.run import crawl_site
 
@@ -222,10 +234,10 @@ def crawl(settings: Settings, run: SiteRun) -> Crawled:
         )  # fmt: skip
     site = _site(settings, run.site_key)
     backfill = run.options.is_backfill
-    path = archive_path(settings.archive_dir, site.key, run.interval_start, run.slug)
+    path = archive_path(settings.archive_root, site.key, run.interval_start, run.slug)
     job_dir = own / "job"  # Scrapy JOBDIR: left behind by a crawl that was stopped, which then resumes
     if not job_dir.exists():
-        path.unlink(missing_ok=True)  # a retried crawl that had finished starts its archive file again
+        remove_archive(path)  # a retried crawl that had finished starts its archive file again
     # One crawl of a site at a time: a run that waited sends the validators the other run just recorded.
     with warehouse_url(settings) as url, site_crawl_lock(url, site.key):
         validators = None if backfill else own / "validators.jsonl"
@@ -237,14 +249,16 @@ def crawl(settings: Settings, run: SiteRun) -> Crawled:
             site,
             path,
             run.interval_end,
-            window_start=run.interval_start if backfill else None,
+            window_start=crawl_window(run)[0],
             job_dir=job_dir,
             validators_path=validators,
         )
         shutil.rmtree(job_dir, ignore_errors=True)
         with connect(url) as conn:
-            fetched = (ArchivedPage.of(page) for page in (read_archive(path) if path.exists() else ()))
+            fetched = (ArchivedPage.of(page) for page in (read_archive(path) if archive_exists(path) else ()))
             outcome = record_fetches(conn, site.key, run.run_id, fetched)
+            max_pages = site.limits.max_pages or settings.max_pages_per_site
+            skipped = record_crawl_skips(conn, site.key, run.run_id, result.stats, max_pages)
     with RecordWriter(own / "unchanged.jsonl", str) as unchanged:
         for location in sorted(outcome.unchanged_locations):
             unchanged.write(location)
@@ -261,7 +275,7 @@ def crawl(settings: Settings, run: SiteRun) -> Crawled:
             f"site {site.key} ({site.base_url}) answered no request: {rejects.count} failed, first "
             f"{first_url}: {first_detail}. Check the site is up; the task is retried."
         )
-    files = [file for file in interval_files if file != path] + ([path] if path.exists() else [])
+    files = [file for file in interval_files if file != path] + ([path] if archive_exists(path) else [])
     return Crawled(
         run=run,
         archive=Archive(files=files, unchanged=unchanged.records),
@@ -269,6 +283,7 @@ def crawl(settings: Settings, run: SiteRun) -> Crawled:
         pages_archived=result.pages_archived,
         pages_not_modified=outcome.pages_not_modified,
         crawled=True,
+        skipped=skipped,
     )
 
 
@@ -276,19 +291,21 @@ def extract(settings: Settings, run: SiteRun, archive: Archive) -> Extracted:
     """Extract every page of the archive (the latest fetch of a URL wins): articles to one file, rejects to
     another, every page's fetch record to a third. Pages that answered 304, or whose body is the one last
     loaded, are not extracted again unless the run forces it (after a rule improved, say)."""
-    from broadsheet.archive import latest_pages
+    from broadsheet.archive import archive_exists, latest_pages
     from broadsheet.page_guard import guarded_extract
-    from transforms.date_candidates import with_page_date_candidates
-    from transforms.extract import extract_article
-
-    def extract_with_dates(page: FetchedPage) -> ExtractedArticle | Reject:
-        result = extract_article(page)
-        return result if isinstance(result, Reject) else with_page_date_candidates(result, page)
+    from broadsheet.parallel_extraction import extract_page, extracted_pages, worker_count
 
     site = _site(settings, run.site_key)
-    limits = {"max_title_chars": settings.max_title_chars, "max_body_chars": settings.max_body_chars}
+    # one page that cannot be extracted is a reject, never a failed stage (broadsheet/page_guard.py)
+    guarded = partial(
+        guarded_extract,
+        site=site,
+        extract=extract_page,
+        max_title_chars=settings.max_title_chars,
+        max_body_chars=settings.max_body_chars,
+    )
     own = run.stage_dir(settings, "extract")
-    files = [path for path in archive.files if path.exists()]
+    files = [path for path in archive.files if archive_exists(path)]
     if not files:
         logger.warning(
             "site=%s run=%s stage=extract: no archived page for %s..%s", run.site_key, run.run_id,
@@ -300,12 +317,12 @@ def extract(settings: Settings, run: SiteRun, archive: Archive) -> Extracted:
         RecordWriter(own / "articles.jsonl", ExtractedArticle) as articles,
         RecordWriter(own / "rejects.jsonl", Reject) as rejects,
     ):
-        for page in latest_pages(files):
+        # on one worker process per core (BROADSHEET_EXTRACT_WORKERS), results in archive order
+        wanted = lambda page: page.status != 304 and page.archive_location not in skip  # noqa: E731
+        workers = worker_count(settings.extract_workers)
+        for page, records in extracted_pages(latest_pages(files), wanted, workers, guarded):
             pages.write(ArchivedPage.of(page))
-            if page.status == 304 or page.archive_location in skip:
-                continue
-            # one page that cannot be extracted is a reject, never a failed stage (broadsheet/page_guard.py)
-            for record in guarded_extract(page, site, extract_with_dates, **limits):
+            for record in records or ():  # with the news sitemap's, feed's, URL's and HTTP header's dates
                 (rejects if isinstance(record, Reject) else articles).write(record)
     logger.info(
         "site=%s run=%s stage=extract pages=%d articles=%d rejects=%d",

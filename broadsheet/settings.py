@@ -15,9 +15,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def _default_datasets_dir() -> Path:
-    """../shared/datasets beside the checkout when it exists, else the shared machine's /work/shared/datasets."""
-    beside = PROJECT_ROOT.parent / "shared" / "datasets"
-    return beside if beside.is_dir() else Path("/work/shared/datasets")
+    """../shared/datasets beside the checkout (BROADSHEET_DATASETS_DIR points elsewhere)."""
+    return PROJECT_ROOT.parent / "shared" / "datasets"
 
 
 class Settings(BaseSettings):
@@ -32,6 +31,17 @@ class Settings(BaseSettings):
     data_dir: Path = Field(
         default=PROJECT_ROOT / ".broadsheet",
         description="Where archives (WARC), stage outputs, the embedded database and Airflow's home live.",
+    )
+    archive_url: str | None = Field(
+        default=None,
+        description=(
+            "Where WARC archives live: a local folder or an object store URL (s3://bucket/prefix, credentials "
+            "and endpoint from the AWS_* variables). Unset: <data_dir>/archive. Workers on several machines "
+            "must share it."
+        ),
+    )
+    archive_gzip_level: int = Field(
+        default=3, ge=1, le=9, description="zlib level of each WARC record (9 is smallest and about 4x slower)."
     )
     sites_dir: Path = Field(
         default=PROJECT_ROOT / "crawlers" / "sites",
@@ -61,6 +71,9 @@ class Settings(BaseSettings):
     )
     max_title_chars: int = Field(default=1000, gt=0, description="Longest title stored; a longer one is cut.")
     max_pages_per_site: int = Field(default=5000, ge=1, description="Hard cap on pages fetched per site per run.")
+    extract_workers: int = Field(
+        default=0, ge=0, description="Processes a site's extraction runs on; 0: one per CPU core."
+    )
     retry_times: int = Field(default=3, ge=0, description="Retries of a page answering 5xx/429 or failing.")
     retry_after_max_seconds: float = Field(
         default=120, ge=0, description="Longest Retry-After a crawl waits; backoff doubles from 0.5 s otherwise."
@@ -82,7 +95,18 @@ class Settings(BaseSettings):
 
     @property
     def archive_dir(self) -> Path:
+        """The local archive folder used when no archive_url is set."""
         return self.data_dir / "archive"
+
+    @property
+    def archive_root(self) -> str:
+        """The archive's root as the archive module takes it: a local path or an object store URL."""
+        return self.archive_url or str(self.archive_dir)
+
+    @property
+    def report_dir(self) -> Path:
+        """Where each run's HTML report is written."""
+        return self.data_dir / "reports"
 
     @property
     def work_dir(self) -> Path:

@@ -52,11 +52,12 @@ class CrawlJob:
     """Everything the crawl process needs, as JSON on its stdin."""
 
     site: SiteConfig
-    archive_path: Path
+    archive_path: str | Path  # a local path or an object store URL
     window_start: datetime | None = None
     window_end: datetime | None = None
     job_dir: Path | None = None  # Scrapy JOBDIR: keep it to resume a stopped crawl
     validators_path: Path | None = None  # JSONL of {url, etag, last_modified} for conditional requests
+    progress_path: Path | None = None  # the crawl rewrites "<pages archived>" here as it goes (CLI progress)
 
     def to_json(self, settings: Settings) -> str:
         return json.dumps(
@@ -68,6 +69,7 @@ class CrawlJob:
                 "window_end": self.window_end.isoformat() if self.window_end else None,
                 "job_dir": str(self.job_dir) if self.job_dir else None,
                 "validators_path": str(self.validators_path) if self.validators_path else None,
+                "progress_path": str(self.progress_path) if self.progress_path else None,
             }
         )
 
@@ -118,14 +120,15 @@ def finish_crawl(settings: Settings, job: CrawlJob, process: subprocess.Popen[st
 def crawl_site(
     settings: Settings,
     site: SiteConfig,
-    archive_path: Path,
+    archive_path: str | Path,
     window_end: datetime | None,
     window_start: datetime | None = None,
     job_dir: Path | None = None,
     validators_path: Path | None = None,
+    progress_path: Path | None = None,
 ) -> CrawlResult:
     """Crawl one site into `archive_path` (a WARC file), in a child process."""
-    job = CrawlJob(site, archive_path, window_start, window_end, job_dir, validators_path)
+    job = CrawlJob(site, archive_path, window_start, window_end, job_dir, validators_path, progress_path)
     return finish_crawl(settings, job, start_crawl(settings, job))
 
 
@@ -145,11 +148,13 @@ def _run_in_this_process(job: dict) -> CrawlResult:
 
     settings = Settings.model_validate(job["settings"])
     site = SiteConfig.model_validate(job["site"])
-    archive_path = Path(job["archive_path"])
+    archive_path = job["archive_path"]
     job_dir = _optional_path(job.get("job_dir"))
     archived = prepare_resume(archive_path, job_dir)
     values = scrapy_settings(settings, archive_path, site, job_dir, _optional_path(job.get("validators_path")))
-    max_pages = min(settings.max_pages_per_site, site.limits.max_pages or settings.max_pages_per_site)
+    if job.get("progress_path"):
+        values["BROADSHEET_PROGRESS_PATH"] = job["progress_path"]
+    max_pages = site.limits.max_pages or settings.max_pages_per_site  # the site's own cap wins, either way
 
     process = CrawlerProcess(values, install_root_handler=True)
     crawler = process.create_crawler(NewsSpider)

@@ -13,7 +13,7 @@ MIDDLEWARES = "crawlers.middlewares"
 
 def scrapy_settings(
     settings: Settings,
-    archive_path: Path,
+    archive_path: str | Path,
     site: SiteConfig | None = None,
     job_dir: Path | None = None,
     validators_path: Path | None = None,
@@ -21,7 +21,7 @@ def scrapy_settings(
     limits = site.limits if site is not None else None
     delay = limits.delay_seconds if limits and limits.delay_seconds is not None else settings.download_delay_seconds
     concurrency = limits.concurrency if limits and limits.concurrency else settings.concurrent_requests_per_domain
-    max_pages = min(settings.max_pages_per_site, limits.max_pages or settings.max_pages_per_site) if limits else None
+    max_pages = (limits.max_pages if limits else None) or settings.max_pages_per_site  # the site's cap wins, either way
     values: dict[str, Any] = {
         "USER_AGENT": settings.user_agent,
         "ROBOTSTXT_OBEY": True,
@@ -33,7 +33,7 @@ def scrapy_settings(
         "DOWNLOAD_MAXSIZE": settings.max_response_bytes,
         "DOWNLOAD_WARNSIZE": 0,
         # Pages per run are capped exactly by the spider (max_pages); these are backstops.
-        "CLOSESPIDER_ITEMCOUNT": (max_pages or settings.max_pages_per_site) + 1,
+        "CLOSESPIDER_ITEMCOUNT": max_pages + 1,
         "CLOSESPIDER_TIMEOUT": settings.crawl_timeout_seconds,
         "AUTOTHROTTLE_ENABLED": settings.autothrottle_enabled,
         "AUTOTHROTTLE_START_DELAY": max(delay, 0.1),
@@ -66,6 +66,7 @@ def scrapy_settings(
         "ITEM_PIPELINES": {"crawlers.pipelines.ArchivePipeline": 100},
         "EXTENSIONS": {"crawlers.crawl_health.CrawlHealth": 0},
         "BROADSHEET_ARCHIVE_PATH": str(archive_path),
+        "BROADSHEET_ARCHIVE_GZIP_LEVEL": settings.archive_gzip_level,
     }
     if job_dir is not None:
         values["JOBDIR"] = str(job_dir)

@@ -4,7 +4,8 @@
 Every night, for each enabled site in the registry: **crawl** (Scrapy, into a WARC archive) →
 **extract** (trafilatura + Broadsheet's boilerplate rules) → **normalise** (dates to UTC) →
 **load** (PostgreSQL warehouse, idempotent). Each site is one mapped task group; a failing site does not
-stop the others, and the final task `check_sites` fails the run naming the sites that did not load.
+stop the others, and the final task `check_sites` writes the run's HTML report (its path and a summary are in
+the task log) and fails the run naming the sites that did not load.
 
 Every task works on the run's data interval. A **backfill** (Trigger → Backfill, pick a date range)
 re-processes the pages archived for each day and loads the articles published or changed that day;
@@ -49,7 +50,7 @@ CRAWL_POOL = "broadsheet_crawl"
     params={
         "sites": Param(
             [],
-            type="array",
+            type=["array", "null"],  # may be left empty: not marked required in the Trigger form
             items={"type": "string", **({"enum": _sites} if _sites else {})},
             uniqueItems=True,
             title="Sites",
@@ -140,7 +141,7 @@ def broadsheet_nightly() -> None:
         run = orchestration.task_run(settings)
         states = ti.get_task_states(dag_id=ti.dag_id, task_group_id="site_pipeline", run_ids=[run.run_id])
         failed = orchestration.failed_sites(sites, states.get(run.run_id, {}))
-        orchestration.finish_run(settings, run.run_id, run.interval_start, run.interval_end, failed)
+        orchestration.finish_and_report(settings, run.run_id, run.interval_start, run.interval_end, failed)
 
     sites = enabled_sites()
     prepare_warehouse() >> sites

@@ -13,7 +13,7 @@ from broadsheet.database import warehouse_url
 from broadsheet.settings import Settings
 from broadsheet.sites import load_registry
 from demo.airflow_server import AirflowConfig, ensure_database, running_airflow
-from demo.sites_server import demo_site_port, serve_demo_sites
+from demo.sites_server import demo_site_port, port_is_free, serve_demo_sites
 
 METADATA_DATABASE = "broadsheet_airflow"
 
@@ -24,7 +24,10 @@ def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
 
 def run_airflow(settings: Settings, console: Console, port: int) -> None:
     sites = load_registry(settings.sites_dir, settings.site_origins)
-    ports = {key: demo_site_port(site.base_url) for key, site in sites.items()}
+    registry_ports = {key: demo_site_port(site.base_url) for key, site in sites.items()}
+    # The registry's ports keep the demo's URLs (and so its warehouse rows) the same from run to run; a port
+    # another instance holds is replaced by a free one (0), and the sites' origins follow it.
+    ports = {key: port if port_is_free(port) else 0 for key, port in registry_ports.items()}
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started in the background
     with ExitStack() as stack:
@@ -36,6 +39,11 @@ def run_airflow(settings: Settings, console: Console, port: int) -> None:
                 "Stop whatever uses them (`make demo`, another `make airflow`?) and try again."
             ) from error
         console.print("serving demo sites: " + ", ".join(f"{k} {s.origin}" for k, s in running.items()))
+        moved = sorted(key for key, port in ports.items() if port == 0 and key in running)
+        if moved:
+            console.print(f"ports taken, served on free ports instead: {', '.join(moved)}")
+            origins = {key: running[key].origin for key in moved}
+            settings = settings.model_copy(update={"site_origins": {**settings.site_origins, **origins}})
         if settings.database_url is None:
             console.print(
                 f"BROADSHEET_DATABASE_URL is unset: starting an embedded PostgreSQL in {settings.embedded_postgres_dir}"
@@ -44,6 +52,10 @@ def run_airflow(settings: Settings, console: Console, port: int) -> None:
         metadata_url = ensure_database(url, METADATA_DATABASE)
         console.print(f"starting Airflow (api-server, scheduler, dag-processor, triggerer) in {settings.airflow_home}")
         config = AirflowConfig(metadata_url=metadata_url, api_port=port)
+        console.print(
+            f"ports: UI {config.api_port}, scheduler health check {config.scheduler_health_port}, "
+            f"log servers {config.log_server_port} (workers) and {config.trigger_log_server_port} (triggerer)"
+        )
         airflow = stack.enter_context(running_airflow(settings, config, url))
         console.print(
             f"\n[bold green]Airflow is ready[/bold green] in {airflow.started_in_seconds:.0f}s: "

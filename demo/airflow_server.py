@@ -78,7 +78,12 @@ class AirflowConfig:
     celery_result_backend: str | None = None
     parallelism: int = 4
     fast_parsing: bool = False  # tests: parse DAG files often so a fresh instance sees them at once
-    log_server_port: int = 8793  # where workers serve task logs to the UI; the triggerer uses the next port
+    # Where workers and the triggerer serve task logs to the UI, and the scheduler's health check: free ports,
+    # so two instances on one machine (a test suite's and `make airflow`) never collide on Airflow's defaults
+    # (8793, 8794, 8974).
+    log_server_port: int = field(default_factory=lambda: free_port())
+    trigger_log_server_port: int = field(default_factory=lambda: free_port())
+    scheduler_health_port: int = field(default_factory=lambda: free_port())
     queue: str = "default"  # the Celery queue tasks are sent to (and the worker listens on)
     extra_env: dict[str, str] = field(default_factory=dict)
 
@@ -114,10 +119,13 @@ def server_environment(settings: Settings, config: AirflowConfig) -> dict[str, s
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": f"{USERNAME}:admin",
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(passwords),
         "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "True",
+        "AIRFLOW__SCHEDULER__SCHEDULER_HEALTH_CHECK_SERVER_HOST": "127.0.0.1",
+        "AIRFLOW__SCHEDULER__SCHEDULER_HEALTH_CHECK_SERVER_PORT": str(config.scheduler_health_port),
         "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(config.log_server_port),
-        "AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT": str(config.log_server_port + 1),
+        "AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT": str(config.trigger_log_server_port),
         "AIRFLOW__OPERATORS__DEFAULT_QUEUE": config.queue,
         "BROADSHEET_DATA_DIR": str(settings.data_dir),
+        "BROADSHEET_ARCHIVE_URL": settings.archive_root,
         "BROADSHEET_SITES_DIR": str(settings.sites_dir),
         "BROADSHEET_DAGS_DIR": str(settings.dags_dir),
         "BROADSHEET_SITE_ORIGINS": json.dumps(settings.site_origins),

@@ -11,7 +11,9 @@ from rich.console import Console
 from broadsheet.settings import Settings
 
 app = typer.Typer(
-    help="Broadsheet's demo: the bundled demo sites, a demo night, a local Airflow.", no_args_is_help=True
+    help="Broadsheet's demo: the bundled demo sites, a demo night, a local Airflow.",
+    no_args_is_help=True,
+    rich_markup_mode=None,  # plain help: typer's rich help labels every flag `<bool>`
 )
 # Piped output (CI logs, `| tee`) gets a wide console instead of rich's 80 columns.
 console = Console(width=None if sys.stdout.isatty() else 140)

@@ -182,6 +182,18 @@ def demo_site_port(origin: str) -> int:
     return port
 
 
+def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
+    """Whether nothing listens on host:port now (another `make airflow`, a test suite's sites)."""
+    import socket
+
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
 @contextmanager
 def serve_demo_sites(
     ports: dict[str, int] | None = None, sites_dir: Path = DEMO_SITES_DIR

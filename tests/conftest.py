@@ -148,3 +148,52 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
 
     if TALLY.bad_inputs or TALLY.faults or TALLY.articles_expected:
         terminalreporter.write_line(TALLY.summary_line())
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[str]:
+    """An S3-compatible server (moto in server mode, as s3fs's own tests use) on a free port of 127.0.0.1.
+
+    The AWS_* variables point every process started from here on (crawl processes, Airflow workers) at it;
+    yields the endpoint URL.
+    """
+    import socket
+
+    try:
+        from moto.server import ThreadedMotoServer
+    except ImportError as error:
+        missing_service(f"moto (the local S3 server) is not installed: {error}; run `make install`")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    endpoint = f"http://127.0.0.1:{port}"
+    variables = {
+        "AWS_ACCESS_KEY_ID": "broadsheet-test",
+        "AWS_SECRET_ACCESS_KEY": "broadsheet-test",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ENDPOINT_URL": endpoint,
+    }
+    saved = {name: os.environ.get(name) for name in variables}
+    os.environ.update(variables)
+    try:
+        yield endpoint
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        server.stop()
+
+
+@pytest.fixture
+def s3_archive_url(s3_server: str) -> str:
+    """A fresh bucket on the local S3 server; the archive URL of a prefix in it."""
+    import fsspec
+
+    bucket = f"broadsheet-{uuid.uuid4().hex[:12]}"
+    fs = fsspec.filesystem("s3", skip_instance_cache=True)
+    fs.mkdir(bucket)
+    return f"s3://{bucket}/archive"

@@ -152,3 +152,14 @@ def test_a_clean_run_passes_and_a_failed_site_is_recorded_and_named(settings: Se
     with psycopg.connect(database_url) as conn:
         rows = conn.execute("select run_id, site_key, status, error from etl.runs").fetchall()
     assert rows == [("manual__1", "rheinblick", "failed", "task crawl failed")]
+
+
+@pytest.mark.parametrize(
+    ("run_type", "window_start"),
+    [("scheduled", None), ("manual", None), ("backfill", DAY)],
+)
+def test_only_a_backfill_bounds_its_crawl_below(run_type, window_start):
+    from broadsheet.pipeline import RunOptions, SiteRun, crawl_window
+
+    run = SiteRun("capitol_wire", f"{run_type}__1", DAY, NEXT_DAY, RunOptions.of({}, run_type))
+    assert crawl_window(run) == (window_start, NEXT_DAY)

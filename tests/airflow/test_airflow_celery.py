@@ -1,11 +1,13 @@
 """Scale-out: the same DAG under CeleryExecutor, Redis as the broker and PostgreSQL as the result backend,
-with one `airflow celery worker` doing the work."""
+with one `airflow celery worker` doing the work and the WARC archive in object storage (a local S3 server),
+as workers on several machines would share it."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
 
+import fsspec
 import pytest
 from airflow_harness import (
     AirflowUnderTest,
@@ -28,19 +30,24 @@ REDIS = "redis://127.0.0.1:6379/0"
 
 
 @pytest.fixture(scope="module")
-def celery_airflow(postgres_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AirflowUnderTest]:
+def celery_airflow(
+    postgres_server: str, s3_server: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[AirflowUnderTest]:
     if not redis_available():
         missing_service("Redis at 127.0.0.1:6379 is not reachable (the Celery broker)")
     sites = SwitchableSites()
     sites.start_all()
     metadata = create_database(postgres_server, "airflow_celery_meta")
     warehouse = create_database(postgres_server, "airflow_celery_warehouse")
+    bucket = f"broadsheet-celery-{uuid.uuid4().hex[:8]}"
+    fsspec.filesystem("s3", skip_instance_cache=True).mkdir(bucket)  # AWS_* point at the local S3 server
     queue = f"broadsheet_{uuid.uuid4().hex[:8]}"  # our own queue: other users of this Redis never see our tasks
     settings = Settings(
         data_dir=tmp_path_factory.mktemp("airflow-celery"),
         site_origins=sites.origins,
         database_url=None,
         task_retries=0,
+        archive_url=f"s3://{bucket}/archive",
     )
     config = AirflowConfig(
         metadata_url=url_for(postgres_server, metadata),
@@ -79,3 +86,6 @@ def test_nightly_run_goes_through_the_celery_worker(celery_airflow: AirflowUnder
 
     every_article = {site: set().union(*days.values()) for site, days in expected_by_day(airflow.sites.origins).items()}
     assert warehouse_articles(airflow.session_warehouse) == every_article
+    archived = fsspec.filesystem("s3", skip_instance_cache=True).find(airflow.settings.archive_url)
+    assert {path.split("/")[2] for path in archived if path.endswith(".warc.gz")} == set(every_article)
+    assert not airflow.settings.archive_dir.exists(), "the worker archived on its local disk, not in the bucket"

@@ -141,6 +141,15 @@ def test_pages_per_run_are_capped_by_the_registry(tmp_path):
     assert result.stats["articles_over_page_cap"] >= 3
 
 
+def test_a_site_s_max_pages_overrides_the_global_default_upwards_too(tmp_path):
+    site = load_registry(Settings().sites_dir)[SITE]
+    result, pages = _crawl(
+        tmp_path, settings_update={"max_pages_per_site": 2}, limits=site.limits.model_copy(update={"max_pages": 4})
+    )
+    assert 2 < len(pages) <= 4  # four article requests (one may end as a reject), above the global two
+    assert result.stats["articles_over_page_cap"] >= 1
+
+
 def test_skip_patterns_keep_matching_urls_out(tmp_path):
     _, pages = _crawl(tmp_path, skip_patterns=["^/business/"])
     paths = {_path(p.final_url) for p in pages}
@@ -161,6 +170,17 @@ def test_a_window_fetches_what_was_published_or_changed_in_it(tmp_path):
             window_end=datetime(2024, 3, 14, tzinfo=UTC),
             window_start=datetime(2024, 3, 12, tzinfo=UTC),
         )
+    assert {_path(p.requested_url) for p in read_archive(archive)} == {GRAIN, MARINERS}
+
+
+def test_a_nightly_window_takes_everything_listed_before_its_end(tmp_path):
+    """A night of [Mar 13, Mar 14) (crawl_window: no start): the Mariners story of the 12th is taken too
+    (a first night brings in the back catalogue the site lists); the bike lane story of the 14th is not."""
+    with serve_demo_sites() as running:
+        settings = Settings(data_dir=tmp_path, site_origins={SITE: running[SITE].origin})
+        site = load_registry(settings.sites_dir, settings.site_origins)[SITE].model_copy(update={"sections": []})
+        archive = tmp_path / "night.warc.gz"
+        crawl_site(settings, site, archive, window_end=datetime(2024, 3, 14, tzinfo=UTC))
     assert {_path(p.requested_url) for p in read_archive(archive)} == {GRAIN, MARINERS}
 
 

@@ -120,6 +120,7 @@ def test_dag_offers_its_params_with_the_registry_sites_and_descriptions(settings
     params = json.loads(out.stdout.strip().splitlines()[-1])
     assert set(params) == {"sites", "mode", "force_reextract"}
     assert params["sites"]["value"] == []
+    assert "null" in params["sites"]["schema"]["type"]  # may be left empty: not required in the Trigger form
     assert params["sites"]["schema"]["items"]["enum"] == sorted(settings.site_origins)
     assert params["mode"]["schema"]["enum"] == ["crawl", "reprocess"]
     assert all(param["description"] for param in params.values())

@@ -1,0 +1,73 @@
+"""Extraction on every core: pages go to worker processes, results come back in archive order.
+
+Extraction is pure CPU (lxml, trafilatura, our rules) and one Python process uses one core, so a site's
+extract stage sends its pages to a pool of processes (one per core by default, BROADSHEET_EXTRACT_WORKERS).
+At most a few pages per worker are in flight, so memory does not grow with the night; results are yielded in
+the order the pages came, so a stage's output files are the same as with one process. A run of fewer pages
+than SMALL_RUN is extracted in this process: starting workers would cost more than it saves.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import chain, islice
+from typing import TypeVar
+
+from broadsheet.records import ExtractedArticle, FetchedPage, Reject
+
+logger = logging.getLogger(__name__)
+SMALL_RUN = 24
+PAGES_IN_FLIGHT_PER_WORKER = 4
+Extraction = ExtractedArticle | Reject
+Result = TypeVar("Result")
+
+
+def extract_page(page: FetchedPage) -> Extraction:
+    """One page to its article (with the page's own date candidates: sitemap, feed, URL, HTTP) or a reject."""
+    from transforms.date_candidates import with_page_date_candidates
+    from transforms.extract import extract_article
+
+    result = extract_article(page)
+    return result if isinstance(result, Reject) else with_page_date_candidates(result, page)
+
+
+def worker_count(setting: int) -> int:
+    """0 means one per core this process may use."""
+    return setting or len(os.sched_getaffinity(0))
+
+
+def extracted_pages(
+    pages: Iterable[FetchedPage],
+    should_extract: Callable[[FetchedPage], bool],
+    workers: int,
+    extract: Callable[[FetchedPage], Result] = extract_page,
+) -> Iterator[tuple[FetchedPage, Result | None]]:
+    """Each page with `extract(page)` (None where should_extract said no), in the pages' order.
+
+    `extract` runs in the workers: a module-level function, or a functools.partial of one, so it can be pickled."""
+    pages = iter(pages)
+    head = list(islice(pages, SMALL_RUN))
+    if multiprocessing.current_process().daemon and workers > 1:  # a daemon process may not start workers
+        logger.info("extracting in this process: it is a daemon process, which may not have children")
+        workers = 1
+    if workers <= 1 or len(head) < SMALL_RUN:
+        for page in chain(head, pages):
+            yield page, extract(page) if should_extract(page) else None
+        return
+    context = multiprocessing.get_context("forkserver")  # workers forked from a clean process, not this one
+    context.set_forkserver_preload(["transforms.extract", "transforms.date_candidates"])
+    in_flight: deque[tuple[FetchedPage, Future[Result] | None]] = deque()
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        for page in chain(head, pages):
+            in_flight.append((page, pool.submit(extract, page) if should_extract(page) else None))
+            if len(in_flight) >= workers * PAGES_IN_FLIGHT_PER_WORKER:
+                done, future = in_flight.popleft()
+                yield done, future.result() if future else None
+        while in_flight:
+            done, future = in_flight.popleft()
+            yield done, future.result() if future else None

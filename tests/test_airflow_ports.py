@@ -1,0 +1,31 @@
+"""Two local Airflows on one machine (a test suite's and `make airflow`) never share a port: the scheduler's
+health check and the log servers get free ports, not Airflow's fixed defaults (8974, 8793, 8794)."""
+
+from __future__ import annotations
+
+import socket
+
+from broadsheet.settings import Settings
+from demo.airflow_server import AirflowConfig, server_environment
+from demo.sites_server import port_is_free
+
+PORT_VARIABLES = (
+    "AIRFLOW__SCHEDULER__SCHEDULER_HEALTH_CHECK_SERVER_PORT",
+    "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT",
+    "AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT",
+)
+
+
+def test_two_instances_get_distinct_free_ports_for_health_check_and_log_servers(tmp_path):
+    first = server_environment(Settings(data_dir=tmp_path / "a"), AirflowConfig("postgresql://x/a", api_port=1))
+    second = server_environment(Settings(data_dir=tmp_path / "b"), AirflowConfig("postgresql://x/b", api_port=2))
+    ports = [int(env[name]) for env in (first, second) for name in PORT_VARIABLES]
+    assert len(set(ports)) == len(ports)
+    assert not {8974, 8793, 8794} & set(ports)
+
+
+def test_a_taken_demo_site_port_is_seen_as_taken():
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        assert not port_is_free(holder.getsockname()[1])
