@@ -51,13 +51,14 @@ def _filesystem(location: str | Path) -> tuple[AbstractFileSystem, str]:
     return fsspec.core.url_to_fs(str(location))
 
 
-def _is_local(location: str | Path) -> bool:
+def is_local_archive(location: str | Path) -> bool:
+    """Whether `location` is a path on this machine (not an object store URL)."""
     return get_protocol(str(location)) in {"file", "local"}
 
 
 def archive_path(archive_root: str | Path, site_key: str, interval_start: datetime, run_slug: str) -> str:
     """Where one site's WARC for one run and data interval lives (a local path or an object URL)."""
-    root = os.path.abspath(archive_root) if _is_local(archive_root) else str(archive_root).rstrip("/")
+    root = os.path.abspath(archive_root) if is_local_archive(archive_root) else str(archive_root).rstrip("/")
     return posixpath.join(root, site_key, interval_start.strftime("%Y-%m-%d"), f"{run_slug}.warc.gz")
 
 
@@ -84,7 +85,7 @@ def list_archives(archive_root: str | Path, site_key: str, days: Iterable[str]) 
     for name, info in fs.glob(posixpath.join(site_dir, "*", "*.warc.gz"), detail=True).items():
         if posixpath.basename(posixpath.dirname(name)) in wanted:
             found.append((_modified_at(info), posixpath.basename(name), name))
-    if _is_local(archive_root):
+    if is_local_archive(archive_root):
         return [name for *_, name in sorted(found)]
     return [f"{get_protocol(root)}://{name}" for *_, name in sorted(found)]
 

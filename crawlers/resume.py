@@ -17,8 +17,10 @@ import shutil
 import signal
 from pathlib import Path
 
+import fsspec
 from warcio.archiveiterator import ArchiveIterator
 
+from broadsheet.archive import archive_exists, is_local_archive
 from crawlers.crawl_health import CLEAN_STOP_MARK
 
 logger = logging.getLogger(__name__)
@@ -36,11 +38,12 @@ def stop_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-def _complete_records(path: Path) -> tuple[int, set[str]]:
+def _complete_records(location: str | Path) -> tuple[int, set[str]]:
     """(byte length of the complete records at the start of the file, requested URLs of their responses)."""
     end = 0
     urls: set[str] = set()
-    with path.open("rb") as stream:
+    fs, path = fsspec.core.url_to_fs(str(location))
+    with fs.open(path, "rb") as stream:
         records = ArchiveIterator(stream)
         try:
             for record in records:
@@ -51,22 +54,26 @@ def _complete_records(path: Path) -> tuple[int, set[str]]:
                 records.read_to_end()
                 end = records.get_record_offset() + records.get_record_length()
         except Exception as error:  # a record cut short: everything from it on is dropped
-            logger.warning("archive %s: a record cut short at byte %d is dropped (%s)", path, end, error)
+            logger.warning("archive %s: a record cut short at byte %d is dropped (%s)", location, end, error)
     return end, urls
 
 
-def repair_archive(path: Path) -> set[str]:
-    """Cut `path` after its last complete record; returns the requested URLs whose responses it holds."""
-    if not path.exists():
+def repair_archive(location: str | Path) -> set[str]:
+    """Cut a local archive after its last complete record; returns the requested URLs whose responses it holds.
+
+    An archive in an object store is read only: an upload cut short is never committed, so the object is
+    whole (or absent) and there is nothing to cut."""
+    if not archive_exists(location):
         return set()
-    end, urls = _complete_records(path)
-    if end < path.stat().st_size:
+    end, urls = _complete_records(location)
+    path = Path(location)
+    if is_local_archive(location) and end < path.stat().st_size:
         with path.open("r+b") as stream:
             stream.truncate(end)
     return urls
 
 
-def prepare_resume(archive_path: Path, job_dir: Path | None) -> set[str]:
+def prepare_resume(archive_path: str | Path, job_dir: Path | None) -> set[str]:
     """Before a crawl starts: discard a job folder a killed crawl left, mend the archive, and return the URLs
     already archived (the spider does not request them again)."""
     mark = job_dir / CLEAN_STOP_MARK if job_dir is not None else None
