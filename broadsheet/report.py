@@ -23,6 +23,7 @@ HISTORY_DAYS = 30
 # A body shorter than this share of the site's median word count (over the history) counts as cut short.
 USUAL_LENGTH_SHARE = 0.5
 HEALTH_MEASURES = ("title", "date", "authors", "usual body length")
+DAY_BAR_MS = 0.8 * 86_400_000  # a day's bar on a date axis (plotly measures bar widths in milliseconds there)
 
 
 @dataclass
@@ -208,7 +209,7 @@ def _charts(report: RunReport) -> list[tuple[str, str]]:
     figures: list[tuple[str, go.Figure]] = []
     per_day = go.Figure(
         [
-            go.Bar(name=site, x=[d.isoformat() for d in days], y=list(days.values()))
+            go.Bar(name=site, x=[d.isoformat() for d in days], y=list(days.values()), width=DAY_BAR_MS)
             for site, days in sorted(report.articles_per_day.items())
         ]
     )
@@ -233,9 +234,10 @@ def _charts(report: RunReport) -> list[tuple[str, str]]:
         )
         trend.update_layout(yaxis={"title": "% of articles", "range": [0, 105]}, xaxis_title="day loaded (UTC)")
         figures.append((f"Extraction health: articles with {measure}", trend))
+    # the whole 30 days up to the end of today, so that today's bars and points are drawn in full
     days = [
         (report.generated_at - timedelta(days=HISTORY_DAYS)).date().isoformat(),
-        report.generated_at.date().isoformat(),
+        (report.generated_at + timedelta(days=1)).date().isoformat(),
     ]
     for _, figure in figures[:1] + figures[2:]:  # the time charts: the whole 30 days, a tick per day
         figure.update_xaxes(type="date", range=days, tickformat="%b %d", dtick=86400000.0 * 2)
