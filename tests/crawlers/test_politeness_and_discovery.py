@@ -22,6 +22,7 @@ SITE = "lakeshore_ledger"
 GRAIN = "/business/grain-elevator-redevelopment-wins-approval/"
 LIBRARY = "/city/library-extends-weekend-hours/"
 MARINERS = "/sports/mariners-rally-past-bayport-for-sectional-title/"
+FREIGHTER = "/business/grounded-freighter-blocks-tessaly-strait/"  # an AP story, published 2024-03-13 15:05Z
 FERRY = "/business/ferry-operator-adds-winter-sailings/"
 
 
@@ -62,7 +63,7 @@ def test_each_discovery_path_finds_its_articles(full_crawl):
 def test_tracking_parameters_and_fragments_are_dropped_and_each_article_fetched_once(full_crawl):
     _, pages = full_crawl
     assert all("utm_" not in path and "#" not in path for path in pages)
-    assert len(pages) == 5, sorted(pages)
+    assert len(pages) == 6, sorted(pages)  # the six articles of demo/sites/lakeshore_ledger/expected.json
 
 
 def test_a_feed_link_that_redirects_is_archived_under_its_canonical_url(full_crawl):
@@ -157,8 +158,8 @@ def test_skip_patterns_keep_matching_urls_out(tmp_path):
 
 
 def test_a_window_fetches_what_was_published_or_changed_in_it(tmp_path):
-    """[Mar 12, Mar 14): the grain elevator story was published on the 13th; the Mariners story (published
-    on the 10th) was corrected on the 12th, says its sitemap lastmod. Section pages give no dates."""
+    """[Mar 12, Mar 14): the grain elevator and freighter stories were published on the 13th; the Mariners story
+    (published on the 10th) was corrected on the 12th, says its sitemap lastmod. Section pages give no dates."""
     with serve_demo_sites() as running:
         settings = Settings(data_dir=tmp_path, site_origins={SITE: running[SITE].origin})
         site = load_registry(settings.sites_dir, settings.site_origins)[SITE].model_copy(update={"sections": []})
@@ -170,7 +171,7 @@ def test_a_window_fetches_what_was_published_or_changed_in_it(tmp_path):
             window_end=datetime(2024, 3, 14, tzinfo=UTC),
             window_start=datetime(2024, 3, 12, tzinfo=UTC),
         )
-    assert {_path(p.requested_url) for p in read_archive(archive)} == {GRAIN, MARINERS}
+    assert {_path(p.requested_url) for p in read_archive(archive)} == {GRAIN, MARINERS, FREIGHTER}
 
 
 def test_a_nightly_window_takes_everything_listed_before_its_end(tmp_path):
@@ -181,7 +182,7 @@ def test_a_nightly_window_takes_everything_listed_before_its_end(tmp_path):
         site = load_registry(settings.sites_dir, settings.site_origins)[SITE].model_copy(update={"sections": []})
         archive = tmp_path / "night.warc.gz"
         crawl_site(settings, site, archive, window_end=datetime(2024, 3, 14, tzinfo=UTC))
-    assert {_path(p.requested_url) for p in read_archive(archive)} == {GRAIN, MARINERS}
+    assert {_path(p.requested_url) for p in read_archive(archive)} == {GRAIN, MARINERS, FREIGHTER}
 
 
 def test_an_oversized_body_becomes_a_reject_with_its_reason(tmp_path):
