@@ -86,7 +86,7 @@ def print_stories(stories: list[tuple[str, str | None, str, list[str]]], console
     console.rule("[bold]stories carried by more than one article[/bold] (marts.copies_per_story)")
     table = Table("headline of the first article", "agency", "first published by", "sites")
     for headline, agency, first_site, sites in stories:
-        table.add_row(headline, agency or "-", first_site, ", ".join(sites))
+        table.add_row(headline, agency or "-", first_site, sites)
     console.print(table)
 
 

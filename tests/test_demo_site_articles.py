@@ -208,6 +208,7 @@ def test_robots_txt_is_obeyed_and_articles_after_the_interval_are_not_fetched(tm
             article_patterns=["^/news/"],
             timezone="UTC",
             languages=["en"],
+            allowed_addresses=["127.0.0.1"],  # the address guard refuses loopback unless the entry allows it
         )
         archive = tmp_path / "mini.warc.gz"
         crawl_site(Settings(data_dir=tmp_path), site, archive, window_end=datetime(2024, 3, 15, tzinfo=UTC))

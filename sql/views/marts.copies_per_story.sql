@@ -6,7 +6,7 @@ with relations_per_story as (
         count(*) filter (where membership.relation = 'near_copy') as near_copy_count,
         count(*) filter (where membership.relation = 'same_site_republished') as republished_count,
         min(membership.similarity) as min_similarity,
-        array_agg(distinct article.site_key order by article.site_key) as site_keys
+        string_agg(distinct article.site_key, ', ' order by article.site_key) as site_keys
     from warehouse.article_stories as membership
     join warehouse.articles as article using (article_id)
     group by membership.story_id
@@ -41,4 +41,4 @@ comment on column marts.copies_per_story.exact_copy_count is 'Articles on other 
 comment on column marts.copies_per_story.near_copy_count is 'Articles on other sites with edited text (new headline, local paragraph, cut ending).';
 comment on column marts.copies_per_story.republished_count is 'Articles a site published again under another URL after it had already run the story.';
 comment on column marts.copies_per_story.min_similarity is 'Lowest Jaccard similarity of a member''s body to the first article''s body (1 for a story of one article).';
-comment on column marts.copies_per_story.site_keys is 'The sites that published the story, alphabetically.';
+comment on column marts.copies_per_story.site_keys is 'The sites that published the story, alphabetically, separated by commas.';

@@ -59,7 +59,7 @@ def _article(site: str, slug: str, title: str, paragraphs: list[str], published_
         site_key=site, url=f"https://{site}.example/{slug}", canonical_url=f"https://{site}.example/{slug}",
         title=title, authors=list(authors), body_text="\n".join(paragraphs), language="en",
         published_candidates=[], modified_candidates=[], fetched_at=NIGHT + timedelta(hours=23),
-        archive_location=f"{site}.warc.gz#{slug}",
+        archive_location=f"{site}.warc.gz#{published_minutes * 1000}",  # file#offset, as the archive writes it
     )  # fmt: skip
     return Article(extracted, ChosenDates(published=ChosenDate(published_at, published_at.isoformat(), "json-ld")))
 
