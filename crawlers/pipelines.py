@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import scrapy
@@ -43,11 +44,17 @@ class ArchivePipeline:
 
     @defer.inlineCallbacks
     def close_spider(self, spider: scrapy.Spider | None = None):
-        if self.writer is not None:  # queued behind every pending write: the file is complete when it returns
-            yield threads.deferToThreadPool(reactor, self._thread, self.writer.close)
-        if self.progress_path is not None:
-            self.progress_path.write_text(str(self.pages_archived), encoding="ascii")
-        self._thread.stop()
+        """Close the WARC file after every pending write. The writer thread is stopped even when closing fails
+        (a full disk fails the final flush again): a thread left running keeps the crawl process alive until
+        its timeout, and the failure, which Scrapy logs and CrawlHealth turns into the finish reason, is lost."""
+        try:
+            if self.writer is not None:  # queued behind every pending write: the file is complete when it returns
+                yield threads.deferToThreadPool(reactor, self._thread, self.writer.close)
+        finally:
+            self._thread.stop()
+            if self.progress_path is not None:
+                with contextlib.suppress(OSError):  # progress is for display; a full disk must not hide the failure
+                    self.progress_path.write_text(str(self.pages_archived), encoding="ascii")
 
     def process_item(self, item: CrawledExchange, spider: scrapy.Spider | None = None) -> defer.Deferred:
         assert self.writer is not None

@@ -15,7 +15,9 @@ import ctypes
 import logging
 import shutil
 import signal
+import zlib
 from pathlib import Path
+from typing import IO
 
 import fsspec
 from warcio.archiveiterator import ArchiveIterator
@@ -41,6 +43,7 @@ def stop_with_parent() -> None:
 def _complete_records(location: str | Path) -> tuple[int, set[str]]:
     """(byte length of the complete records at the start of the file, requested URLs of their responses)."""
     end = 0
+    last: tuple[int, int, str | None] | None = None  # (offset, length, requested URL) of the last record read
     urls: set[str] = set()
     fs, path = fsspec.core.url_to_fs(str(location))
     with fs.open(path, "rb") as stream:
@@ -48,14 +51,38 @@ def _complete_records(location: str | Path) -> tuple[int, set[str]]:
         try:
             for record in records:
                 record.content_stream().read()
+                url = None
                 if record.rec_type == "response":
                     headers = record.rec_headers
-                    urls.add(headers.get_header("Broadsheet-Requested-URI") or headers.get_header("WARC-Target-URI"))
+                    url = headers.get_header("Broadsheet-Requested-URI") or headers.get_header("WARC-Target-URI")
+                    urls.add(url)
                 records.read_to_end()
-                end = records.get_record_offset() + records.get_record_length()
+                last = (records.get_record_offset(), records.get_record_length(), url)
+                end = last[0] + last[1]
         except Exception as error:  # a record cut short: everything from it on is dropped
             logger.warning("archive %s: a record cut short at byte %d is dropped (%s)", location, end, error)
+        if last is not None and not _whole_gzip_member(stream, last[0], last[1]):
+            # warcio reads a gzip member cut short (a full disk, a kill mid-write) without complaint, and a record
+            # appended after it would then be read as its continuation: garbage to every later reader.
+            logger.warning("archive %s: the last record (byte %d) was cut short and is dropped", location, last[0])
+            end = last[0]
+            if last[2] is not None:
+                urls.discard(last[2])
     return end, urls
+
+
+def _whole_gzip_member(stream: IO[bytes], offset: int, length: int) -> bool:
+    """Whether the bytes of one record form a complete gzip member (an archive written uncompressed always does)."""
+    stream.seek(offset)
+    data = stream.read(length)
+    if not data.startswith(b"\x1f\x8b"):
+        return True
+    decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        decompressor.decompress(data)
+    except zlib.error:
+        return False
+    return decompressor.eof
 
 
 def repair_archive(location: str | Path) -> set[str]:

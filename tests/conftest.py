@@ -5,23 +5,21 @@ Under CI=true a missing service fails the tests that need it; on a developer's m
 
 from __future__ import annotations
 
-import json
 import os
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
+from databases import SERVER_URL, fresh_database
+from demo_expectations import load_expected
 from demo_warehouse import DemoWarehouse, load_demo_night
 from services import missing_service
 
 from broadsheet.settings import Settings
-from demo.sites_server import DEMO_SITES_DIR, serve_demo_sites
-
-SERVER_URL = os.environ.get("BROADSHEET_TEST_SERVER_URL", "postgresql://postgres@127.0.0.1:5432/test")
+from demo.sites_server import serve_demo_sites
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -44,23 +42,6 @@ def postgres_server() -> str:
     return SERVER_URL
 
 
-def _database_url(server_url: str, name: str) -> str:
-    return psycopg.conninfo.make_conninfo(server_url, dbname=name)
-
-
-@contextmanager
-def fresh_database(server_url: str) -> Iterator[str]:
-    """A new, empty database on the real server, dropped when the block ends."""
-    name = f"broadsheet_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(server_url, autocommit=True) as admin:
-        admin.execute(f'create database "{name}"')
-    try:
-        yield _database_url(server_url, name)
-    finally:
-        with psycopg.connect(server_url, autocommit=True) as admin:
-            admin.execute(f'drop database if exists "{name}" with (force)')
-
-
 @pytest.fixture
 def database_url(postgres_server: str) -> Iterator[str]:
     """A fresh, empty database on the real server, dropped after the test."""
@@ -79,17 +60,6 @@ def demo_origins() -> Iterator[dict[str, str]]:
 def settings(tmp_path: Path, demo_origins: dict[str, str]) -> Settings:
     """Settings for one test: its own data folder, the demo sites at their test ports, no warehouse yet."""
     return Settings(data_dir=tmp_path / "data", site_origins=demo_origins, database_url=None)
-
-
-def load_expected(site_key: str, origin: str) -> dict[str, Any]:
-    """A demo site's ground truth (demo/sites/<key>/expected.json) with its origin filled in."""
-    data = json.loads((DEMO_SITES_DIR / site_key / "expected.json").read_text(encoding="utf-8"))
-    for article in data["articles"]:
-        article["url"] = origin + article["path"]
-        article["canonical_url"] = origin + article.get("canonical_path", article["path"])
-    for reject in data.get("rejects", []):
-        reject["url"] = origin + reject["path"]
-    return data
 
 
 @pytest.fixture(scope="session")

@@ -251,7 +251,7 @@ def test_bi_login_command_prints_a_working_connection_string_and_stores_only_a_v
 
 def test_the_lockdown_applies_to_many_databases_of_one_server_at_once(postgres_server):
     """broadsheet_bi is cluster-wide; its lock-down is per database and must not trip over a neighbour's."""
-    from conftest import fresh_database
+    from databases import fresh_database
 
     from broadsheet.migrations import apply_migrations
     from broadsheet.settings import Settings

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from conftest import load_expected
+from demo_expectations import load_expected
 
 from broadsheet import pipeline
 from broadsheet.settings import Settings
