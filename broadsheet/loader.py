@@ -21,7 +21,7 @@ from operator import attrgetter
 import psycopg
 
 from broadsheet.page_guard import storable
-from broadsheet.records import ArchivedPage, Article, Reject, RejectReason
+from broadsheet.records import PERSON, ArchivedPage, Article, Reject, RejectReason
 from broadsheet.sites import SiteConfig
 
 logger = logging.getLogger(__name__)
@@ -36,6 +36,9 @@ class ArticleColumn:
     is_derived: bool = True  # derived by the pipeline (not where or when fetched): a change updates the row
     is_stored: bool = True  # a column of warehouse.articles; False: staging only (fetched_at feeds *_seen_at)
     copy_as: Callable[[object], object] = lambda value: value  # what COPY is given, when not the value itself
+    # A column added after rows were loaded: while its value means what the rows loaded before it mean (e.g.
+    # every author a person), it is left out of the record hash, so an upgrade does not rewrite those rows.
+    left_out_of_hash_when: Callable[[object], bool] = lambda value: False
 
 
 def _date_columns(kind: str) -> tuple[ArticleColumn, ...]:
@@ -60,7 +63,11 @@ def content_hash(article: Article) -> str:
 def record_hash(article: Article) -> str:
     """What makes two loads of an article "the same row": every value the pipeline derived, so that a
     re-extraction with better date or metadata rules updates the row although the text is unchanged."""
-    values = {column.name: column.value(article) for column in ARTICLE_COLUMNS if column.is_derived}
+    values = {
+        column.name: value
+        for column in ARTICLE_COLUMNS
+        if column.is_derived and not column.left_out_of_hash_when(value := column.value(article))
+    }
     return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -73,6 +80,9 @@ ARTICLE_COLUMNS: tuple[ArticleColumn, ...] = (
     ArticleColumn("url", attrgetter("extracted.url"), is_derived=False),
     ArticleColumn("title", attrgetter("extracted.title")),
     ArticleColumn("authors", attrgetter("extracted.authors")),
+    ArticleColumn(
+        "author_kinds", attrgetter("extracted.author_kinds"), left_out_of_hash_when=lambda kinds: set(kinds) <= {PERSON}
+    ),
     ArticleColumn("section", attrgetter("extracted.section")),
     ArticleColumn("tags", attrgetter("extracted.tags")),
     *_date_columns("published"),
@@ -250,12 +260,15 @@ on conflict (article_id, content_hash) do nothing
 """
 
 _INSERT_AUTHORS = """
-insert into warehouse.authors (site_key, name)
-select distinct article.site_key, author_name
+insert into warehouse.authors (site_key, name, kind)
+select distinct on (article.site_key, credit.name) article.site_key, credit.name, coalesce(credit.kind, 'person')
 from touched_articles as touched
 join warehouse.articles as article using (article_id)
-cross join lateral unnest(article.authors) as author_name
-on conflict (site_key, name) do nothing
+cross join lateral unnest(article.authors, article.author_kinds) as credit(name, kind)
+where credit.name is not null
+order by article.site_key, credit.name, article.last_seen_at desc  -- the latest load's judgement wins
+on conflict (site_key, name) do update set kind = excluded.kind
+where warehouse.authors.kind is distinct from excluded.kind
 """
 
 _COUNT_TOUCHED = """

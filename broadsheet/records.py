@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+# The kinds of credit a byline gives (warehouse.authors.kind).
+PERSON, ORGANISATION = "person", "organisation"
+
 
 @dataclass(frozen=True)
 class FetchedPage:
@@ -89,7 +92,7 @@ class ExtractedArticle:
     metadata_sources: dict[str, str] = field(default_factory=dict)
     # Quality flags of the extraction itself (issue 14), e.g. "short_body": a brief kept on the page's evidence.
     extraction_flags: list[str] = field(default_factory=list)
-    # "person" | "organisation" for each of `authors` (an agency or newsroom credit is an organisation).
+    # PERSON or ORGANISATION for each of `authors` (an agency or newsroom credit is an organisation).
     author_kinds: list[str] = field(default_factory=list)
 
 

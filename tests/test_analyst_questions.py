@@ -136,6 +136,24 @@ def test_top_authors_come_from_one_row_per_author_without_array_functions(bi, ex
     assert top[0]["article_count"] == max(wanted.values())
 
 
+def test_analysts_count_people_apart_from_the_agencies_that_bylines_credit(bi, expected):
+    """The demo's agency copy credits the Associated Press: an organisation, not a prolific reporter."""
+    wanted = Counter(
+        (key, author)
+        for key, site in expected.items()
+        for article in site["articles"]
+        for author in article["authors"]
+        if author == "Associated Press"
+    )
+    organisations = _rows(
+        bi, "select site_key, author_name, article_count from articles_per_author where author_kind = 'organisation'"
+    )
+    assert wanted, "the demo sites credit an agency"
+    assert {(row["site_key"], row["author_name"]): row["article_count"] for row in organisations} == wanted
+    people = _rows(bi, "select distinct author_kind from article_bylines where author_name <> 'Associated Press'")
+    assert people == [{"author_kind": "person"}]
+
+
 def test_rejects_are_summarised_per_site_stage_reason_and_day_while_the_rows_stay_private(bi, expected):
     summary = _rows(bi, "select site_key, stage, reason, is_article_loaded, reject_count from rejects_per_day")
     counted = Counter()

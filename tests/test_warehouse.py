@@ -293,6 +293,23 @@ def test_an_upgrade_does_not_rewrite_loaded_rows_because_their_hashes_keep_their
     assert content_hash(article) == "2b7a80b03eb298586d765ef51259d993ced34b1f89c5d9a260270326a6697163"
 
 
+def test_an_agency_credit_loaded_before_author_kinds_becomes_an_organisation_on_the_next_load(
+    conn: psycopg.Connection,
+):
+    """Rows loaded before kinds were stored (no kinds: every author a person) are rewritten only where a byline
+    credits an organisation; an all-person byline keeps its row as it was."""
+    agency = {"authors": ["Associated Press"], "author_kinds": []}
+    load_site_run(conn, RunContext("run-1", SITE, *INTERVAL), [_article(1, **agency), _article(2)], [])
+    judged = [_article(1, authors=["Associated Press"], author_kinds=["organisation"]),
+              _article(2, author_kinds=["person"])]  # fmt: skip
+    summary = load_site_run(conn, RunContext("run-2", SITE, *INTERVAL), judged, [])
+    assert (summary.articles_changed, summary.articles_unchanged) == (1, 1)
+    kinds = dict(conn.execute("select name, kind from warehouse.authors").fetchall())
+    assert kinds == {"Associated Press": "organisation", "Claire Dubois": "person"}
+    rows = conn.execute("select author_kinds from warehouse.articles order by canonical_url").fetchall()
+    assert rows == [(["organisation"],), ([],)]
+
+
 def test_an_article_s_length_is_counted_in_characters_also_for_articles_loaded_before_the_column(
     conn: psycopg.Connection,
 ):

@@ -16,6 +16,7 @@ from typing import Any
 
 from lxml import etree, html
 
+from broadsheet.records import ORGANISATION, PERSON
 from transforms.json_ld import types_of
 from transforms.parsed_page import ParsedPage, as_parsed
 
@@ -65,7 +66,6 @@ PHOTO_CREDIT = re.compile(
 INITIALS_TAG = re.compile(r"\s*[(\[][a-zäöü]{2,4}[)\]]\s*$")
 DOMAIN_LIKE = re.compile(r"^[\w-]+(\.[\w-]+)*\.[a-z]{2,}$", re.I)
 SENTENCE_BREAK = re.compile(r"(?<=[^\W\d_]{2})\.\s+(?=[A-Z])")  # "Finian Cunningham. Sputnik International"
-PERSON, ORGANISATION = "person", "organisation"
 
 
 @dataclass
@@ -164,6 +164,12 @@ def credit(part: str) -> tuple[str, str] | None:
     return name, PERSON
 
 
+def is_newsroom(name: str) -> bool:
+    """A site's own newsroom credited as such ("Staff", "Harbour Herald Staff", "Redaktion", "Web Desk"):
+    an organisation, but not an agency whose copy other sites run."""
+    return bool(NEWSROOM_AT_END.search(name.strip())) or name.strip().casefold() == "editorial"
+
+
 def clean_person(name: str) -> str | None:
     """One byline part as a person's name (no "By", role, agency or bio); None if it is not a person."""
     found = credit(name)
@@ -178,7 +184,8 @@ def credits(names: list[str]) -> list[tuple[str, str]]:
         raw = BY_PREFIX.sub("", " ".join(raw.split()))
         parts = [p for part in AUTHOR_SEPARATORS.split(raw) for p in SENTENCE_BREAK.split(part or "")]
         for part in parts:
-            glued = AGENCY_GLUED.match(part.strip())  # "ERIC TUCKER Associated Press": a name, then the agency
+            # "ERIC TUCKER Associated Press": a name, then the agency; "The Associated Press" is the agency alone
+            glued = None if AGENCIES.match(part.strip()) else AGENCY_GLUED.match(part.strip())
             for piece in glued.groups() if glued else [part]:
                 named = credit(piece or "")
                 if named and named[0].casefold() not in {name.casefold() for name, _ in found}:

@@ -1,7 +1,8 @@
 """Which news agency an article credits: from its byline, else from the dateline that opens its body.
 
-An author of kind organisation (warehouse.authors.kind, once extraction stores it) is a credit as it stands;
-until then, and for bylines a site writes as text, the names below are recognised. They are the agencies
+An author the extraction judged an organisation (warehouse.authors.kind) is a credit as it stands, unless it is
+the site's own newsroom ("Staff", "Web Desk"); names the extraction has not judged (rows loaded before kinds
+were stored, dateline credits) are recognised from the list below. They are the agencies
 whose copy is syndicated most widely; a credit names the agency as the agency spells itself.
 """
 
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+
+from transforms.article_metadata import is_newsroom
 
 # Each agency's name as credited, and the spellings bylines and datelines use for it (compared case-folded).
 KNOWN_AGENCIES: dict[str, tuple[str, ...]] = {
@@ -45,14 +48,18 @@ def _agency_named(text: str) -> str | None:
     return _BY_SPELLING.get(cleaned)
 
 
+def _unless_newsroom(name: str) -> str | None:
+    return None if is_newsroom(name) else name.strip()
+
+
 def agency_credit(authors: Iterable[str], body_text: str, organisations: Iterable[str] = ()) -> str | None:
     """The agency the article credits, or None: an organisation in its byline first, else a known agency in
     its byline, else the agency of a dateline opening one of the body's first paragraphs."""
     names = [name for name in authors if name and name.strip()]
     organisation_names = {name.casefold() for name in organisations}
     for name in names:
-        if name.casefold() in organisation_names:
-            return _agency_named(name) or name.strip()
+        if name.casefold() in organisation_names and (agency := _agency_named(name) or _unless_newsroom(name)):
+            return agency
     for name in names:
         if agency := _agency_named(name):
             return agency

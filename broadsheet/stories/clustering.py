@@ -192,14 +192,8 @@ class _Stored:
 
 
 def _organisation_names(conn: psycopg.Connection) -> set[str]:
-    """Authors of kind organisation, once extraction stores author kinds (no such column yet: none)."""
-    has_kind = conn.execute(
-        """
-        select 1 from information_schema.columns
-        where table_schema = 'warehouse' and table_name = 'authors' and column_name = 'kind'
-        """
-    ).fetchone()
-    return {row[0] for row in conn.execute(_ORGANISATION_AUTHORS)} if has_kind else set()
+    """Names the extraction judged organisations (warehouse.authors.kind): credits as they stand."""
+    return {row[0] for row in conn.execute(_ORGANISATION_AUTHORS)}
 
 
 def _stored_candidates(

@@ -5,6 +5,7 @@ select
     article.site_key,
     author.author_id,
     author.name as author_name,
+    author.kind as author_kind,
     link.position as byline_position,
     article.published_at,
     (article.published_at at time zone site.timezone)::date as published_on_local
@@ -18,6 +19,7 @@ comment on column marts.article_bylines.article_id is 'The article (marts.articl
 comment on column marts.article_bylines.site_key is 'Site identifier.';
 comment on column marts.article_bylines.author_id is 'Key of the author (warehouse.authors): one per name and site.';
 comment on column marts.article_bylines.author_name is 'Author name as the site gives it.';
+comment on column marts.article_bylines.author_kind is 'person, or organisation when the byline credits an agency or a newsroom (Associated Press, dpa, Staff): filter on person to count people.';
 comment on column marts.article_bylines.byline_position is '1 for the first name in the byline, 2 for the second, ...';
 comment on column marts.article_bylines.published_at is 'Publication time of the article (UTC); null when undated.';
 comment on column marts.article_bylines.published_on_local is 'Publication date in the site''s zone; null when undated.';

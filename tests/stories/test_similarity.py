@@ -104,6 +104,8 @@ def test_an_exact_copy_has_the_same_words_whatever_its_spacing_and_capitals():
         ),
         (["Marta Puig"], "Madrid, 3 mar (EFE).- Los estibadores", (), "EFE"),
         (["Coastal Newswire"], "", ("Coastal Newswire",), "Coastal Newswire"),
+        (["Harbour Herald Staff"], "", ("Harbour Herald Staff",), None),  # the site's own newsroom
+        (["Redaktion", "Jana Roth"], "", ("Redaktion",), None),
         (["Jane Okafor"], "The council (in a rare move) — voted", (), None),
         (["Apollo Reyes"], "", (), None),
         ([], "", (), None),

@@ -83,6 +83,8 @@ def test_microdata_and_the_visible_byline_are_used_when_nothing_else_says():
     [
         (["By Jane Doe and John Roe, Staff Writers"], ["Jane Doe", "John Roe"]),
         (["Associated Press"], ["Associated Press"]),
+        (["The Associated Press"], ["The Associated Press"]),  # one agency, not "The" and "Associated Press"
+        (["By ERIC TUCKER Associated Press"], ["ERIC TUCKER", "Associated Press"]),
         (["TOM KRISHER, AP Auto Writer"], ["TOM KRISHER"]),
         (["News Nation Bureau"], ["News Nation Bureau"]),
         (["dpa", "Redaktion"], ["dpa", "Redaktion"]),
