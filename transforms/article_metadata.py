@@ -52,7 +52,13 @@ AGENCIES = re.compile(
     r"|redaktion|rédaction|redacción|editorial|wire services?|news desk|web desk|online desk)$",
     re.I,
 )
-NOT_A_CREDIT = re.compile(r"^(admin|administrator|jdadmin|webmaster|editor|guest|user|unknown|null|none)$", re.I)
+# CMS accounts and placeholders, not credits; a "By" left alone when the byline's markup splits it from the name;
+# a guest account in the site's language (Gast, Гость, invité, ospite, ...)
+NOT_A_CREDIT = re.compile(
+    r"^(admin|administrator|jdadmin|webmaster|editor|user|unknown|null|none|by|von|por|par|per|written by|posted by"
+    r"|guest|gast|гость|invité|invitée|invitado|invitada|ospite|convidado|convidada|gość)$",
+    re.I,
+)
 # decorations around a name: "Foto:", "Text:", a trailing initials tag "(abc)", "Analysis by"
 DECORATION_PREFIX = re.compile(
     r"^\s*(?:text|texto|texte|analysis by|opinion by|commentary by|about|sobre|über|à propos de)\s*:?\s+", re.I

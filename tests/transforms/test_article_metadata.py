@@ -96,6 +96,8 @@ def test_microdata_and_the_visible_byline_are_used_when_nothing_else_says():
         (["Text: Anna Brenner (abr)"], ["Anna Brenner"]),
         (["Foto: Jonas Keller"], []),
         (["admin"], []),
+        (["HNN Staff", "By", "Lisa Kubota"], ["HNN Staff", "Lisa Kubota"]),  # "By" in an element of its own
+        (["Гость"], []),  # a guest account (Russian), as "guest" is
         (["Claire Dubois, envoyée spéciale"], ["Claire Dubois"]),
         (["Jane Doe is a reporter who has covered the port for a decade."], []),
         (["https://h.example/author/jane"], []),
