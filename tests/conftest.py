@@ -22,11 +22,13 @@ from broadsheet.settings import Settings
 from demo.sites_server import serve_demo_sites
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the groups (a conftest hook runs after it)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests that run a real Airflow go to one xdist worker, so the session's single Airflow serves them all; so do
-    the tests that read the demo night's warehouse (loaded once per worker)."""
+    """The tests of tests/airflow/ go to one xdist worker, so the session's single Airflow serves them all (the
+    DAG tests elsewhere use `dag.test` and run anywhere); so do the tests that read the demo night's warehouse,
+    which that worker then loads once."""
     for item in items:
-        if item.get_closest_marker("airflow") or "tests/airflow/" in item.nodeid:
+        if item.nodeid.startswith("tests/airflow/"):
             item.add_marker(pytest.mark.xdist_group("airflow"))
         elif "demo_warehouse" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.xdist_group("demo_warehouse"))  # one worker loads the demo night once
