@@ -208,8 +208,8 @@ def _meta(page: ParsedPage, *names: str) -> list[str]:
     return [v for v in (_clean(v) for v in page.meta_values(*names)) if v]
 
 
-def _microdata(tree: html.HtmlElement, prop: str) -> list[html.HtmlElement]:
-    return tree.xpath("//*[@itemprop=$p]", p=prop)
+def _microdata(page: ParsedPage, prop: str) -> list[html.HtmlElement]:
+    return page.microdata.get(prop, [])
 
 
 def _microdata_text(element: html.HtmlElement) -> str | None:
@@ -362,16 +362,16 @@ def read_article_metadata(page: ParsedPage | html.HtmlElement) -> ArticleMetadat
     meta.offer("canonical_url", next(iter(_meta(page, "og:url")), None), "og:url")
 
     for prop, name in (("description", "description"), ("articleSection", "section")):
-        found = _microdata(tree, prop)
+        found = _microdata(page, prop)
         meta.offer(name, _microdata_text(found[0]) if found else None, f"microdata:{prop}")
-    images = _microdata(tree, "image")
+    images = _microdata(page, "image")
     meta.offer("image_url", _microdata_text(images[0]) if images else None, "microdata:image")
-    keywords = _microdata(tree, "keywords")
+    keywords = _microdata(page, "keywords")
     meta.offer("tags", _keywords(_microdata_text(keywords[0])) if keywords else [], "microdata:keywords")
     tag_links = [_clean(a.text_content()) for a in tree.xpath("//a[contains(concat(' ', @rel, ' '), ' tag ')]")]
     meta.offer("tags", list(dict.fromkeys(t for t in tag_links if t)), "link:rel=tag")
     microdata_authors = []
-    for element in _microdata(tree, "author"):
+    for element in _microdata(page, "author"):
         if _OUTSIDE_ARTICLE(element):  # the author of a linked or recommended article
             continue
         named = element.xpath(".//*[@itemprop='name']")
@@ -382,7 +382,7 @@ def read_article_metadata(page: ParsedPage | html.HtmlElement) -> ArticleMetadat
     meta.offer("authors", meta_authors, "meta:author")
     _credit_kinds(meta, site)
     headlines = [h for h in (" ".join(e.text_content().split()) for e in tree.iter("h1")) if h][:2]
-    microdata_headline = _microdata(tree, "headline")
+    microdata_headline = _microdata(page, "headline")
     if microdata_headline:
         titles.append(("microdata:headline", _microdata_text(microdata_headline[0]) or ""))
     titles += [("title", title) for title in [_clean(tree.findtext(".//title"))] if title]

@@ -24,6 +24,8 @@ class ParsedPage:
     articles: list[dict[str, Any]] = field(default_factory=list)  # the article objects, most article-like first
     # meta tags by lower-cased name, property or http-equiv, contents in page order (empty ones left out)
     meta: dict[str, list[str]] = field(default_factory=dict)
+    # elements by their itemprop value, in page order (one walk of the tree instead of one per property)
+    microdata: dict[str, list[html.HtmlElement]] = field(default_factory=dict)
 
     def meta_values(self, *names: str) -> list[str]:
         """The contents of the named meta tags, name by name, in page order."""
@@ -42,7 +44,10 @@ def parse_page(tree: html.HtmlElement) -> ParsedPage:
             if name := element.get(attribute):
                 meta.setdefault(name.strip().lower(), []).append(content)
                 break
-    return ParsedPage(tree, objects, article_objects(objects), meta)
+    microdata: dict[str, list[html.HtmlElement]] = {}
+    for element in tree.xpath("//*[@itemprop]"):
+        microdata.setdefault(element.get("itemprop"), []).append(element)
+    return ParsedPage(tree, objects, article_objects(objects), meta, microdata)
 
 
 def as_parsed(page: ParsedPage | html.HtmlElement) -> ParsedPage:
