@@ -117,6 +117,17 @@ CHARTS: list[dict[str, Any]] = [
         "viz_type": "table",
         "width": 6,
         "params": {
+            # people, not the agencies and newsrooms a byline also credits
+            "adhoc_filters": [
+                {
+                    "clause": "WHERE",
+                    "expressionType": "SIMPLE",
+                    "subject": "author_kind",
+                    "operator": "==",
+                    "comparator": "person",
+                    "filterOptionName": "people_only",
+                }
+            ],
             "query_mode": "aggregate",
             "groupby": ["author_name", "site_key"],
             "metrics": [_sql_metric("SUM(article_count)", "Articles")],
