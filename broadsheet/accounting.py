@@ -328,9 +328,11 @@ def check_books(
 ) -> RunBooks:
     """Build the run's books, record them as a new attempt, and raise BooksDoNotBalance if they do not balance."""
     site_key = loaded.run.site_key
+    articles = loaded.articles.read() if loaded.articles is not None else ()
+    counted_unchanged = [item.canonical_url for item in articles if item.reason == "unchanged"]
     with conn.transaction():  # its own: the books are committed before the task fails
-        query = "select canonical_url from warehouse.articles where site_key = %s"
-        in_warehouse = [url for (url,) in conn.execute(query, (site_key,))]
+        query = "select canonical_url from warehouse.articles where site_key = %s and canonical_url = any(%s)"
+        in_warehouse = [url for (url,) in conn.execute(query, (site_key, counted_unchanged))]
     books = build_books(crawled, extracted, normalised, loaded, in_warehouse)
     attempt = record_books(conn, books)
     logger.info("site=%s run=%s stage=books attempt=%d %s", site_key, books.run_id, attempt, books.summary())
