@@ -5,6 +5,9 @@
     normalise(settings, run, extracted)                   -> Normalised  articles with UTC dates, rejects
     load(settings, run, pages, articles, rejects, ...)    -> Loaded      what changed in the warehouse
 
+`load_run` (what the DAG's load task calls) then checks the run's books (broadsheet/accounting.py): every URL
+the run discovered must end in exactly one recorded outcome, or the task fails naming the URLs lost.
+
 A stage is a function from a `SiteRun` (which site, run, interval and choices) and typed references to its
 input files (`Records[T]`, a path and a count) to a typed result: references to the files it wrote, and its
 counts. Each stage writes only into its own folder of the run's work directory (`<work>/<run>/<site>/<stage>/`),
