@@ -14,7 +14,7 @@ import json
 import logging
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from operator import attrgetter
 
@@ -130,6 +130,23 @@ class LoadSummary:
     articles_unchanged: int
     articles_removed: int
     rejects: int
+
+
+@dataclass
+class LoadOutcomes:
+    """What became of each article of a load, for the run's books (broadsheet/accounting.py): filled by
+    load_site_run when handed one. A staged article neither new nor changed was unchanged."""
+
+    new: set[str] = field(default_factory=set)  # canonical URLs inserted
+    changed: set[str] = field(default_factory=set)  # canonical URLs updated
+    refused: dict[str, str] = field(default_factory=dict)  # archive location -> reason: not loaded
+
+
+_TOUCHED_URLS = """
+select article.canonical_url, touched.is_new
+from touched_articles as touched
+join warehouse.articles as article using (article_id)
+"""
 
 
 def article_row(load_id: uuid.UUID, article: Article) -> tuple:
@@ -437,8 +454,9 @@ def load_site_run(
     rejects: Iterable[Reject],
     pages: Iterable[ArchivedPage] = (),
     pages_not_modified: int = 0,
+    outcomes: LoadOutcomes | None = None,
 ) -> LoadSummary:
-    """Load one site's run in one transaction; returns what changed."""
+    """Load one site's run in one transaction; returns what changed (and, into `outcomes`, which articles)."""
     started_at = datetime.now(UTC)
     load_id = uuid.uuid4()
     params = {"load_id": load_id, "run_id": run.run_id, "site_key": run.site.key, "gone_statuses": list(GONE_STATUSES)}
@@ -456,6 +474,10 @@ def load_site_run(
         cursor.execute("delete from touched_articles")  # a caller's open transaction may still hold rows
         cursor.execute(_UPSERT_ARTICLES, params)
         new, changed, distinct_articles = cursor.execute(_COUNT_TOUCHED, params).fetchone()
+        if outcomes is not None:
+            for canonical_url, is_new in cursor.execute(_TOUCHED_URLS).fetchall():
+                (outcomes.new if is_new else outcomes.changed).add(canonical_url)
+            outcomes.refused.update((reject.archive_location, reject.reason.value) for reject in refused)
         cursor.execute(_TOUCH_UNCHANGED, params)
         cursor.execute(_INSERT_VERSIONS, params)
         cursor.execute(_INSERT_AUTHORS, params)

@@ -5,6 +5,9 @@
     normalise(settings, run, extracted)                   -> Normalised  articles with UTC dates, rejects
     load(settings, run, pages, articles, rejects, ...)    -> Loaded      what changed in the warehouse
 
+`load_run` (what the DAG's load task calls) then checks the run's books (broadsheet/accounting.py): every URL
+the run discovered must end in exactly one recorded outcome, or the task fails naming the URLs lost.
+
 A stage is a function from a `SiteRun` (which site, run, interval and choices) and typed references to its
 input files (`Records[T]`, a path and a count) to a typed result: references to the files it wrote, and its
 counts. Each stage writes only into its own folder of the run's work directory (`<work>/<run>/<site>/<stage>/`),
@@ -26,7 +29,7 @@ from __future__ import annotations
 import logging
 import re
 import shutil
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -36,8 +39,9 @@ from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict
 
-from broadsheet.loader import LoadSummary
-from broadsheet.record_files import Records, RecordWriter
+from broadsheet.accounting import DiscoveredUrl, LoadedArticle, RunBooks
+from broadsheet.loader import LoadOutcomes, LoadSummary
+from broadsheet.record_files import Record, Records, RecordWriter
 from broadsheet.records import ArchivedPage, Article, ExtractedArticle, Reject, RejectReason
 from broadsheet.settings import Settings
 from broadsheet.sites import SiteConfig, scan_registry
@@ -138,6 +142,8 @@ class Crawled(StageResult):
     pages_not_modified: int
     crawled: bool  # False when the run only re-processes the archive
     skipped: dict[str, int] = {}  # reason -> URLs deliberately not fetched (etl.run_skips): over_page_cap...
+    discovered: Records[DiscoveredUrl] | None = None  # every article URL the crawl found, with what it did
+    archived: Records[ArchivedPage] | None = None  # the pages of this run's own WARC file
 
 
 class Extracted(StageResult):
@@ -152,10 +158,12 @@ class Normalised(StageResult):
     rejects: Records[Reject]  # articles without a plausible publication date (loaded all the same)
     undated: int
     outside_interval: int  # a backfill's articles neither published nor changed in its interval
+    outside: Records[str] | None = None  # their archive locations
 
 
 class Loaded(StageResult):
     summary: LoadSummary  # pages fetched, articles new / changed / unchanged / removed, rejects
+    articles: Records[LoadedArticle] | None = None  # what became of each article: loaded new... or refused
 
 
 def _site(settings: Settings, site_key: str) -> SiteConfig:
@@ -254,11 +262,14 @@ def crawl(settings: Settings, run: SiteRun) -> Crawled:
             validators_path=validators,
         )
         shutil.rmtree(job_dir, ignore_errors=True)
-        with connect(url) as conn:
+        with connect(url) as conn, RecordWriter(own / "archived.jsonl", ArchivedPage) as archived:
             fetched = (ArchivedPage.of(page) for page in (read_archive(path) if archive_exists(path) else ()))
-            outcome = record_fetches(conn, site.key, run.run_id, fetched)
+            outcome = record_fetches(conn, site.key, run.run_id, _written(fetched, archived))
             max_pages = site.limits.max_pages or settings.max_pages_per_site
             skipped = record_crawl_skips(conn, site.key, run.run_id, result.stats, max_pages)
+    with RecordWriter(own / "discovered.jsonl", DiscoveredUrl) as discovered:
+        for found_url, crawl_outcome in result.discovered:
+            discovered.write(DiscoveredUrl(found_url, crawl_outcome))
     with RecordWriter(own / "unchanged.jsonl", str) as unchanged:
         for location in sorted(outcome.unchanged_locations):
             unchanged.write(location)
@@ -284,7 +295,16 @@ def crawl(settings: Settings, run: SiteRun) -> Crawled:
         pages_not_modified=outcome.pages_not_modified,
         crawled=True,
         skipped=skipped,
+        discovered=discovered.records,
+        archived=archived.records,
     )
+
+
+def _written(records: Iterable[Record], writer: RecordWriter[Record]) -> Iterator[Record]:
+    """`records`, each written to `writer` as it passes."""
+    for record in records:
+        writer.write(record)
+        yield record
 
 
 def extract(settings: Settings, run: SiteRun, archive: Archive) -> Extracted:
@@ -354,6 +374,7 @@ def normalise(settings: Settings, run: SiteRun, extracted: Records[ExtractedArti
     with (
         RecordWriter(own / "articles.jsonl", Article) as articles,
         RecordWriter(own / "rejects.jsonl", Reject) as rejects,
+        RecordWriter(own / "outside.jsonl", str) as outside_locations,
     ):
         for item in extracted.read():
             article, reject = normalise_article(item, site)
@@ -364,6 +385,7 @@ def normalise(settings: Settings, run: SiteRun, extracted: Records[ExtractedArti
             flagged += bool(article.dates.flags)
             if run.options.is_backfill and not in_interval(article, run.interval_start, run.interval_end):
                 outside += 1
+                outside_locations.write(item.archive_location)
                 continue
             articles.write(article)
     logger.info(
@@ -376,8 +398,9 @@ def normalise(settings: Settings, run: SiteRun, extracted: Records[ExtractedArti
             site.key, run.run_id, articles.count, run.interval_start, run.interval_end, outside,
         )  # fmt: skip
     return Normalised(
-        run=run, articles=articles.records, rejects=rejects.records, undated=undated, outside_interval=outside
-    )
+        run=run, articles=articles.records, rejects=rejects.records, undated=undated, outside_interval=outside,
+        outside=outside_locations.records,
+    )  # fmt: skip
 
 
 def load(
@@ -399,6 +422,7 @@ def load(
 
     site = _site(settings, run.site_key)
     context = RunContext(run.run_id, site, run.interval_start, run.interval_end)
+    outcomes = LoadOutcomes()
     with warehouse_url(settings) as url, connect(url) as conn:
         try:
             summary = load_site_run(
@@ -408,6 +432,7 @@ def load(
                 chain.from_iterable(stage_rejects.read() for stage_rejects in rejects),
                 pages=pages.read(),
                 pages_not_modified=pages_not_modified,
+                outcomes=outcomes,
             )
             seen = set(unchanged.read()) if unchanged is not None else set()
             seen_again = record_load(conn, site.key, run.run_id, pages.read(), seen)
@@ -416,13 +441,30 @@ def load(
             raise
         index_for_search(conn, site.key)
         cluster_new_articles(conn, run_id=run.run_id)  # stories across sites and nights (broadsheet/stories)
-    return Loaded(run=run, summary=replace(summary, articles_unchanged=summary.articles_unchanged + seen_again))
+    with RecordWriter(run.stage_dir(settings, "load") / "articles.jsonl", LoadedArticle) as loaded:
+        for article in articles.read():
+            loaded.write(_loaded_article(article, outcomes))
+    return Loaded(
+        run=run,
+        summary=replace(summary, articles_unchanged=summary.articles_unchanged + seen_again),
+        articles=loaded.records,
+    )
+
+
+def _loaded_article(article: Article, outcomes: LoadOutcomes) -> LoadedArticle:
+    """What the load did with `article`, from the loader's LoadOutcomes."""
+    location, canonical_url = article.extracted.archive_location, article.extracted.canonical_url
+    if location in outcomes.refused:
+        return LoadedArticle(location, canonical_url, "rejected", outcomes.refused[location])
+    change = "new" if canonical_url in outcomes.new else "changed" if canonical_url in outcomes.changed else "unchanged"
+    return LoadedArticle(location, canonical_url, "loaded", change)
 
 
 def load_run(settings: Settings, crawled: Crawled, extracted: Extracted, normalised: Normalised) -> Loaded:
     """`load` fed from the results of the three stages before it: extract's pages, normalise's articles,
-    every stage's rejects, and what the crawl found not modified or unchanged."""
-    return load(
+    every stage's rejects, and what the crawl found not modified or unchanged; then the run's books are
+    checked (broadsheet/accounting.py): every URL discovered has one outcome, or the task fails naming it."""
+    loaded = load(
         settings,
         normalised.run,
         pages=extracted.pages,
@@ -431,6 +473,19 @@ def load_run(settings: Settings, crawled: Crawled, extracted: Extracted, normali
         pages_not_modified=crawled.pages_not_modified,
         unchanged=crawled.archive.unchanged,
     )
+    check_run_books(settings, crawled, extracted, normalised, loaded)
+    return loaded
+
+
+def check_run_books(
+    settings: Settings, crawled: Crawled, extracted: Extracted, normalised: Normalised, loaded: Loaded
+) -> RunBooks:
+    """Record the run's books as a new attempt; raises BooksDoNotBalance (failing the task) if they do not."""
+    from broadsheet.accounting import check_books
+    from broadsheet.database import connect, warehouse_url
+
+    with warehouse_url(settings) as url, connect(url) as conn:
+        return check_books(conn, crawled, extracted, normalised, loaded)
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,15 @@ class SiteRunFigures:
     date_flags: dict[str, int] = field(default_factory=dict)
     stage_seconds: dict[str, float] = field(default_factory=dict)
     load_seconds: float | None = None
+    # the run's books, last attempt (etl.run_books): URLs discovered, whether they balanced, what failed
+    books: tuple[int, int, bool, str | None] | None = None  # (attempt, urls_discovered, is_balanced, unbalanced)
+
+    @property
+    def books_line(self) -> str:
+        if self.books is None:
+            return "books not checked"
+        attempt, urls, balanced, _ = self.books
+        return f"books {'balanced' if balanced else 'DO NOT BALANCE'}: {urls} URLs (attempt {attempt})"
 
 
 @dataclass
@@ -65,6 +74,8 @@ class RunReport:
         for site in self.sites:
             if site.status != "succeeded":
                 found.append(f"{site.site_key} failed: {site.error or 'see the task log'}")
+            if site.books is not None and not site.books[2]:
+                found.append(f"{site.site_key}: the books do not balance: {site.books[3]}")
             if "over_page_cap" in site.skips:
                 pages, detail = site.skips["over_page_cap"]
                 found.append(f"{site.site_key} reached its page cap ({detail}): {pages} article URLs left unfetched")
@@ -89,7 +100,7 @@ def _stage_seconds(conn: psycopg.Connection, run_id: str) -> dict[str, dict[str,
 
 def collect_report(conn: psycopg.Connection, run_id: str, now: datetime | None = None) -> RunReport:
     """Everything the report shows, read from the warehouse (etl.runs, etl.rejects, etl.run_skips,
-    warehouse.articles)."""
+    etl.run_books, warehouse.articles)."""
     now = now or datetime.now(UTC)
     sites: dict[str, SiteRunFigures] = {}
     interval: tuple[datetime | None, datetime | None] = (None, None)
@@ -116,6 +127,17 @@ def collect_report(conn: psycopg.Connection, run_id: str, now: datetime | None =
     ):
         if site_key in sites:
             sites[site_key].skips[reason] = (pages, detail)
+    for site_key, attempt, urls, balanced, unbalanced in conn.execute(
+        """
+        select distinct on (site_key) site_key, attempt, urls_discovered, is_balanced, unbalanced
+        from etl.run_books
+        where run_id = %s
+        order by site_key, attempt desc
+        """,
+        (run_id,),
+    ):
+        if site_key in sites:
+            sites[site_key].books = (attempt, urls, balanced, unbalanced)
     for site_key, source, articles in conn.execute(
         """
         select site_key, coalesce(published_source, 'none'), count(*)
@@ -271,6 +293,7 @@ def _site_row(site: SiteRunFigures) -> str:
         _counts(site.date_sources),
         _counts(site.date_flags),
         durations,
+        html.escape(site.books_line),
     ]
     return "<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>"
 
@@ -285,7 +308,7 @@ def render_report(report: RunReport) -> str:
     warnings = "".join(f"<li>{html.escape(text)}</li>" for text in report.warnings)
     headers = [
         "site", "status", "pages", "new", "changed", "unchanged", "304", "skipped",
-        "rejected", "date sources", "date flags", "durations",
+        "rejected", "date sources", "date flags", "durations", "books",
     ]  # fmt: skip
     table = (
         "<table><thead><tr>"
@@ -341,7 +364,8 @@ def summary_lines(report: RunReport, path: Path) -> list[str]:
         rejects = sum(site.rejects.values())
         lines.append(
             f"  {site.site_key:20} {site.status:9} new {site.articles_new:5}  changed {site.articles_changed:4}  "
-            f"unchanged {site.articles_unchanged:5}  304 {site.pages_not_modified:5}  rejected {rejects:4}"
+            f"unchanged {site.articles_unchanged:5}  304 {site.pages_not_modified:5}  rejected {rejects:4}  "
+            f"{site.books_line}"
         )
     lines.extend(f"  warning: {text}" for text in report.warnings)
     lines.append(f"report: {path}")

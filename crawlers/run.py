@@ -40,6 +40,8 @@ class CrawlResult:
     # figures from Scrapy's stats: responses, elapsed_seconds, retries, retry_wait_seconds,
     # robots_crawl_delay_seconds, forbidden_by_robots, articles_over_page_cap
     stats: dict[str, float] = field(default_factory=dict)
+    # (url, crawl outcome) of every article URL discovered: the crawl's books (broadsheet/accounting.py)
+    discovered: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def answered_nothing(self) -> bool:
@@ -106,7 +108,13 @@ def finish_crawl(settings: Settings, job: CrawlJob, process: subprocess.Popen[st
             mask_secrets(f"crawl of {job.site.key} exited with {process.returncode}: {(stderr or '').strip()[-2000:]}")
         )
     result = json.loads(stdout.strip().splitlines()[-1])
-    crawled = CrawlResult(**{**result, "download_errors": [tuple(e) for e in result["download_errors"]]})
+    crawled = CrawlResult(
+        **{
+            **result,
+            "download_errors": [tuple(e) for e in result["download_errors"]],
+            "discovered": [tuple(e) for e in result.get("discovered", [])],
+        }
+    )
     if crawled.finish_reason != "finished":  # a timeout, a failed archive write, a full disk: pages are missing
         raise CrawlFailed(
             mask_secrets(
@@ -176,6 +184,7 @@ def _run_in_this_process(job: dict) -> CrawlResult:
         pages_not_modified=int(stats.get("broadsheet/pages_not_modified", 0)),
         download_errors=spider.download_errors,
         finish_reason=str(stats.get("finish_reason", "")),
+        discovered=[(url, outcome) for url, outcome in spider.discovered.values()],
         stats={
             "retries": float(stats.get("retry/count", 0)),
             "responses": float(stats.get("response_received_count", 0)),

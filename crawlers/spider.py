@@ -71,6 +71,40 @@ class NewsSpider(SitemapSpider):
         self._fallbacks_started = False
         self._sitemap_backlog: list[list] = []
         self._sitemaps_requested = 0
+        self._ledger: dict[str, list[str]] = {}
+
+    # --- the crawl's books: every article URL discovered, with what became of it ---------------------------
+
+    @property
+    def discovered(self) -> dict[str, list[str]]:
+        """url_identity -> [URL, crawl outcome] of every article URL this crawl discovered, for the run's books
+        (broadsheet/accounting.py): requested (not answered yet), fetched, not_modified (a 304), failed (a
+        download error: a crawl reject), outside_window, over_page_cap, forbidden_by_robots, not_followed. In
+        Scrapy's persisted spider state with a JOBDIR, so a resumed crawl keeps the books of the attempt it
+        resumes."""
+        state = getattr(self, "state", None)
+        return state.setdefault("discovered", {}) if isinstance(state, dict) else self._ledger
+
+    def _note(self, url: str, outcome: str, *, replace: bool = True) -> None:
+        identity = url_identity(url)
+        entry = self.discovered.get(identity)
+        if entry is None:
+            self.discovered[identity] = [url, outcome]
+        elif replace:
+            entry[1] = outcome
+
+    def _article_url(self, url: str | None) -> str | None:
+        """The clean URL if it is an article URL of the site, else None."""
+        if url is None:  # a link that is not a URL
+            return None
+        url = clean_url(url)
+        return url if self._allowed(url) and self.site.is_article_url(url) else None
+
+    def note_outside_window(self, url: str | None) -> None:
+        """An article URL the sitemap or feed dates outside the run's window: skipped, with that reason."""
+        url = self._article_url(url)
+        if url is not None:
+            self._note(url, "outside_window", replace=False)
 
     # --- which URLs belong to the run -------------------------------------------------------------------
 
@@ -90,13 +124,15 @@ class NewsSpider(SitemapSpider):
 
     def article_request(self, url: str | None, discovery: dict[str, str]) -> scrapy.Request | None:
         """The request for an article URL, or None if it is not one, is skipped, was requested, or the cap is hit."""
-        if url is None:  # a link that is not a URL
-            return None
-        url = clean_url(url)
-        if not (self._allowed(url) and self.site.is_article_url(url)):
+        url = self._article_url(url)
+        if url is None:
             return None
         identity = url_identity(url)
         if identity in self._requested:
+            # archived by an earlier attempt, or the target of a redirect already fetched
+            entry = self.discovered.get(identity)
+            if entry is None or entry[1] == "outside_window":
+                self.discovered[identity] = [url, "fetched"]
             return None
         if self.max_pages is not None and self.pages_requested >= self.max_pages:
             if self.pages_requested == self.max_pages:
@@ -104,7 +140,9 @@ class NewsSpider(SitemapSpider):
                 self.pages_requested += 1
             assert self.crawler.stats is not None
             self.crawler.stats.inc_value("broadsheet/articles_over_page_cap")
+            self._note(url, "over_page_cap")
             return None
+        self._note(url, "requested")
         self._requested.add(identity)
         self.pages_requested += 1
         return scrapy.Request(
@@ -233,10 +271,13 @@ class NewsSpider(SitemapSpider):
                 request = self.article_request(absolute_url(response.url, loc), info)
                 if request is not None:
                     yield request
+            else:
+                self.note_outside_window(absolute_url(response.url, loc))
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         for entry in parse_feed(response.body):
             if not self.in_window(entry.published_at):
+                self.note_outside_window(absolute_url(response.url, entry.url))
                 continue
             discovery = {"source": "feed"}
             if entry.published_raw:
@@ -274,6 +315,9 @@ class NewsSpider(SitemapSpider):
     def parse_page(self, response: Response) -> Iterator[CrawledExchange]:
         redirects = response.request.meta.get("redirect_urls") or [response.request.url]
         self._requested.add(url_identity(response.url))  # a redirect's target is not requested again
+        if response.request.meta.get("is_article"):
+            fetched = "not_modified" if response.status == 304 else "fetched"
+            self._note(response.request.meta.get("requested_url", redirects[0]), fetched)
         page = FetchedPage(
             site_key=self.site.key,
             requested_url=response.request.meta.get("requested_url", redirects[0]),
@@ -316,8 +360,13 @@ class NewsSpider(SitemapSpider):
             assert self.crawler.stats is not None
             robots = "robots.txt" in message
             self.crawler.stats.inc_value("broadsheet/forbidden_by_robots" if robots else "broadsheet/skipped")
+            request = getattr(failure, "request", None)
+            if request is not None and request.meta.get("is_article"):
+                self._note(request.meta["requested_url"], "forbidden_by_robots" if robots else "not_followed")
             return
         request = getattr(failure, "request", None)
         url = request.meta.get("requested_url", request.url) if request is not None else "?"
+        if request is not None and request.meta.get("is_article"):
+            self._note(url, "failed")
         self.download_errors.append((url, reason, message))
         self.logger.warning("site=%s could not fetch %s: %s", self.site.key, url, message)

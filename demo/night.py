@@ -32,6 +32,7 @@ class SiteReport:
     duplicate_rows: int
     rejects: list[tuple[str, str, str]]  # reason, url, detail
     samples: list[tuple[str, datetime | None, str]]  # title, published_at, body start
+    books: str = "not checked"  # the run's books (etl.run_books, last attempt): balanced, URLs, outcomes
 
 
 def site_reports(conn: psycopg.Connection) -> list[SiteReport]:
@@ -65,9 +66,40 @@ def site_reports(conn: psycopg.Connection) -> list[SiteReport]:
             (site_key,),
         ).fetchall()
         reports.append(
-            SiteReport(site_key, run_id, pages, new, changed, unchanged, total, total - distinct, rejects, samples)
-        )
+            SiteReport(
+                site_key, run_id, pages, new, changed, unchanged, total, total - distinct, rejects, samples,
+                books=_books(conn, run_id, site_key),
+            )
+        )  # fmt: skip
     return reports
+
+
+def _books(conn: psycopg.Connection, run_id: str, site_key: str) -> str:
+    """The run's books, as the load task checked them last (broadsheet/accounting.py)."""
+    row = conn.execute(
+        """
+        select attempt, urls_discovered, is_balanced
+        from etl.run_books
+        where run_id = %s and site_key = %s
+        order by attempt desc
+        limit 1
+        """,
+        (run_id, site_key),
+    ).fetchone()
+    if row is None:
+        return "not checked"
+    attempt, urls, balanced = row
+    outcomes = conn.execute(
+        """
+        select outcome, reason, urls
+        from etl.run_outcomes
+        where run_id = %s and site_key = %s and attempt = %s
+        order by outcome, reason
+        """,
+        (run_id, site_key, attempt),
+    ).fetchall()
+    counted = ", ".join(f"{outcome}{' ' + reason if reason else ''} {count}" for outcome, reason, count in outcomes)
+    return f"{'balanced' if balanced else 'DO NOT BALANCE'}, {urls} URLs: {counted} (attempt {attempt})"
 
 
 def copied_stories(conn: psycopg.Connection) -> list[tuple[str, str | None, str, list[str]]]:
@@ -100,6 +132,7 @@ def print_reports(reports: list[SiteReport], console: Console) -> None:
         )
         if report.articles_new == 0 and report.articles_changed == 0 and report.articles_unchanged:
             console.print("[green]re-run: every article was already loaded; no row was added or changed[/green]")
+        console.print(f"books: {report.books}")
         console.print(f"pages rejected: {len(report.rejects)}")
         for reason, url, detail in report.rejects:
             console.print(f"  - {reason}: {url} ({detail})")

@@ -56,6 +56,7 @@ def test_demo_prints_what_it_loaded_and_a_rerun_loads_no_duplicate(tmp_path, dat
         assert f"articles loaded: {count} new, 0 changed, 0 unchanged" in first
         assert f"rows in warehouse: {count} duplicate rows: 0" in first
     assert "pages rejected:" in first and "published_at (UTC)" in first
+    assert first.count("books: balanced,") == len(expected)  # the accounting check ran on the demo night
 
     second = _run_demo(tmp_path, database_url, origins)
     for site_key, count in _article_counts(expected).items():

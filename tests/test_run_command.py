@@ -26,12 +26,14 @@ def test_run_once_then_reprocess_the_archive_as_a_backfill(tmp_path, demo_origin
     assert report_line.startswith("report: ") and Path(report_line.removeprefix("report: ")).exists()
     [site_line] = [line for line in first.output.splitlines() if line.strip().startswith(SITE_KEY)]
     assert "succeeded" in site_line and "new     7" in site_line
+    assert "books balanced: 7 URLs (attempt 1)" in site_line  # the accounting check ran on this run
 
     again = runner.invoke(
         app, ["run", SITE_KEY, "--start", "2024-01-01", "--end", "2025-01-01", "--mode", "reprocess", "--backfill"]
     )
     assert again.exit_code == 0, again.output
     assert "new     0" in again.output
+    assert "books balanced: 7 URLs (attempt 1)" in again.output  # from the archive alone: no crawl
 
     with psycopg.connect(database_url) as conn:
         timed = conn.execute("select run_id, stage from etl.stage_timings order by started_at").fetchall()
