@@ -12,6 +12,8 @@ Corpora (read in place from BROADSHEET_DATASETS_DIR, default ../shared/datasets 
   (whitespace-squashed substring tests, counts summed over pages, F1 = 2TP / (2TP + FP + FN)).
 - htmldate-eval: 1,000 pages with their publication day, scored as its score.py does (right day, a null
   expectation needs a null answer); the baseline is bare `htmldate.find_date(html, original_date=True)`.
+  Broadsheet's instant is compared on the day at the UTC offset the page stated with it (as the metadata
+  corpus's right day is), not on its UTC day: htmldate answers the day as written.
 - metadata: the 181 aeb pages annotated by us (benchmarks/data/aeb-metadata.jsonl, see
   benchmarks/data/README.md): title exact match, authors F1 (names summed over pages), publication date to the
   minute and right day; the baseline is trafilatura's `bare_extraction(with_metadata=True)`.
@@ -217,6 +219,20 @@ class Ours:
     published_at: datetime | None
     published_precision: str | None
     rejected: str | None
+    published_raw: str | None = None
+
+    @property
+    def published_as_stated(self) -> datetime | None:
+        """The published instant at the UTC offset the page stated with it ("2020-02-15T07:00+09:00" is the
+        15th, though 22:00 UTC on the 14th); in UTC when the page stated none. The day a reader of the page
+        sees, which is what htmldate-eval's expectations give (htmldate answers the day as written)."""
+        if self.published_at is None or not self.published_raw:
+            return self.published_at
+        try:
+            stated = datetime.fromisoformat(self.published_raw.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return self.published_at
+        return self.published_at.astimezone(stated.tzinfo) if stated.tzinfo else self.published_at
 
 
 def fetched_page(url: str | None, body: bytes) -> Any:
@@ -262,6 +278,7 @@ def run_broadsheet(page: Any, timer: Timer) -> Ours:
         chosen.at if chosen else None,
         chosen.precision if chosen else None,
         rejected,
+        chosen.raw if chosen else None,
     )
 
 
@@ -425,7 +442,7 @@ def htmldate_eval_records(pages: list[dict], timer: Timer) -> list[dict]:
         ours = run_broadsheet(fetched_page(page["url"], content), timer)
         records.append(
             {"id": page["id"], "url": page["url"], "bare": _right_day(page["date"], bare),
-             "ours": _right_day(page["date"], ours.published_at),
+             "ours": _right_day(page["date"], ours.published_as_stated),
              "trafilatura": _right_day(page["date"], document.date if document is not None else None),
              "predicted": ours.published_at.isoformat() if ours.published_at else None}
         )  # fmt: skip

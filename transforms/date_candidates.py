@@ -222,6 +222,16 @@ def split_byline(text: str) -> tuple[str | None, str | None]:
     )
 
 
+# A forum's or portal's clock ("Aktuelle Zeit: 14.10.2020, 12:18", "It is currently Tue Oct 13, 2020"): the time
+# the page was served, in a classed element that looks like a byline, never when anything was published.
+PAGE_CLOCK = re.compile(
+    r"^\W*(?:aktuelle zeit|aktuelles datum(?: und uhrzeit)?|heute ist|it is currently|current (?:date and )?time"
+    r"|today is|nous sommes le|date et heure actuelles|fecha y hora actual|hora actual|data e ora attuali"
+    r"|текущее время|сейчас)\b",
+    re.I,
+)
+
+
 def _from_bylines(tree: html.HtmlElement, found: DateCandidates) -> None:
     for element in tree.xpath("//*[@class]"):
         # the cheap class test first: walking every ancestor of every classed element cost more than the rest
@@ -232,7 +242,7 @@ def _from_bylines(tree: html.HtmlElement, found: DateCandidates) -> None:
         if _is_elsewhere(element):
             continue
         text = " ".join(element.text_content().split())
-        if not (6 <= len(text) <= 200 and re.search(r"\d", text)):
+        if not (6 <= len(text) <= 200 and re.search(r"\d", text)) or PAGE_CLOCK.match(text):
             continue
         published, modified = split_byline(text)
         if UPDATED_CLASSES.search(element.get("class", "")) and not UPDATED_WORDS.search(text):

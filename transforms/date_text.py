@@ -76,6 +76,16 @@ def _names_a_date(text: str, languages: tuple[str, ...]) -> bool:
     return False
 
 
+_NUMERIC_MONTH = re.compile(r"(?<!\d)\d{1,2}[./-]\d{1,2}(?!\d)|(?<!\d)\d{4}[./-]\d{1,2}(?!\d)|\d{1,2}[./-]\d{4}|月")
+
+
+def _names_a_month(text: str, languages: tuple[str, ...]) -> bool:
+    """True when the text gives a month, by name or in a numeric date. dateparser fills a month the text
+    lacks from its relative base: "Jahresbericht 2021" or "Unica.md, 20 septembrie 2020 16:20" read in English
+    became this month of 2021 or of 2020."""
+    return bool(_NUMERIC_MONTH.search(text)) or _names_a_date(text, languages)
+
+
 # dateparser's period of a reading -> our precision (a week or year alone is read no finer than day or month)
 PERIOD_PRECISION = {"time": "minute", "hour": "minute", "minute": "minute", "second": "minute", "day": "day",
                     "week": "day", "month": "month", "year": "month"}  # fmt: skip
@@ -200,7 +210,9 @@ def read_free_text(raw: str, context: DateContext) -> ReadDate | None:
             if fast := read_fast(attempt, context) or read_named_month(attempt, context):
                 return _with_stated_offset(fast, stated_offset, context)
         for attempt in attempts:
-            if not (has_year or _names_a_date(attempt, context.languages)):
+            if not _names_a_date(attempt, context.languages) and not (
+                has_year and _names_a_month(attempt, context.languages)
+            ):
                 continue
             data = parser.get_date_data(attempt)
             found = data.date_obj
@@ -211,7 +223,13 @@ def read_free_text(raw: str, context: DateContext) -> ReadDate | None:
             continue
         settings = {"PREFER_DATES_FROM": "past", "RELATIVE_BASE": base, "DATE_ORDER": context.date_order}
         found = search_dates(segment, languages=list(context.languages), settings=settings) or []
-        found = [f for f in found if _HAS_YEAR.search(f[0]) and _stands_alone(f[0], segment, context.languages)]
+        found = [
+            f
+            for f in found
+            if _HAS_YEAR.search(f[0])
+            and _names_a_month(f[0], context.languages)
+            and _stands_alone(f[0], segment, context.languages)
+        ]
         if found:
             # the longest matched span carries the most of the date (day, month, year and time)
             span, at = max(found, key=lambda f: len(f[0]))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from lxml import html
 
 from broadsheet.records import DateCandidate, FetchedPage
@@ -99,6 +100,18 @@ def test_today_s_date_in_the_site_masthead_is_not_the_article_s_date():
     found = _candidates(body)
     assert found.published[0] == DateCandidate("By A. Writer, March 5, 2024", "byline")
     assert not [c for c in found.published + found.modified if "2026" in c.raw and c.source != "htmldate"]
+
+
+@pytest.mark.parametrize(
+    "clock",
+    ["Aktuelle Zeit: 14.10.2020, 12:18", "It is currently Tue Oct 13, 2020 7:22 pm", "Nous sommes le 13 oct. 2020"],
+)
+def test_a_forum_s_clock_in_a_date_styled_element_is_not_the_post_s_date(clock):
+    body = f"""
+        <div class="navbar"><span class="date-time">{clock}</span></div>
+        <div class="post"><h1>Regeln</h1><p class="postdate">Verfasst am 21.01.2009, 18:40</p></div>"""
+    found = _bylines(_candidates(body).published)
+    assert found == [DateCandidate("Verfasst am 21.01.2009, 18:40", "byline")]
 
 
 def test_a_time_element_without_datetime_gives_its_text():
