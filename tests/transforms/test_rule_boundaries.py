@@ -290,9 +290,11 @@ def test_trailing_widget_boundaries(blocks, kept):
     ("text", "is_terms"),
     [
         ("ferries, harbour, stock car interlagos, budget", True),
+        ("ferries, harbour, the new stock car circuit, budget", True),  # a term of five words
         ("ferries, harbour, budget", False),  # three terms
         ("ferries, harbour, the new stock car racing circuit, budget", False),  # a six-word "term"
         ("ferries, harbour, dredging, budget.", False),  # a sentence
+        ("ferries, harbour, dredging, budget. ", False),
         ("ferries, , harbour, budget", False),  # an empty term
     ],
 )
@@ -315,8 +317,8 @@ def test_a_term_list_is_four_or_more_short_comma_separated_terms(text, is_terms)
         (Block("p", "WHO PAYS FOR THE NEW DREDGER? "), False),  # a question, trailing space or not
         (Block("p", "READ THE FULL STATEMENT BELOW:"), False),
         (Block("p", "MORE: COUNCIL SCRAPS THE FERRY TAX"), True),
-        (Block("p", "MORE: FERRY TAX ON THE LEITh QUAY"), True),  # 19 of 20 letters: 95% capitals
-        (Block("p", "MORE: FERRY TAX ON THE LEIth QUAY"), False),  # 18 of 20
+        (Block("p", "MORE: FERRY TAXI IN LEITh"), True),  # 19 of 20 letters: 95% capitals
+        (Block("p", "MORE: FERRY TAXI IN LEIth"), False),  # 18 of 20
     ],
 )
 def test_shouted_promo_boundaries(block, dropped):
