@@ -49,6 +49,7 @@ def test_the_url_requested_keeps_its_trailing_slash():
     assert clean_url("https://www.example.com/news/a/").endswith("/news/a/")
     assert clean_url("https://www.example.com/news/a").endswith("/news/a")
     assert url_identity("https://www.example.com/news/a/") == "https://www.example.com/news/a"
+    assert url_identity("https://www.example.com") == "https://www.example.com/"  # a home page keeps its one slash
 
 
 def test_a_link_that_is_not_a_url_is_none_not_an_exception():

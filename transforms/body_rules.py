@@ -227,9 +227,10 @@ CONTACT_LINE = re.compile(
 
 remove_contact_lines = ShortLineRule(
     "remove_contact_lines",
-    'Drop "Write to <reporter> at <address>" lines under the article.',
+    'Drop "Write to <reporter> at <address>" and "<Reporter> can be reached at <address>" lines under the article.',
     CONTACT_LINE,
     25,
+    anywhere=True,  # "Jane Doe can be reached at ...": the name comes first
 )
 
 

@@ -224,3 +224,185 @@ def test_plain_text_interface_still_works_on_lines():
 def test_an_about_subhead_late_in_an_article_does_not_cut_the_rest():
     blocks = _blocks(ARTICLE, ARTICLE, ARTICLE, "About the new dredger", "It arrives in May from Rotterdam.")
     assert body_rules.remove_about_company_footer(blocks, HINTS) == blocks
+
+
+# Each spelling a rule's pattern lists, in the languages it covers: a line that is only that boilerplate.
+SPELLINGS = {
+    body_rules.remove_read_more_lines: [
+        "Read also: Ferry fares rise",
+        "Read next: Ferry fares rise",
+        "See also: Ferry fares rise",
+        "Related: Ferry fares rise",
+        "More on this: Ferry fares rise",
+        "Recommended » Ferry fares rise",
+        "Watch: The dredger at work",
+        "Listen | The harbour podcast",
+        "Lesen Sie mehr: Fähre teurer",
+        "Mehr dazu: Fähre teurer",
+        "Mehr zum Thema: Fähre teurer",
+        "Auch interessant: Fähre teurer",
+        "Weiterlesen > Fähre teurer",
+        "Lire aussi : Le port recrute",
+        "Lire la suite : Le port recrute",
+        "Voir aussi : Le port recrute",
+        "Leer más: Sube el diésel",
+        "Lea también: Sube el diésel",
+        "Ver también: Sube el diésel",
+        "Te puede interesar: Sube el diésel",
+        "Le puede interesar: Sube el diésel",
+        "Relacionadas: Sube el diésel",
+        "Lea más: Sube el diésel",
+        "Mira: Sube el diésel",
+        "Puedes ver: Sube el diésel",
+        "Notas relacionadas: Sube el diésel",
+        "Leggi anche: Il porto assume",
+        "Czytaj też: Port zatrudnia",
+        "Czytaj więcej: Port zatrudnia",
+    ],
+    body_rules.remove_copyright_lines: [
+        "(c) Harbour Herald 2026",
+        "Copyright 2026 Harbour Herald",
+        "Tous droits réservés",
+        "Todos los derechos reservados.",
+        "This material may not be published, broadcast, rewritten or redistributed.",
+        "For personal non-commercial use only.",
+        "Order presentation-ready copies for distribution to colleagues.",
+    ],
+    body_rules.remove_newsletter_calls: [
+        "Subscribe to the morning briefing.",
+        "Get our bulletin every Friday by e-mail.",
+        "Join 40,000 readers who get the harbour newsletter.",
+        "Inscrivez-vous à notre infolettre.",
+        "Abonnieren Sie unseren Newsletter.",
+        "Melden Sie sich für den Newsletter an.",
+        "Suscríbete a nuestro boletín.",
+        "Regístrate para recibir el boletín.",
+        "Thanks for signing up!",
+        "Thank you for subscribing.",
+    ],
+    body_rules.remove_photo_credits: [
+        "Photos: Port Authority",
+        "Image © Harbour Herald",
+        "Pictures by Jane Doe",
+        "Fotos: dpa",
+        "Bild: Hafenamt",
+        "Crédit photo : AFP",
+        "Crédits : AFP",
+        "Imagen: EFE",
+        "Fotografía: EFE",
+        "Credit: Port Authority",
+        "[Source: Port Authority]",
+    ],
+    body_rules.remove_contact_lines: [
+        "Contact the harbour desk: desk@herald.example",
+        "Email Jane Doe at jane@herald.example",
+        "Reach Kofi Mensah at kofi@herald.example",
+        "Kofi Mensah can be reached at kofi@herald.example.",
+        "Jane Doe may be reached at jane@herald.example.",
+        "Have a news tip? Write to tips@herald.example",
+    ],
+    body_rules.remove_social_calls: [
+        "Follow her on Instagram.",
+        "Follow Harbour Herald on LinkedIn.",
+        "Click here to get the app.",
+        "Like this story? Share it with a friend.",
+        "Share this article",
+        "Folgen Sie uns auf Facebook.",
+        "Suivez-nous sur X.",
+    ],
+    body_rules.remove_notices: [
+        "Already a subscriber? Log in.",
+        "This article is only available to subscribers.",
+        "To continue reading, log in or subscribe.",
+        "Please enable JavaScript to view the comments.",
+        "You have reached your free article limit.",
+        "Sign in to read the full story.",
+        "We use cookies to improve your experience.",
+        "This website uses cookies.",
+        "Comments are closed.",
+        "Jetzt abonnieren und weiterlesen.",
+        "Pour lire la suite, abonnez-vous.",
+        "Suscríbete para seguir leyendo.",
+        "Contenido exclusivo para suscriptores.",
+    ],
+    body_rules.remove_post_meta_lines: [
+        "Filed under Local News",
+        "Publié par Claire Martin",
+        "Veröffentlicht von Anna Weber",
+        "Escrito por Ana Ruiz",
+        "Category: Harbour",
+        "Kategorie: Hafen",
+        "Etiquetas: puerto, ferry",
+        "12 May 2026 · Schlagwörter: Hafen",
+    ],
+    body_rules.remove_staff_credit_lines: [
+        "Additional reporting by Kofi Mensah",
+        "Writing by Jane Doe",
+        "Research by Ana Ruiz",
+        "Harbour Herald staff contributed to this story.",
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("rule", "line"),
+    [(rule, line) for rule, lines in SPELLINGS.items() for line in lines],
+    ids=[f"{rule.__name__}-{i}" for rule, lines in SPELLINGS.items() for i in range(len(lines))],
+)
+def test_each_spelling_a_rule_lists_is_dropped(rule, line):
+    assert [b.text for b in rule(_blocks(ARTICLE, line), HINTS)] == [ARTICLE]
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Comments",
+        "12 comments",
+        "Leave a reply",
+        "Categories",
+        "Categorías",
+        "Catégories",
+        "Schlagwörter",
+        "Themen",
+        "Related articles",
+        "You might also like",
+        "Don't miss",
+        "See more photos",
+        "More news",
+        "Most read",
+        "Trending now",
+        "Recommended for you",
+        "Top news",
+        "Latest stories",
+        "Editor's picks",
+        "Popular now",
+        "Sponsored content",
+        "From around the web",
+        "Promoted links",
+        "Leggi anche",
+        "Weitere Artikel",
+        "Commentaires (2)",
+        "Comentarios",
+        "Comentários",
+    ],
+)
+def test_each_widget_heading_a_rule_lists_ends_the_article(heading):
+    blocks = _blocks(ARTICLE, heading, "Ferry fares rise in April")
+    assert [b.text for b in body_rules.remove_trailing_widgets(blocks, HINTS)] == [ARTICLE]
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Über Hafen Logistik GmbH",
+        "À propos de Port Atlantique",
+        "A propos de Port Atlantique",
+        "Sobre Porto Sul",
+        "Media contact",
+        "Press contacts:",
+        "Pressekontakt:",
+    ],
+)
+def test_each_about_heading_a_rule_lists_starts_the_footer(heading):
+    blocks = _blocks(ARTICLE, ARTICLE, ARTICLE, heading, "Short profile text.")
+    assert [b.text for b in body_rules.remove_about_company_footer(blocks, HINTS)] == [ARTICLE] * 3
