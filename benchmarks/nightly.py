@@ -372,14 +372,14 @@ def stage_measurements(
     return result
 
 
-def site_peaks(timings: list[tuple[str, str, datetime, datetime, int]], timeline: list) -> dict[str, float]:
-    """Peak tree RSS while each site's stages ran, in the order the sites ran: flat if memory does not grow."""
-    spans: dict[str, list[float]] = {}
-    for site, _, start, end, _ in timings:
-        span = spans.setdefault(site, [start.timestamp(), end.timestamp()])
-        span[0], span[1] = min(span[0], start.timestamp()), max(span[1], end.timestamp())
-    ordered = sorted(spans.items(), key=lambda item: item[1][0])
-    return {site: max((rss for t, _, rss in timeline if a <= t <= b), default=0.0) for site, (a, b) in ordered}
+def site_peaks(timings: list[tuple[str, str, datetime, datetime, int]], timeline: list) -> dict[str, list[float]]:
+    """Per stage, the tree's peak RSS while it ran for each site, in the order it ran: flat if memory does not
+    grow with the night (the DAG test runs a stage for every site before the next stage)."""
+    peaks: dict[str, list[float]] = {}
+    for _, stage, start, end, _ in sorted(timings, key=lambda timing: timing[2]):
+        a, b = start.timestamp(), end.timestamp()
+        peaks.setdefault(stage, []).append(max((rss for t, _, rss in timeline if a <= t <= b), default=0.0))
+    return peaks
 
 
 def _dag_run(settings, database_url: str, logical_date: datetime, seconds: float, exclude: frozenset[int]) -> bool:
@@ -585,7 +585,7 @@ def nights(
                 rows, facts = run_night(settings, database_url, night, frozenset({server.process.pid}), seconds)
                 facts |= {"load_average_before": load_before, "load_average_after": os.getloadavg()[0],
                           "changed_served": plan.changed_count(night)}  # fmt: skip
-                peaks = list(facts["site_peaks"].values())
+
                 print_table(
                     f"night {night}: new {facts['new']:,}, changed {facts['changed']:,}, unchanged "
                     f"{facts['unchanged']:,}, 304s {facts['not_modified']:,}, rejects {facts['rejects']:,} "
@@ -593,9 +593,9 @@ def nights(
                     f"load average {load_before:.2f} before, {facts['load_average_after']:.2f} after",
                     rows,
                 )
-                if peaks:
+                for stage, peaks in facts["site_peaks"].items():
                     print(
-                        f"peak tree RSS per site in the order they ran (MiB): first {peaks[0]:.0f}, "
+                        f"{stage}: peak tree RSS MiB per site in the order they ran: first {peaks[0]:.0f}, "
                         f"max {max(peaks):.0f}, last {peaks[-1]:.0f}"
                     )
                 for row in rows:
