@@ -1,6 +1,6 @@
 """A real night at scale: real news pages served as local sites, run through the real DAG, two nights.
 
-    .venv/bin/python benchmarks/nightly.py --articles 5000             # about 15 minutes on 2 cores
+    .venv/bin/python benchmarks/nightly.py --articles 5000             # 35 minutes on a loaded 2-core machine
     .venv/bin/python benchmarks/nightly.py --articles 20000            # the issue's night
     .venv/bin/python benchmarks/nightly.py --articles 5000 --nights 1  # the first night only
 
