@@ -40,36 +40,57 @@ def _pages(repeat: int) -> list[FetchedPage]:
 
 class TreeCpu:
     """CPU seconds of this process and every descendant (the pool's workers are the forkserver's children, so
-    RUSAGE_CHILDREN misses them): sampled twice a second, each process's last reading kept."""
+    RUSAGE_CHILDREN misses them): sampled every `interval` seconds, each process's last reading kept. Also the
+    tree's resident memory (the sum of its processes' RSS, so pages a fork shares count twice: an upper bound)
+    at its peak, and a timeline of (time, CPU seconds so far, RSS MiB) for attributing both to stages. Processes
+    in `exclude` (and their children) are left out: a benchmark's own web server, say."""
 
-    def __init__(self) -> None:
+    def __init__(self, interval: float = 0.5, exclude: frozenset[int] = frozenset()) -> None:
         self._seen: dict[int, float] = {}
+        self._interval, self._exclude = interval, exclude
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
+        self.peak_rss_mib, self._start = 0.0, 0.0
+        self.timeline: list[tuple[float, float, float]] = []  # (time.time(), CPU s since start, RSS MiB)
+
+    def _tree(self) -> list[psutil.Process]:
+        me = psutil.Process()
+        excluded = set(self._exclude)
+        for pid in self._exclude:
+            try:
+                excluded.update(child.pid for child in psutil.Process(pid).children(recursive=True))
+            except psutil.Error:
+                continue
+        return [process for process in [me, *me.children(recursive=True)] if process.pid not in excluded]
 
     def _read(self) -> None:
-        me = psutil.Process()
-        for process in [me, *me.children(recursive=True)]:
+        rss = 0
+        for process in self._tree():
             try:
-                times = process.cpu_times()
+                with process.oneshot():
+                    times, memory = process.cpu_times(), process.memory_info()
             except psutil.Error:
                 continue
             self._seen[process.pid] = times.user + times.system
+            rss += memory.rss
+        self.peak_rss_mib = max(self.peak_rss_mib, rss / 2**20)
+        self.timeline.append((time.time(), sum(self._seen.values()) - self._start, rss / 2**20))
 
     def _sample(self) -> None:
-        while not self._stop.wait(0.5):
+        while not self._stop.wait(self._interval):
             self._read()
 
     def __enter__(self) -> TreeCpu:
         self._read()
         self._start = sum(self._seen.values())
+        self.timeline = [(self.timeline[0][0], 0.0, self.timeline[0][2])]
         self._thread.start()
         return self
 
     def __exit__(self, *_: object) -> None:
-        self._read()
         self._stop.set()
         self._thread.join()
+        self._read()
         self.seconds = sum(self._seen.values()) - self._start
 
 

@@ -25,17 +25,6 @@ class RunOutcome:
     failed: dict[str, str]  # site -> "<stage> failed: <error>"
 
 
-def _count(stage: str, result: object) -> int:
-    """The items a stage handled, for its rate."""
-    if stage == "crawl":
-        return result.pages_archived
-    if stage == "extract":
-        return result.pages.count
-    if stage == "normalise":
-        return result.articles.count
-    return result.summary.articles_new + result.summary.articles_changed + result.summary.articles_unchanged
-
-
 STAGES = ("crawl", "extract", "normalise", "load")
 
 
@@ -64,7 +53,7 @@ def run_sites(
     from broadsheet import orchestration, pipeline
     from broadsheet.database import connect, warehouse_url
     from broadsheet.report import summary_lines, write_report
-    from broadsheet.stage_timings import record_stage_timing
+    from broadsheet.stage_timings import record_stage_timing, stage_items
 
     run_id = run_id or "cli__" + datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S")
     failed: dict[str, str] = {}
@@ -87,7 +76,7 @@ def run_sites(
                         progress.console.print(f"[red]{site_key}: {failed[site_key]}[/red]", soft_wrap=True)
                         break
                     seconds = time.perf_counter() - clock
-                    items = _count(stage, results[stage])
+                    items = stage_items(stage, results[stage])
                     record_stage_timing(conn, run_id, site_key, stage, started, datetime.now(UTC), items)
                     progress.advance(task)
                     if console.is_terminal:

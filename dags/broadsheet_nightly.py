@@ -95,38 +95,51 @@ def broadsheet_nightly() -> None:
     @task_group
     def site_pipeline(site_key: str) -> None:
         # Each task returns its stage's typed result as XCom JSON (broadsheet/pipeline.py): references to the
-        # files it wrote and its counts. The run, its interval and Params are read once, in crawl.
+        # files it wrote and its counts. The run, its interval and Params are read once, in crawl. Each
+        # stage's time and item count go to etl.stage_timings (the run report's durations per stage).
         @task(pool=CRAWL_POOL)
         def crawl(site_key: str) -> dict:
             from broadsheet import orchestration, pipeline
+            from broadsheet.stage_timings import timed_stage
 
             settings = orchestration.task_settings()
             run = orchestration.task_run(settings).site(site_key)
-            return pipeline.crawl(settings, run).to_xcom()
+            return timed_stage("crawl", run, pipeline.crawl, settings, run).to_xcom()
 
         @task
         def extract(crawled: dict) -> dict:
             from broadsheet import orchestration, pipeline
+            from broadsheet.stage_timings import timed_stage
 
             crawl = pipeline.Crawled.from_xcom(crawled)
-            return pipeline.extract(orchestration.task_settings(), crawl.run, crawl.archive).to_xcom()
+            settings = orchestration.task_settings()
+            return timed_stage("extract", crawl.run, pipeline.extract, settings, crawl.run, crawl.archive).to_xcom()
 
         @task
         def normalise(extracted: dict) -> dict:
             from broadsheet import orchestration, pipeline
+            from broadsheet.stage_timings import timed_stage
 
             extract = pipeline.Extracted.from_xcom(extracted)
-            return pipeline.normalise(orchestration.task_settings(), extract.run, extract.articles).to_xcom()
+            settings = orchestration.task_settings()
+            return timed_stage(
+                "normalise", extract.run, pipeline.normalise, settings, extract.run, extract.articles
+            ).to_xcom()
 
         @task
         def load(crawled: dict, extracted: dict, normalised: dict) -> dict:
             from broadsheet import orchestration, pipeline
+            from broadsheet.stage_timings import timed_stage
 
-            return pipeline.load_run(
+            normalise = pipeline.Normalised.from_xcom(normalised)
+            return timed_stage(
+                "load",
+                normalise.run,
+                pipeline.load_run,
                 orchestration.task_settings(),
                 pipeline.Crawled.from_xcom(crawled),  # rejects; pages not modified or unchanged
                 pipeline.Extracted.from_xcom(extracted),  # pages; rejects
-                pipeline.Normalised.from_xcom(normalised),  # articles; rejects
+                normalise,  # articles; rejects
             ).to_xcom()
 
         crawled = crawl(site_key)

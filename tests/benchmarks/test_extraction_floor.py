@@ -6,22 +6,14 @@ from Settings.datasets_dir; when it is missing the test is skipped, and under CI
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
+from benchmark_scripts import benchmark_script
 from services import missing_service
 
-BENCHMARK = Path(__file__).resolve().parents[2] / "benchmarks" / "extraction.py"
 F1_FLOOR = 0.97
 
 
 def _benchmark_module():
-    spec = importlib.util.spec_from_file_location("broadsheet_extraction_benchmark", BENCHMARK)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return benchmark_script("extraction")
 
 
 def test_broadsheet_extraction_stays_above_the_f1_floor_and_beats_bare_trafilatura():

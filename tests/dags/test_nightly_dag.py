@@ -52,6 +52,9 @@ def test_one_interval_loads_every_demo_article_and_a_rerun_adds_nothing(settings
     run_dag_once(settings, database_url, LOGICAL_DATE)
     with psycopg.connect(database_url) as conn:
         after_first = _per_site(conn)
+        timed = conn.execute("select site_key, stage, items from etl.stage_timings").fetchall()
+    stages = {"crawl", "extract", "normalise", "load"}
+    assert {(site, stage) for site, stage, _ in timed} == {(site, stage) for site in expected for stage in stages}
     wanted = {key: len({a["canonical_url"] for a in site["articles"]}) for key, site in expected.items()}
     assert after_first == {key: (n, n) for key, n in wanted.items()}
 
