@@ -73,6 +73,8 @@ KILLS = [
     pytest.param("child", signal.SIGKILL, 50, marks=pytest.mark.fault("SIGKILL of the crawl process, early")),
     pytest.param("child", signal.SIGTERM, 100, marks=pytest.mark.fault("SIGTERM of the crawl process, half way")),
     pytest.param("parent", signal.SIGKILL, 150, marks=pytest.mark.fault("SIGKILL of the crawl task, late")),
+    # what Airflow sends a task it stops (a timeout, "mark failed", a worker shutting down)
+    pytest.param("parent", signal.SIGTERM, 100, marks=pytest.mark.fault("SIGTERM of the crawl task, half way")),
 ]
 
 
