@@ -35,7 +35,9 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("raw", "source", "zone", "languages", "expected_utc"), CASES)
+@pytest.mark.parametrize(
+    ("raw", "source", "zone", "languages", "expected_utc"), CASES, ids=[f"case{n:02d}" for n in range(len(CASES))]
+)  # ASCII ids: mutmut selects tests by id
 def test_each_date_style_lands_on_the_exact_utc_instant(raw, source, zone, languages, expected_utc):
     result = normalise_date([DateCandidate(raw, source)], zone, languages, FETCHED_AT)
     assert result is not None, f"{raw!r} was not parsed"
