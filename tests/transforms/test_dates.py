@@ -155,3 +155,32 @@ def test_a_trusted_day_takes_its_time_from_a_less_trusted_source_on_the_same_day
     assert dates.published.precision == "minute"
     other_day = _dates([("2024-03-15", "json-ld"), ("16. März 2024, 14:30 Uhr", "byline")])
     assert (other_day.published.source, other_day.published.precision) == ("json-ld", "day")
+
+
+# Which source wins when two give different dates: the page's article object over its meta tags, those over a
+# generic JSON-LD object or a <time>, then discovery, bylines, feeds, the URL, htmldate, and the last-changed
+# headers; a source nobody listed comes last. Each pair: (more trusted, less trusted).
+TRUST_ORDER = [
+    ("json-ld", "meta:article:published_time"),
+    ("microdata:datePublished", "meta:article:published_time"),
+    ("meta:article:published_time", "json-ld:WebPage"),
+    ("meta:og:article:published_time", "time[datetime]"),
+    ("json-ld:VideoObject", "news-sitemap"),
+    ("time[datetime]", "news-sitemap"),
+    ("news-sitemap", "byline"),
+    ("news-sitemap", "time"),
+    ("byline", "feed"),
+    ("time", "feed"),
+    ("feed", "url-path"),
+    ("url-path", "htmldate"),
+    ("htmldate", "sitemap:lastmod"),
+    ("sitemap:lastmod", "http:last-modified"),
+    ("http:last-modified", "a-source-nobody-listed"),
+]
+
+
+@pytest.mark.parametrize(("trusted", "other"), TRUST_ORDER, ids=[f"{a}>{b}" for a, b in TRUST_ORDER])
+def test_the_more_trusted_of_two_disagreeing_sources_gives_the_date(trusted, other):
+    candidates = [DateCandidate("2024-03-01T10:00:00Z", other), DateCandidate("2024-03-09T10:00:00Z", trusted)]
+    chosen = normalise_date(candidates, "UTC", ["en"], datetime(2024, 3, 15, tzinfo=UTC))
+    assert chosen is not None and (chosen.source, chosen.at) == (trusted, datetime(2024, 3, 9, 10, tzinfo=UTC))
