@@ -20,14 +20,16 @@ CLEAN_STOP_MARK = "broadsheet-closed-cleanly"
 
 
 class _ErrorWatch(logging.Handler):
-    """Sees every ERROR record of Scrapy's engine, scheduler and item pipelines."""
+    """Sees every ERROR record of Scrapy's engine, scheduler and item pipelines, and of the asyncio reactor,
+    which logs an exception escaping a scheduled call ("Exception in callback"): a disk queue that cannot be
+    read on a full disk fails there, and the engine would otherwise retry it until the crawl timeout."""
 
     def __init__(self, health: CrawlHealth) -> None:
         super().__init__(level=logging.ERROR)
         self.health = health
 
     def emit(self, record: logging.LogRecord) -> None:
-        if record.name.startswith(("scrapy.core", "scrapy.utils.signal", "crawlers", "twisted")):
+        if record.name.startswith(("scrapy.core", "scrapy.utils.signal", "crawlers", "twisted", "asyncio")):
             error = record.exc_info[1] if record.exc_info else None
             what = f"{type(error).__name__}: {error}" if error is not None else record.getMessage()
             self.health.fail(f"{record.name}: {what[:300]}")
