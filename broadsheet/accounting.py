@@ -145,10 +145,6 @@ class BooksDoNotBalance(RuntimeError):
         )
 
 
-def _identity(url: str) -> str:
-    return url_identity(url)
-
-
 def build_books(
     crawled: Crawled,
     extracted: Extracted,
@@ -165,9 +161,9 @@ def build_books(
     pages = list(extracted.pages.read())
     page_by_identity: dict[str, str] = {}  # URL identity (requested, then final) -> archive location
     for page in pages:
-        page_by_identity.setdefault(_identity(page.requested_url), page.archive_location)
+        page_by_identity.setdefault(url_identity(page.requested_url), page.archive_location)
     for page in pages:
-        page_by_identity.setdefault(_identity(page.final_url), page.archive_location)
+        page_by_identity.setdefault(url_identity(page.final_url), page.archive_location)
     unchanged = set()
     if crawled.archive.unchanged is not None and not run.options.force_reextract:
         unchanged = set(crawled.archive.unchanged.read())
@@ -216,18 +212,18 @@ def build_books(
     archived: set[str] = set()
     if crawled.archived is not None:
         for page in crawled.archived.read():
-            archived.update((_identity(page.requested_url), _identity(page.final_url)))
+            archived.update((url_identity(page.requested_url), url_identity(page.final_url)))
             books.pages_archived += 1
     crawl_rejects: dict[str, tuple[str, str]] = {}
     for reject in crawled.rejects.read():
-        crawl_rejects.setdefault(_identity(reject.url), (reject.url, reject.reason.value))
+        crawl_rejects.setdefault(url_identity(reject.url), (reject.url, reject.reason.value))
 
     def settle(identity: str, url: str, outcome: tuple[str, str]) -> None:
         if identity not in books.outcomes:
             books.outcomes[identity] = (url, *outcome)
 
     for found in crawled.discovered.read() if crawled.discovered is not None else ():
-        identity = _identity(found.url)
+        identity = url_identity(found.url)
         if found.outcome in CRAWL_SKIPS:
             settle(identity, found.url, ("skipped", found.outcome))
         elif found.outcome in ("fetched", "not_modified"):
@@ -251,7 +247,7 @@ def build_books(
 
     # pages archived by earlier runs of the interval, or not discovered again: the archive's own outcome
     for page in pages:
-        settle(_identity(page.requested_url), page.requested_url, page_outcome[page.archive_location])
+        settle(url_identity(page.requested_url), page.requested_url, page_outcome[page.archive_location])
     for identity, (url, reason) in crawl_rejects.items():  # a sitemap that could not be read, say
         settle(identity, url, ("rejected", reason))
     return books
