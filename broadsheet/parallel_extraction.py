@@ -3,8 +3,9 @@
 Extraction is pure CPU (lxml, trafilatura, our rules) and one Python process uses one core, so a site's
 extract stage sends its pages to a pool of processes (one per core by default, BROADSHEET_EXTRACT_WORKERS).
 At most a few pages per worker are in flight, so memory does not grow with the night; results are yielded in
-the order the pages came, so a stage's output files are the same as with one process. A run of fewer pages
-than SMALL_RUN is extracted in this process: starting workers would cost more than it saves.
+the order the pages came, so a stage's output files are the same as with one process. The first SMALL_RUN
+pages to extract are extracted in this process, the rest (if any) on the workers: for a run that changed
+few pages, starting workers would cost more than it saves.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from itertools import chain, islice
 from typing import TypeVar
 
 from broadsheet.records import ExtractedArticle, FetchedPage, Reject
@@ -51,19 +51,38 @@ def extracted_pages(
 
     `extract` runs in the workers: a module-level function, or a functools.partial of one, so it can be pickled."""
     pages = iter(pages)
-    head = list(islice(pages, SMALL_RUN))
     if multiprocessing.current_process().daemon and workers > 1:  # a daemon process may not start workers
         logger.info("extracting in this process: it is a daemon process, which may not have children")
         workers = 1
-    if workers <= 1 or len(head) < SMALL_RUN:
-        for page in chain(head, pages):
-            yield page, extract(page) if should_extract(page) else None
+    # The first SMALL_RUN pages to extract are extracted here: a night in which few pages changed (most answer
+    # 304 or keep their body) never pays for starting worker processes.
+    extracted_here = 0
+    for page in pages:
+        if not should_extract(page):
+            yield page, None
+            continue
+        yield page, extract(page)
+        extracted_here += 1
+        if workers > 1 and extracted_here >= SMALL_RUN:
+            break
+    else:
         return
+    yield from _extracted_on_workers(pages, should_extract, workers, extract)
+
+
+def _extracted_on_workers(
+    pages: Iterator[FetchedPage],
+    should_extract: Callable[[FetchedPage], bool],
+    workers: int,
+    extract: Callable[[FetchedPage], Result],
+) -> Iterator[tuple[FetchedPage, Result | None]]:
+    """The rest of a long run on a pool of worker processes, at most a few pages per worker in flight."""
     context = multiprocessing.get_context("forkserver")  # workers forked from a clean process, not this one
     context.set_forkserver_preload(["transforms.extract", "transforms.date_candidates"])
+    logger.info("extracting on %d worker processes", workers)
     in_flight: deque[tuple[FetchedPage, Future[Result] | None]] = deque()
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        for page in chain(head, pages):
+        for page in pages:
             in_flight.append((page, pool.submit(extract, page) if should_extract(page) else None))
             if len(in_flight) >= workers * PAGES_IN_FLIGHT_PER_WORKER:
                 done, future = in_flight.popleft()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 
 from broadsheet.parallel_extraction import SMALL_RUN, extracted_pages
@@ -38,3 +39,28 @@ def test_two_workers_give_what_one_process_gives_in_archive_order():
     assert two == one
     assert two[3][1] is None
     assert sum(result is not None for _, result in two) == len(pages) - 1
+
+
+def extracting_process(page: FetchedPage) -> int:
+    """Which process extracted a page (a module-level function, so the workers can unpickle it)."""
+    return os.getpid()
+
+
+def test_a_night_with_few_changed_pages_extracts_them_here_without_starting_workers():
+    pages = _pages()
+    changed = {page.archive_location for page in pages[::5]}  # 8 of 40: the others answered 304, say
+    wanted = lambda page: page.archive_location in changed  # noqa: E731
+
+    results = list(extracted_pages(pages, wanted, workers=2, extract=extracting_process))
+
+    assert [pid for _, pid in results if pid is not None] == [os.getpid()] * len(changed)
+
+
+def test_a_long_run_goes_to_the_workers_after_its_first_pages():
+    pages = _pages()
+
+    results = [pid for _, pid in extracted_pages(pages, lambda page: True, workers=2, extract=extracting_process)]
+
+    assert results[:SMALL_RUN] == [os.getpid()] * SMALL_RUN
+    assert os.getpid() not in results[SMALL_RUN:]
+    assert len(results) == len(pages)
