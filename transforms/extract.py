@@ -18,6 +18,7 @@ from transforms.body_length import MIN_BODY_WORDS, ArticleSignals, body_words, i
 from transforms.body_rules import PageHints, apply_body_rules
 from transforms.boilerplate import apply_tree_rules, keep_embedded_posts, keep_lead_paragraph
 from transforms.date_candidates import html_date_candidates
+from transforms.fallback_metadata import fallback_metadata
 from transforms.json_ld import types_of
 from transforms.page_parsing import decode_page, load_page
 from transforms.parsed_page import ParsedPage, parse_page
@@ -153,14 +154,13 @@ def extract_article(page: FetchedPage) -> ExtractedArticle | Reject:
     parsed = parse_page(tree)  # JSON-LD and meta tags read once, before the body rules change the tree
     dates = html_date_candidates(parsed)
     meta = read_article_metadata(parsed)
-    if not (meta.title and meta.site_name and meta.authors and meta.language):
-        # trafilatura's own metadata reader fills what the page's structured metadata lacks.
-        found = trafilatura.extract_metadata(tree, default_url=page.final_url)
-        if found is not None:
-            meta.offer("title", found.title, "trafilatura")
-            meta.offer("site_name", found.sitename, "trafilatura")
-            meta.offer("authors", people([found.author] if found.author else []), "trafilatura")
-            meta.offer("language", found.language, "trafilatura")
+    if not (meta.title and meta.site_name and meta.authors):
+        # trafilatura's own metadata readers fill what the page's structured metadata lacks (not the language:
+        # trafilatura reads none).
+        found = fallback_metadata(tree, page.final_url)
+        meta.offer("title", found.title, "trafilatura")
+        meta.offer("site_name", found.site_name, "trafilatura")
+        meta.offer("authors", people([found.author] if found.author else []), "trafilatura")
     title = clean_title(meta.title or "", meta.site_name)
     if not title:
         return _reject(page, RejectReason.NO_TITLE, "no headline in JSON-LD, OpenGraph, <h1> or <title>")
