@@ -13,9 +13,11 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from typing import TypeVar
 
 from broadsheet.records import ExtractedArticle, FetchedPage, Reject
@@ -81,7 +83,7 @@ def _extracted_on_workers(
     context.set_forkserver_preload(["transforms.extract", "transforms.date_candidates"])
     logger.info("extracting on %d worker processes", workers)
     in_flight: deque[tuple[FetchedPage, Future[Result] | None]] = deque()
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with _main_script_hidden(), ProcessPoolExecutor(workers, mp_context=context) as pool:
         for page in pages:
             in_flight.append((page, pool.submit(extract, page) if should_extract(page) else None))
             if len(in_flight) >= workers * PAGES_IN_FLIGHT_PER_WORKER:
@@ -90,3 +92,26 @@ def _extracted_on_workers(
         while in_flight:
             done, future = in_flight.popleft()
             yield done, future.result() if future else None
+
+
+@contextmanager
+def _main_script_hidden() -> Iterator[None]:
+    """Keep the workers from running this process's main script.
+
+    multiprocessing's forkserver and spawn workers run the parent's `__main__` file again (as `__mp_main__`)
+    so that functions defined there can be unpickled. When the parent is a console script, such as the
+    `airflow` command a LocalExecutor or Celery task runs under, that re-runs Airflow's start-up in every
+    worker, which fails inside a task (its environment forbids Airflow's metadata database) and broke the
+    extract stage of every site with more than SMALL_RUN pages. Extraction sends only functions of importable
+    modules, so the workers need no `__main__`: its file is hidden from multiprocessing while the pool lives.
+    """
+    main = sys.modules["__main__"]
+    path = getattr(main, "__file__", None)
+    if getattr(main, "__spec__", None) is not None or path is None:  # `python -m ...`: multiprocessing skips it
+        yield
+        return
+    del main.__file__
+    try:
+        yield
+    finally:
+        main.__file__ = path

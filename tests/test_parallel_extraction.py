@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 from broadsheet.parallel_extraction import SMALL_RUN, extracted_pages
 from broadsheet.records import FetchedPage
@@ -64,3 +67,41 @@ def test_a_long_run_goes_to_the_workers_after_its_first_pages():
     assert results[:SMALL_RUN] == [os.getpid()] * SMALL_RUN
     assert os.getpid() not in results[SMALL_RUN:]
     assert len(results) == len(pages)
+
+
+# What a console script's main module is like inside an Airflow task: running it again in a worker (as
+# multiprocessing does with the parent's main file) fails, as Airflow's start-up does under a task's environment.
+CONSOLE_SCRIPT = """
+if __name__ != "__main__":
+    raise RuntimeError("a worker ran the parent's main script again")
+from datetime import UTC, datetime
+
+from broadsheet.parallel_extraction import SMALL_RUN, extracted_pages
+from broadsheet.records import FetchedPage
+from demo.sites_server import DEMO_SITES_DIR
+
+files = sorted(DEMO_SITES_DIR.glob("*/public/**/*.html"))[: SMALL_RUN + 16]
+pages = [
+    FetchedPage(
+        site_key="demo", requested_url=f"http://127.0.0.1:8000/{n}.html", final_url=f"http://127.0.0.1:8000/{n}.html",
+        status=200, headers={"content-type": "text/html; charset=utf-8"}, body=path.read_bytes(),
+        fetched_at=datetime(2024, 3, 20, tzinfo=UTC), archive_location=f"demo.warc.gz#{n}",
+    )
+    for n, path in enumerate(files)
+]
+results = list(extracted_pages(pages, lambda page: True, workers=2))
+print("extracted", sum(result is not None for _, result in results), "of", len(pages))
+"""
+
+
+def test_workers_started_from_a_console_script_do_not_run_it_again(tmp_path):
+    """The `airflow` command is the main script of a LocalExecutor or Celery task: its workers must not re-run it."""
+    script = tmp_path / "console_script.py"
+    script.write_text(CONSOLE_SCRIPT, encoding="utf-8")
+
+    finished = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=Path(__file__).parents[1]
+    )
+
+    assert finished.returncode == 0, finished.stderr[-3000:]
+    assert f"extracted {SMALL_RUN + 16} of {SMALL_RUN + 16}" in finished.stdout
