@@ -38,6 +38,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -346,6 +348,7 @@ class Measurement:
     wall_seconds: float
     cpu_seconds: float
     peak_rss_mib: float
+    peak_pss_mib: float = float("nan")  # shared pages counted once (see TreeCpu)
 
     @property
     def pages_per_second(self) -> float:
@@ -353,15 +356,20 @@ class Measurement:
 
 
 def stage_measurements(
-    night: str, timings: list[tuple[str, str, datetime, datetime, int]], timeline: list[tuple[float, float, float]]
+    night: str,
+    timings: list[tuple[str, str, datetime, datetime, int]],
+    timeline: list[tuple[float, float, float]],
+    overlapping: bool = False,
 ) -> list[Measurement]:
     """Per stage, summed over the sites: wall time from etl.stage_timings, and the CPU time and peak memory of
-    the process tree's samples taken inside that stage's intervals (the DAG test runs one task at a time)."""
+    the process tree's samples taken inside that stage's intervals (the DAG test runs one task at a time). When
+    a scheduler runs several sites' tasks at once (`overlapping`), one sample belongs to several stages: the
+    stage rows then give the tasks' summed seconds only, and the night's row the tree's CPU and memory."""
     result = []
     for stage in STAGES:
         intervals = [(start.timestamp(), end.timestamp()) for _, name, start, end, _ in timings if name == stage]
-        cpu, peak = 0.0, 0.0
-        for (t0, cpu0, _), (t1, cpu1, rss1) in pairwise(timeline):
+        cpu, peak = (float("nan"), float("nan")) if overlapping else (0.0, 0.0)
+        for (t0, cpu0, _), (t1, cpu1, rss1) in pairwise([] if overlapping else timeline):
             middle = (t0 + t1) / 2
             if any(start <= middle <= end for start, end in intervals):
                 cpu += cpu1 - cpu0
@@ -413,19 +421,69 @@ def _dag_run(settings, database_url: str, logical_date: datetime, seconds: float
     return True
 
 
+def _scheduled_run(airflow, night: int, seconds: float) -> bool:
+    """One night on a running Airflow (scheduler, LocalExecutor): the first is the run the scheduler makes when
+    the DAG is unpaused (catchup is off: the latest interval), later ones are triggered as an operator would.
+    Whether it finished within `seconds`; a failed run stops the benchmark, naming Airflow's logs."""
+    from demo.airflow_local import DAG_ID
+
+    client = airflow.client
+    if night == 1:
+        client.patch(f"/api/v2/dags/{DAG_ID}", json={"is_paused": False}).raise_for_status()
+        wanted = lambda run: run["run_type"] == "scheduled"  # noqa: E731
+    else:
+        response = client.post(f"/api/v2/dags/{DAG_ID}/dagRuns", json={"logical_date": None})
+        response.raise_for_status()
+        run_id = response.json()["dag_run_id"]
+        wanted = lambda run: run["dag_run_id"] == run_id  # noqa: E731
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        airflow.check_alive()
+        runs = client.get(f"/api/v2/dags/{DAG_ID}/dagRuns", params={"limit": 100}).json()["dag_runs"]
+        states = {run["state"] for run in runs if wanted(run)}
+        if states == {"success"}:
+            return True
+        if "failed" in states:
+            [failed] = [run["dag_run_id"] for run in runs if wanted(run) and run["state"] == "failed"]
+            raise RuntimeError(f"night {night}'s DAG run failed:\n{_failed_tasks_log(client, failed)}")
+        time.sleep(1)
+    client.patch(f"/api/v2/dags/{DAG_ID}", json={"is_paused": True})
+    return False
+
+
+def _failed_tasks_log(client, run_id: str, lines: int = 40) -> str:
+    """The end of each failed task's log, read through the REST API (the Airflow home is a temporary folder)."""
+    from demo.airflow_local import DAG_ID
+
+    run_path = f"/api/v2/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances"
+    failed = [
+        ti for ti in client.get(run_path, params={"limit": 200}).json()["task_instances"] if ti["state"] == "failed"
+    ]
+    parts = []
+    for ti in failed:
+        log = client.get(
+            f"{run_path}/{ti['task_id']}/logs/{max(ti['try_number'], 1)}",
+            params={"map_index": ti["map_index"]},
+            headers={"Accept": "application/x-ndjson"},
+        ).text
+        events = [json.loads(line).get("event", line) for line in log.splitlines() if line.startswith("{")]
+        parts.append(f"--- {ti['task_id']}[{ti['map_index']}] ---\n" + "\n".join(map(str, events[-lines:])))
+    return "\n".join(parts) or "(no failed task)"
+
+
 def run_night(
-    settings, database_url: str, night: int, exclude: frozenset[int], seconds: float
+    database_url: str, night: int, exclude: frozenset[int], run: Callable[[int], bool], route: str
 ) -> tuple[list[Measurement], dict]:
-    """One night through the real DAG (`airflow dags test`), sampled; the stages' figures and the night's.
-    A night stopped at its time limit gives the figures of the stages that finished, marked partial."""
+    """One night through the real DAG (`run(night)`: whether it finished in time), sampled; the stages' figures
+    and the night's. A night stopped at its time limit gives the figures of the stages that finished, marked
+    partial."""
     import psycopg
     from extraction_cores import TreeCpu
 
-    logical_date = NIGHT_ONE + timedelta(days=night - 1)
     started_at = datetime.now(UTC)
     clock = time.perf_counter()
     with TreeCpu(interval=0.25, exclude=exclude) as tree:
-        finished = _dag_run(settings, database_url, logical_date, seconds, exclude)
+        finished = run(night)
     wall = time.perf_counter() - clock
     with psycopg.connect(database_url) as conn:
         timings = conn.execute(
@@ -444,9 +502,11 @@ def run_night(
             "select count(*) from raw.pages where status = 304 and fetched_at >= %s", (started_at,)
         ).fetchone()[0]
     name = f"night {night}"
-    stages = stage_measurements(name, timings, tree.timeline)
+    stages = stage_measurements(name, timings, tree.timeline, overlapping=route != "dags-test")
     loaded = counts[0] + counts[1] + counts[2]
-    whole = Measurement(name, "whole night (dags test)", loaded, wall, tree.seconds, tree.peak_rss_mib)
+    whole = Measurement(
+        name, f"whole night ({route})", loaded, wall, tree.seconds, tree.peak_rss_mib, tree.peak_pss_mib
+    )
     facts = {
         "new": counts[0], "changed": counts[1], "unchanged": counts[2], "rejects": counts[3], "sites_loaded": counts[4],
         "not_modified": not_modified, "site_peaks": site_peaks(timings, tree.timeline), "partial": not finished,
@@ -495,14 +555,17 @@ def raw_copy(rows: int) -> Measurement:
 
 def print_table(title: str, rows: list[Measurement]) -> None:
     print(f"\n{title}")
-    print(f"{'stage':40} {'items':>7} {'wall s':>8} {'CPU s':>8} {'cores':>6} {'pages/s':>8} {'/CPU s':>7} {'MiB':>6}")
+    print(
+        f"{'stage':40} {'items':>7} {'wall s':>8} {'CPU s':>8} {'cores':>6} {'pages/s':>8} {'/CPU s':>7} "
+        f"{'MiB':>6} {'PSS':>6}"
+    )
     for row in rows:
         cores = row.cpu_seconds / row.wall_seconds if row.wall_seconds else 0.0
         per_cpu = row.items / row.cpu_seconds if row.cpu_seconds else 0.0  # pages per CPU second: a loaded
         # machine stretches wall time, much less the CPU time a page costs
         print(
             f"{row.stage:40} {row.items:7,} {row.wall_seconds:8.1f} {row.cpu_seconds:8.1f} {cores:6.2f} "
-            f"{row.pages_per_second:8.1f} {per_cpu:7.1f} {row.peak_rss_mib:6.0f}"
+            f"{row.pages_per_second:8.1f} {per_cpu:7.1f} {row.peak_rss_mib:6.0f} {row.peak_pss_mib:6.0f}"
         )
 
 
@@ -523,6 +586,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--baseline-pages", type=int, default=0, help="bare trafilatura on this many pages (0: all)")
     parser.add_argument("--time-limit", type=float, default=0, help="minutes; stop the night running then (0: none)")
     parser.add_argument("--datasets-dir", type=Path, help="default: Settings.datasets_dir")
+    parser.add_argument(
+        "--route", choices=("dags-test", "scheduler"), default="dags-test",
+        help="dags-test: `airflow dags test`, one task at a time; scheduler: a running Airflow (LocalExecutor) "
+        "that runs several sites' tasks at once, as production does",
+    )  # fmt: skip
+    parser.add_argument("--parallelism", type=int, default=3, help="scheduler route: tasks at once (pool slots)")
+    parser.add_argument("--crawl-slots", type=int, default=1, help="scheduler route: crawls at once")
+    parser.add_argument(
+        "--extract-workers", type=int, help="BROADSHEET_EXTRACT_WORKERS for the nights (default: one per core)"
+    )
     parser.add_argument("--serve", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     from broadsheet.settings import Settings
@@ -571,40 +644,80 @@ def nights(
         "BROADSHEET_CONCURRENT_REQUESTS_PER_DOMAIN": "16",
         "BROADSHEET_MAX_PAGES_PER_SITE": str(max(plan.site_articles(0) + 100, 5000)),
     }
+    if args.extract_workers is not None:
+        os.environ["BROADSHEET_EXTRACT_WORKERS"] = str(args.extract_workers)
     database = f"broadsheet_nightly_{os.getpid()}"
     database_url = _database(database)
     try:
         with SitesServer(plan, datasets_dir) as server:
             write_site_entries(plan, server.origins, folder / "sites")
-            settings = Settings(data_dir=folder / "data", sites_dir=folder / "sites", site_origins={})
-            migrate_airflow(settings, database_url)
-            for night in range(1, args.nights + 1):
-                server.night(night)
-                load_before = os.getloadavg()[0]
-                seconds = deadline - time.monotonic()
-                rows, facts = run_night(settings, database_url, night, frozenset({server.process.pid}), seconds)
-                facts |= {"load_average_before": load_before, "load_average_after": os.getloadavg()[0],
-                          "changed_served": plan.changed_count(night)}  # fmt: skip
-
-                print_table(
-                    f"night {night}: new {facts['new']:,}, changed {facts['changed']:,}, unchanged "
-                    f"{facts['unchanged']:,}, 304s {facts['not_modified']:,}, rejects {facts['rejects']:,} "
-                    f"on {facts['sites_loaded']} sites (articles changed on the sites: {facts['changed_served']:,}); "
-                    f"load average {load_before:.2f} before, {facts['load_average_after']:.2f} after",
-                    rows,
-                )
-                for stage, peaks in facts["site_peaks"].items():
-                    print(
-                        f"{stage}: peak tree RSS MiB per site in the order they ran: first {peaks[0]:.0f}, "
-                        f"max {max(peaks):.0f}, last {peaks[-1]:.0f}"
-                    )
-                for row in rows:
-                    _jsonl(jsonl, row, articles=args.articles, sites=args.sites, **facts)
-                if facts["partial"]:
-                    print(f"night {night} stopped at the time limit: figures of the stages that finished only")
-                    break
+            settings = Settings(
+                data_dir=folder / "data", sites_dir=folder / "sites", site_origins={}, database_url=None,
+                task_retries=0, pool_slots=args.parallelism, crawl_pool_slots=args.crawl_slots,
+            )  # fmt: skip
+            exclude = frozenset({server.process.pid})
+            with ExitStack() as stack:
+                if args.route == "dags-test":
+                    migrate_airflow(settings, database_url)
+                    run = lambda night: _dag_run(  # noqa: E731
+                        settings, database_url, NIGHT_ONE + timedelta(days=night - 1),
+                        deadline - time.monotonic(), exclude,
+                    )  # fmt: skip
+                else:
+                    airflow = stack.enter_context(_running_airflow(settings, database_url, args.parallelism))
+                    run = lambda night: _scheduled_run(airflow, night, deadline - time.monotonic())  # noqa: E731
+                _each_night(args, plan, server, database_url, exclude, run, jsonl)
     finally:
         _drop(database)
+
+
+@contextmanager
+def _running_airflow(settings, database_url: str, parallelism: int) -> Iterator:
+    """A real Airflow (api-server, scheduler with LocalExecutor, DAG processor, triggerer) on free ports, with
+    its metadata in a database of its own that is dropped when the block ends."""
+    from load import SERVER_URL, _database, _drop
+
+    from demo.airflow_server import AirflowConfig, free_port, running_airflow, with_database
+
+    name = f"broadsheet_nightly_airflow_{os.getpid()}"
+    _database(name)
+    config = AirflowConfig(
+        metadata_url=with_database(SERVER_URL, name), api_port=free_port(), parallelism=parallelism, fast_parsing=True
+    )
+    try:
+        with running_airflow(settings, config, database_url) as airflow:
+            print(f"Airflow ready in {airflow.started_in_seconds:.0f} s at {airflow.base_url}", flush=True)
+            yield airflow
+    finally:
+        _drop(name)
+
+
+def _each_night(args, plan, server, database_url: str, exclude: frozenset[int], run, jsonl) -> None:
+    route = "airflow dags test" if args.route == "dags-test" else f"scheduler, parallelism {args.parallelism}"
+    for night in range(1, args.nights + 1):
+        server.night(night)
+        load_before = os.getloadavg()[0]
+        rows, facts = run_night(database_url, night, exclude, run, route)
+        facts |= {"load_average_before": load_before, "load_average_after": os.getloadavg()[0],
+                  "changed_served": plan.changed_count(night)}  # fmt: skip
+
+        print_table(
+            f"night {night}: new {facts['new']:,}, changed {facts['changed']:,}, unchanged "
+            f"{facts['unchanged']:,}, 304s {facts['not_modified']:,}, rejects {facts['rejects']:,} "
+            f"on {facts['sites_loaded']} sites (articles changed on the sites: {facts['changed_served']:,}); "
+            f"load average {load_before:.2f} before, {facts['load_average_after']:.2f} after",
+            rows,
+        )
+        for stage, peaks in facts["site_peaks"].items():
+            print(
+                f"{stage}: peak tree RSS MiB per site in the order they ran: first {peaks[0]:.0f}, "
+                f"max {max(peaks):.0f}, last {peaks[-1]:.0f}"
+            )
+        for row in rows:
+            _jsonl(jsonl, row, articles=args.articles, sites=args.sites, **facts)
+        if facts["partial"]:
+            print(f"night {night} stopped at the time limit: figures of the stages that finished only")
+            break
 
 
 if __name__ == "__main__":
