@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/nightly.py --articles 5000             # 35 minutes on a loaded 2-core machine
     .venv/bin/python benchmarks/nightly.py --articles 20000            # the issue's night
     .venv/bin/python benchmarks/nightly.py --articles 5000 --nights 1  # the first night only
+    .venv/bin/python benchmarks/nightly.py --route scheduler --parallelism 4 --crawl-slots 2 --extract-workers 1
 
 The pages are the real ones of <Settings.datasets_dir> (article-extraction-benchmark, trafilatura-eval,
 htmldate-eval: about 2,100 pages, read in place at run time, never copied). They are served as `--sites`
@@ -14,7 +15,10 @@ request for an unchanged article is answered 304) and gzip.
 
 Each night is one `airflow dags test broadsheet_nightly <date>` (Airflow 3's dag.test(): the real DAG, its
 mapped site task groups run one after the other, in a temporary AIRFLOW_HOME with SQLite metadata) against a
-fresh PostgreSQL warehouse. On the second night `--changed` of the articles have changed (a sentence added to
+fresh PostgreSQL warehouse; with `--route scheduler`, one run on a real running Airflow (api-server,
+scheduler with LocalExecutor, DAG processor, triggerer; metadata in PostgreSQL) whose pools let
+`--parallelism` site tasks (`--crawl-slots` of them crawls) run at once, as production runs the DAG: the
+first night is the run the scheduler makes when the DAG is unpaused, the second is triggered. On the second night `--changed` of the articles have changed (a sentence added to
 their text, new ETag, Last-Modified and sitemap lastmod); the others are asked conditionally.
 
 Per stage (crawl, extract, normalise, load, summed over the sites; the stages' times come from
