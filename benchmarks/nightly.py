@@ -18,8 +18,9 @@ mapped site task groups run one after the other, in a temporary AIRFLOW_HOME wit
 fresh PostgreSQL warehouse; with `--route scheduler`, one run on a real running Airflow (api-server,
 scheduler with LocalExecutor, DAG processor, triggerer; metadata in PostgreSQL) whose pools let
 `--parallelism` site tasks (`--crawl-slots` of them crawls) run at once, as production runs the DAG: the
-first night is the run the scheduler makes when the DAG is unpaused, the second is triggered. On the second night `--changed` of the articles have changed (a sentence added to
-their text, new ETag, Last-Modified and sitemap lastmod); the others are asked conditionally.
+first night is the run the scheduler makes when the DAG is unpaused, the second is triggered. On the second
+night `--changed` of the articles have changed (a sentence added to their text, new ETag, Last-Modified and
+sitemap lastmod); the others are asked conditionally.
 
 Per stage (crawl, extract, normalise, load, summed over the sites; the stages' times come from
 etl.stage_timings, which the DAG's tasks write) and per night: wall time, CPU time and peak resident memory of
