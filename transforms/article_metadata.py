@@ -24,10 +24,16 @@ logger = logging.getLogger(__name__)
 
 ORGANISATION_TYPES = {"Organization", "NewsMediaOrganization", "Corporation", "WebSite"}
 TITLE_SEPARATORS = re.compile(r"\s+[|\-–—·:»]\s+")
+# byline containers and the names in them: rel=author, a class word ending in "byline" ("byline",
+# "article-byline", "content__meta-byline"), a class "author", or an author-name class in any spelling
 BYLINE_XPATH = (
-    "//*[@rel='author' or contains(concat(' ', normalize-space(@class), ' '), ' byline ')"
-    " or contains(@class, 'author-name') or contains(@class, 'byline__name') or contains(@class, 'autor')]"
+    "//*[@rel='author' or contains(concat(' ', normalize-space(@class), ' '), 'byline ')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' author ')"
+    " or contains(@class, 'author-name') or contains(@class, 'author__name') or contains(@class, 'byline__name')"
+    " or contains(@class, 'autor')]"
 )
+BYLINE_MAX_WORDS = 25  # a longer text in a byline class is the author's bio, not the byline
+SHOWN_TEXT = etree.XPath(".//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]")
 BY_PREFIX = re.compile(r"^\s*(written by|posted by|by|von|por|par|text:|texto:|texte:)\s+", re.I)
 AUTHOR_SEPARATORS = re.compile(r"\s*(?:;|,|&|\||\band\b|\bund\b|\bet\b|\by\b(?=\s+[A-ZÁÉÍÓÚ][^\s]+\s+[A-Z]))\s*")
 ROLE_WORDS = re.compile(
@@ -64,6 +70,14 @@ DECORATION_PREFIX = re.compile(
     r"^\s*(?:text|texto|texte|analysis by|opinion by|commentary by|about|sobre|über|à propos de)\s*:?\s+", re.I
 )
 DATE_WORD_TAIL = re.compile(r"\s+(?:published|updated|posted|veröffentlicht|publicado|publié)\b.*$", re.I)
+# a date after the names in one byline text: "Mike Wuerthele and Malcolm Owen Monday, November 18, 2019",
+# "Matthew Digby, Minh Do on Monday, November 18th", "Jeff Foust Nov 19, 2019"
+DATE_AFTER_NAMES = re.compile(
+    r"\s+(?:on\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?"
+    r"|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?,?\s+"
+    r"(?:[^\W\d_]+\.?\s+)?\d.*$",
+    re.I,
+)
 DEGREES = re.compile(r"^(?:ms|md|phd|ph\.d\.?|rdn|rd|mph|mba|ma|ba|bsc|msc|cpa|jd|dr)$", re.I)
 AGENCY_GLUED = re.compile(r"^(.+?\S)\s+((?:the )?(?:associated press|reuters|afp|dpa|pti|ians))$", re.I)
 PHOTO_CREDIT = re.compile(
@@ -187,7 +201,7 @@ def credits(names: list[str]) -> list[tuple[str, str]]:
     agency and a person; roles, decorations and bios are dropped."""
     found: list[tuple[str, str]] = []
     for raw in names:
-        raw = BY_PREFIX.sub("", " ".join(raw.split()))
+        raw = DATE_WORD_TAIL.sub("", DATE_AFTER_NAMES.sub("", BY_PREFIX.sub("", " ".join(raw.split()))))
         parts = [p for part in AUTHOR_SEPARATORS.split(raw) for p in SENTENCE_BREAK.split(part or "")]
         for part in parts:
             # "ERIC TUCKER Associated Press": a name, then the agency; "The Associated Press" is the agency alone
@@ -269,6 +283,28 @@ _OUTSIDE_ARTICLE = etree.XPath(
     "boolean(ancestor::aside | ancestor::nav | ancestor::footer | ancestor::*[contains(@class, 'related')"
     " or contains(@class, 'teaser') or contains(@class, 'recommend') or contains(@class, 'sidebar')])"
 )
+
+
+def _shown_text(element: html.HtmlElement) -> str:
+    """An element's text as a reader sees it, its pieces apart ("Jeff Foust<br>Monday" is not "Jeff FoustMonday")."""
+    return " ".join(" ".join(SHOWN_TEXT(element)).split())
+
+
+def byline_credits(tree: html.HtmlElement) -> list[tuple[str, str]]:
+    """The credits of the page's first byline: its element and the byline elements beside it (in its parent),
+    not the bylines of related articles, author boxes or comments further down the page."""
+    texts = {element: _shown_text(element) for element in tree.xpath(BYLINE_XPATH) if not _OUTSIDE_ARTICLE(element)}
+    found = [element for element, text in texts.items() if len(text.split()) <= BYLINE_MAX_WORDS]  # not a bio
+    if not found:
+        return []
+    scope = found[0].getparent()
+    group = [e for e in found if e is found[0] or scope is None or scope in e.iterancestors()]
+    named = credits([texts[element] for element in group[:6]])
+    scope_text = _shown_text(scope) if scope is not None else ""
+    if len(scope_text.split()) <= BYLINE_MAX_WORDS:  # "Tom Davies <span>Associated Press</span>": the agency too
+        known = {name.casefold() for name, _ in named}
+        named += [c for c in credits([scope_text]) if AGENCIES.match(c[0]) and c[0].casefold() not in known]
+    return named
 
 
 def _site_key(name: str) -> str:
@@ -378,7 +414,7 @@ def read_article_metadata(page: ParsedPage | html.HtmlElement) -> ArticleMetadat
         microdata_authors.append(_microdata_text(named[0] if named else element) or "")
     meta.offer("authors", people(microdata_authors), "microdata:author")
 
-    meta.offer("authors", people([e.text_content() for e in tree.xpath(BYLINE_XPATH)[:4]]), "byline")
+    meta.offer("authors", [name for name, _ in byline_credits(tree)], "byline")
     meta.offer("authors", meta_authors, "meta:author")
     _credit_kinds(meta, site)
     headlines = [h for h in (" ".join(e.text_content().split()) for e in tree.iter("h1")) if h][:2]

@@ -133,3 +133,62 @@ def test_the_site_name_is_stripped_from_either_end_of_the_title_but_a_real_colon
     assert strip_site_name("Budget: what changes for you", None) == "Budget: what changes for you"
     assert strip_site_name("Ferry returns - Harbourmedia", "harbourmedia.example") == "Ferry returns"
     assert strip_site_name("Budget approved - HH Online", None, headline="Budget approved") == "Budget approved"
+
+
+LEDE = "<h1>Night ferry returns on Monday</h1><p>The harbour authority confirmed the night ferry will run again.</p>"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # the bylines of other stories further down the page are not this article's
+        (
+            f"<article><div class='meta'><span class='byline'>By Kofi Mensah</span></div>{LEDE}"
+            "<div class='more-stories'><div class='card'><span class='byline'>By Ruth Abernethy</span></div>"
+            "<div class='card'><span class='byline'>By Lena Ortiz</span></div></div></article>",
+            ["Kofi Mensah"],
+        ),
+        # a line break between the name and the date is not "Jane DoeMonday"
+        (f"<article><h3 class='byline'>by Jane Doe<br>Monday, March 9, 2026</h3>{LEDE}</article>", ["Jane Doe"]),
+        # co-authors each in a link of their own, a date in the same line
+        (
+            "<article><p class='byline'>By <a rel='author' href='/a/ana'>Ana Ruiz</a>, "
+            f"<a rel='author' href='/a/luis'>Luis Gómez</a> <time>2026-03-09T10:00Z</time> Harbour</p>{LEDE}</article>",
+            ["Ana Ruiz", "Luis Gómez"],
+        ),
+        # a class word ending in "byline"; the author's bio in a byline class at the end is not a credit
+        (
+            f"<article><p class='content__meta content__meta-byline'>By Ana Ruiz, Luis Gómez, Kofi Mensah</p>{LEDE}"
+            "<p class='byline'>Ana Ruiz (ana@herald.example) is the editor of the Harbour Herald, and a senior "
+            "writer with the Coast Weekly. She also runs the Harbour Watch blog, and lives on the island with two "
+            "cats and a boat called Views.</p></article>",
+            ["Ana Ruiz", "Luis Gómez", "Kofi Mensah"],
+        ),
+        # a BEM author-name element; an agency in the byline's block beside the name
+        (
+            "<article><div class='story-author'><h3 class='story-author__name'><a href='/author/kofi'>Kofi Mensah"
+            f"</a></h3><p class='story-author__role'>News reporter</p></div>{LEDE}</article>",
+            ["Kofi Mensah"],
+        ),
+        (
+            "<article><div class='attribution'><span class='author'>Tom Ferris</span>"
+            f"<span class='publication'>Associated Press</span></div>{LEDE}</article>",
+            ["Tom Ferris", "Associated Press"],
+        ),
+    ],
+)
+def test_the_byline_is_read_from_the_articles_own_byline_block(body, expected):
+    assert _meta("", body).authors == expected
+
+
+@pytest.mark.parametrize(
+    ("bylines", "expected"),
+    [
+        (["By Ana Ruiz and Luis Gómez Monday, March 9, 2026, 04:05 pm PT (07:05 pm ET)"], ["Ana Ruiz", "Luis Gómez"]),
+        (["By Kofi Mensah , Lena Ortiz on Monday, March 9th, 2026 at 11:08 a.m."], ["Kofi Mensah", "Lena Ortiz"]),
+        (["Tom Ferris Associated Press Published 11:34 PM EST Mar 9, 2026"], ["Tom Ferris", "Associated Press"]),
+        (["By April Ward"], ["April Ward"]),  # a month name that is a first name
+    ],
+)
+def test_a_date_after_the_names_in_a_byline_is_not_part_of_a_name(bylines, expected):
+    assert people(bylines) == expected
