@@ -32,6 +32,7 @@ BYLINE_XPATH = (
     " or contains(@class, 'author-name') or contains(@class, 'author__name') or contains(@class, 'byline__name')"
     " or contains(@class, 'autor')]"
 )
+NAME_PARTICLES = {"van", "von", "der", "den", "de", "del", "la", "le", "da", "dos", "das", "di", "du", "bin", "al", "y"}
 BYLINE_MAX_WORDS = 25  # a longer text in a byline class is the author's bio, not the byline
 SHOWN_TEXT = etree.XPath(".//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]")
 BY_PREFIX = re.compile(r"^\s*(written by|posted by|by|von|por|par|text:|texto:|texte:)\s+", re.I)
@@ -328,13 +329,37 @@ def _site_names(page: ParsedPage) -> set[str]:
     return {_site_key(name) for name in names if isinstance(name, str) and name.strip()}
 
 
+def _is_full_name(name: str, known: set[str]) -> bool:
+    """A person's full name: two to four capitalised words (particles aside), none of them a known name again."""
+    words = name.split()
+    if not 2 <= len(words) <= 4 or any(other in name.casefold() for other in known):
+        return False
+    return all(word[:1].isupper() or word.casefold() in NAME_PARTICLES for word in words)
+
+
+def _byline_says_more(stated: list[str], byline: list[str], site: set[str]) -> bool:
+    """The visible byline over the page's structured author: when it names every stated author and more (the
+    JSON-LD has the first of three), or when the stated author is only the site or its newsroom ("AppleInsider",
+    "Science X staff") and the byline names a person."""
+    if not stated or not byline:
+        return False
+    known = {name.casefold() for name in stated}
+    extra = [name for name in byline if name.casefold() not in known]
+    if known <= {name.casefold() for name in byline} and extra:
+        # more names, each a full name or an agency (not a section, a "Biography" link or the name twice)
+        return all(AGENCIES.match(name) or _is_full_name(name, known) for name in extra)
+    is_generic = all(is_newsroom(name) or _is_site(name, site) for name in stated)
+    return is_generic and any(clean_person(name) and not _is_site(name, site) for name in byline)
+
+
 def _credit_kinds(meta: ArticleMetadata, site: set[str]) -> None:
     """Each author's kind; the site's own name ("Jane Doe, Example News" on example news) is dropped when a
     person is credited: it is an affiliation, or a generic meta author, not the byline."""
     kinds = [(found or (name, PERSON))[1] for name in meta.authors for found in [credit(name)]]
     pairs = list(zip(meta.authors, kinds, strict=True))
     if any(kind == PERSON and not _is_site(name, site) for name, kind in pairs):
-        pairs = [(name, kind) for name, kind in pairs if not _is_site(name, site)]
+        # an agency stays: syndicated copy often names the agency as its publisher ("Jane Doe, Associated Press")
+        pairs = [(name, kind) for name, kind in pairs if not _is_site(name, site) or AGENCIES.match(name)]
         meta.authors, kinds = [name for name, _ in pairs], [kind for _, kind in pairs]
     meta.author_kinds = kinds
 
@@ -414,8 +439,11 @@ def read_article_metadata(page: ParsedPage | html.HtmlElement) -> ArticleMetadat
         microdata_authors.append(_microdata_text(named[0] if named else element) or "")
     meta.offer("authors", people(microdata_authors), "microdata:author")
 
-    meta.offer("authors", [name for name, _ in byline_credits(tree)], "byline")
+    byline = [name for name, _ in byline_credits(tree)]
+    meta.offer("authors", byline, "byline")
     meta.offer("authors", meta_authors, "meta:author")
+    if meta.sources.get("authors") != "byline" and _byline_says_more(meta.authors, byline, site):
+        meta.authors, meta.sources["authors"] = byline, "byline"
     _credit_kinds(meta, site)
     headlines = [h for h in (" ".join(e.text_content().split()) for e in tree.iter("h1")) if h][:2]
     microdata_headline = _microdata(page, "headline")

@@ -192,3 +192,49 @@ def test_the_byline_is_read_from_the_articles_own_byline_block(body, expected):
 )
 def test_a_date_after_the_names_in_a_byline_is_not_part_of_a_name(bylines, expected):
     assert people(bylines) == expected
+
+
+def _article_json_ld(author: str, publisher: str = "Harbour Herald") -> str:
+    return (
+        '<meta property="og:site_name" content="Harbour Herald"><script type="application/ld+json">'
+        f'{{"@type":"NewsArticle","headline":"Night ferry returns on Monday","author":{author},'
+        f'"publisher":{{"@type":"Organization","name":"{publisher}"}}}}</script>'
+    )
+
+
+def test_the_visible_byline_adds_the_co_authors_the_json_ld_leaves_out():
+    meta = _meta(
+        _article_json_ld('{"@type":"Person","name":"Ana Ruiz"}'),
+        f"<article><p class='byline'>By Ana Ruiz, Luis Gómez and Kofi Mensah</p>{LEDE}</article>",
+    )
+    assert (meta.authors, meta.sources["authors"]) == (["Ana Ruiz", "Luis Gómez", "Kofi Mensah"], "byline")
+
+
+def test_a_byline_that_adds_a_section_or_a_link_word_does_not_replace_the_json_ld_author():
+    meta = _meta(
+        _article_json_ld('{"@type":"Person","name":"Ana Ruiz"}'),
+        "<article><div class='byline'>By <a rel='author' href='/a/ana'>Ana Ruiz</a> <time>2026-03-09T10:00Z</time>"
+        " Science &amp; Space <div class='author'>Ana Ruiz Ana Ruiz <a class='author bio' href='/bio/ana'>Biography"
+        f"</a></div></div>{LEDE}</article>",
+    )
+    assert (meta.authors, meta.sources["authors"]) == (["Ana Ruiz"], "json-ld")
+
+
+@pytest.mark.parametrize("generic", ["Harbour Herald", "Harbour Herald staff"])
+def test_a_json_ld_author_that_is_the_site_or_its_newsroom_yields_to_a_person_in_the_byline(generic):
+    meta = _meta(
+        _article_json_ld(f'{{"@type":"Person","name":"{generic}"}}'),
+        f"<article><p class='byline'>By Ana Ruiz and Kofi Mensah</p>{LEDE}</article>",
+    )
+    assert meta.authors == ["Ana Ruiz", "Kofi Mensah"]
+
+
+def test_an_agency_credited_after_people_stays_when_it_is_also_named_as_the_publisher():
+    meta = _meta(
+        _article_json_ld(
+            '[{"@type":"Person","name":"By TOM FERRIS and LENA ORTIZ, Associated Press"}]', "Associated Press"
+        ),
+        f"<article>{LEDE}</article>",
+    )
+    assert meta.authors == ["TOM FERRIS", "LENA ORTIZ", "Associated Press"]
+    assert meta.author_kinds == ["person", "person", "organisation"]
