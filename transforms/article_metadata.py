@@ -219,6 +219,18 @@ def people(names: list[str]) -> list[str]:
     return [name for name, _ in credits(names)]
 
 
+def shown_credits(page: ParsedPage, names: list[str]) -> list[str]:
+    """The credits among `names` that the page's text shows, as it writes them. A name that only the page's
+    metadata states (a CMS account, the WordPress user who posted) is not a credit a reader sees."""
+    shown = []
+    for name in names:
+        pattern = rf"(?<!\w){re.escape(name)}(?!\w)"
+        found = re.search(pattern, page.shown_text) or re.search(pattern, page.shown_text, re.I)
+        if found:
+            shown.append(found.group(0))
+    return people(shown)
+
+
 def _meta(page: ParsedPage, *names: str) -> list[str]:
     return [v for v in (_clean(v) for v in page.meta_values(*names)) if v]
 
@@ -411,8 +423,8 @@ def read_article_metadata(page: ParsedPage | html.HtmlElement) -> ArticleMetadat
     meta.offer("tags", [k for v in _meta(page, "news_keywords", "keywords") for k in _keywords(v)], "meta:keywords")
     authors = [a for a in _meta(page, "author", "article:author", "parsely-author", "dc.creator")]
     site = _site_names(page) | ({_site_key(meta.site_name)} if meta.site_name else set())
-    meta_authors = people(authors)
-    meta_credits = credits(authors)
+    meta_authors = shown_credits(page, people(authors))
+    meta_credits = credits(meta_authors)
     is_generic = all(kind == ORGANISATION or _is_site(name, site) for name, kind in meta_credits)
     if not is_generic:  # a generic meta author (the site, "Redacción") yields to a person byline below
         meta.offer("authors", meta_authors, "meta:author")
@@ -437,7 +449,7 @@ def read_article_metadata(page: ParsedPage | html.HtmlElement) -> ArticleMetadat
             continue
         named = element.xpath(".//*[@itemprop='name']")
         microdata_authors.append(_microdata_text(named[0] if named else element) or "")
-    meta.offer("authors", people(microdata_authors), "microdata:author")
+    meta.offer("authors", shown_credits(page, people(microdata_authors)), "microdata:author")
 
     byline = [name for name, _ in byline_credits(tree)]
     meta.offer("authors", byline, "byline")

@@ -42,6 +42,7 @@ def test_opengraph_and_meta_fill_what_json_ld_lacks():
         '<meta property="article:section" content="Lokales">'
         '<meta property="article:tag" content="Verkehr"><meta property="article:tag" content="Rad">'
         '<meta name="author" content="Von Anna Brenner und Jonas Keller">',
+        "<p>Von Anna Brenner und Jonas Keller</p>",  # shown on the page, in no byline class
         lang="de-DE",
     )
     assert meta.title == "Brücke kommt"
@@ -114,7 +115,10 @@ def test_the_site_name_from_a_generic_meta_author_is_dropped_when_a_person_is_cr
         "<h1>Terminal opens</h1><div class='byline'>By Kofi Mensah, Harbour Herald</div>",
     )
     assert meta.authors == ["Kofi Mensah"]
-    alone = _meta('<meta property="og:site_name" content="Wire Desk"><meta name="author" content="Reuters">')
+    alone = _meta(
+        '<meta property="og:site_name" content="Wire Desk"><meta name="author" content="Reuters">',
+        "<p>LONDON (Reuters) - The harbour authority said on Tuesday that the night ferry would run again.</p>",
+    )
     assert alone.authors == ["Reuters"] and alone.author_kinds == ["organisation"]
 
 
@@ -238,3 +242,14 @@ def test_an_agency_credited_after_people_stays_when_it_is_also_named_as_the_publ
     )
     assert meta.authors == ["TOM FERRIS", "LENA ORTIZ", "Associated Press"]
     assert meta.author_kinds == ["person", "person", "organisation"]
+
+
+def test_a_meta_or_microdata_author_the_page_never_shows_is_not_a_credit():
+    head = '<meta name="author" content="HHWEBTEAM">'
+    assert _meta(head, f"<article>{LEDE}</article>").authors == []
+    hidden = _meta(
+        "",
+        "<article itemscope itemtype='https://schema.org/NewsArticle'><meta itemprop='author' content='Kevin Roe'>"
+        f"<span class='single-header-byline'>By David Jeans</span>{LEDE}</article>",
+    )
+    assert (hidden.authors, hidden.sources["authors"]) == (["David Jeans"], "byline")
