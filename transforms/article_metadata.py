@@ -68,7 +68,8 @@ NOT_A_CREDIT = re.compile(
 )
 # decorations around a name: "Foto:", "Text:", a trailing initials tag "(abc)", "Analysis by"
 DECORATION_PREFIX = re.compile(
-    r"^\s*(?:text|texto|texte|analysis by|opinion by|commentary by|about|sobre|über|à propos de)\s*:?\s+", re.I
+    r"^\s*(?:text|texto|texte|текст|автор|analysis by|opinion by|commentary by|about|sobre|über|à propos de)\s*:?\s+",
+    re.I,
 )
 DATE_WORD_TAIL = re.compile(r"\s+(?:published|updated|posted|veröffentlicht|publicado|publié)\b.*$", re.I)
 # a date after the names in one byline text: "Mike Wuerthele and Malcolm Owen Monday, November 18, 2019",
@@ -236,7 +237,9 @@ def _meta(page: ParsedPage, *names: str) -> list[str]:
 
 
 def _microdata(page: ParsedPage, prop: str) -> list[html.HtmlElement]:
-    return page.microdata.get(prop, [])
+    """Elements with `prop` among their itemprop words (itemprop="author creator" is both), in page order."""
+    found = [e for value, elements in page.microdata.items() if prop in value.split() for e in elements]
+    return sorted(found, key=lambda element: element.sourceline or 0)
 
 
 def _microdata_text(element: html.HtmlElement) -> str | None:

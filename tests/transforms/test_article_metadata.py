@@ -253,3 +253,14 @@ def test_a_meta_or_microdata_author_the_page_never_shows_is_not_a_credit():
         f"<span class='single-header-byline'>By David Jeans</span>{LEDE}</article>",
     )
     assert (hidden.authors, hidden.sources["authors"]) == (["David Jeans"], "byline")
+
+
+def test_an_author_among_several_itemprop_words_is_read_without_its_label():
+    meta = _meta(
+        "",
+        "<article itemscope itemtype='https://schema.org/Article'><h1>Паром снова ходит</h1>"
+        "<p class='article-info'><span itemprop='author creator' class='article-info__authors'>Текст: Ольга Петрова"
+        "</span><span class='article-info__divider'>·</span>9 марта 2026</p></article>",
+        lang="ru",
+    )
+    assert (meta.authors, meta.sources["authors"]) == (["Ольга Петрова"], "microdata:author")
