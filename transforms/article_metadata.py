@@ -34,6 +34,13 @@ BYLINE_XPATH = (
 )
 NAME_PARTICLES = {"van", "von", "der", "den", "de", "del", "la", "le", "da", "dos", "das", "di", "du", "bin", "al", "y"}
 BYLINE_MAX_WORDS = 25  # a longer text in a byline class is the author's bio, not the byline
+# "By" and its kin opening a line of text (or after a separator: "05/10/2018 - Publicado por: Ana Ruiz - Tags")
+BY_WORD = re.compile(r"(?:^|[|•·–—-])\s*(?:By|Written by|Posted by|Publicado por|Escrito por|Von|Par|Por)\b")
+BY_LINE = re.compile(
+    r"(?:^|[|•·–—-]\s)\s*(?:By|Written by|Posted by|Publicado por|Escrito por|Von|Par|Por)\s*:?\s+"
+    r"(?P<names>[^\W\d_].*)$"
+)
+BY_LINE_END = re.compile(r"\s+[|•·–—-]\s+")
 SHOWN_TEXT = etree.XPath(".//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]")
 BY_PREFIX = re.compile(r"^\s*(written by|posted by|by|von|por|par|text:|texto:|texte:)\s+", re.I)
 AUTHOR_SEPARATORS = re.compile(r"\s*(?:;|,|&|\||\band\b|\bund\b|\bet\b|\by\b(?=\s+[A-ZÁÉÍÓÚ][^\s]+\s+[A-Z]))\s*")
@@ -323,6 +330,36 @@ def byline_credits(tree: html.HtmlElement) -> list[tuple[str, str]]:
     return named
 
 
+def _by_line(element: html.HtmlElement) -> list[tuple[str, str]]:
+    """The credits of a short line of text that says "By ..." ("Written by", "Publicado por: ..."), up to a
+    separator or a date after the names; none if the line is longer than a byline or names nobody."""
+    text = _shown_text(element)
+    if len(text.split()) > BYLINE_MAX_WORDS:
+        return []
+    found = BY_LINE.search(text)
+    if not found or _OUTSIDE_ARTICLE(element):
+        return []
+    names = BY_LINE_END.split(found.group("names"), maxsplit=1)[0]
+    # a full name or an agency: "Von Hamburg nach Berlin", "By Land and Sea" are no credits
+    return [(name, kind) for name, kind in credits([names]) if kind == ORGANISATION or _is_full_name(name, set())]
+
+
+def by_line_credits(tree: html.HtmlElement) -> list[tuple[str, str]]:
+    """The credits of the first line of text that begins "By ..." when no element is marked as a byline: the
+    name is often a link to the author's page, and the line a plain paragraph or div."""
+    body = tree.find(".//body")
+    for element in body.iter() if body is not None else []:
+        if element.tag in ("script", "style"):
+            continue
+        is_element = isinstance(element.tag, str)  # a comment's tail is text too ("<!-- -->Written by ...")
+        for piece, owner in ((element.text if is_element else None, element), (element.tail, element.getparent())):
+            if piece and owner is not None and BY_WORD.search(piece):
+                found = _by_line(owner)
+                if found:
+                    return found
+    return []
+
+
 def _site_key(name: str) -> str:
     return re.sub(r"\W+|\.(com|org|net|co|info)\b", "", name.casefold())
 
@@ -456,6 +493,8 @@ def read_article_metadata(page: ParsedPage | html.HtmlElement) -> ArticleMetadat
 
     byline = [name for name, _ in byline_credits(tree)]
     meta.offer("authors", byline, "byline")
+    if not meta.authors:
+        meta.offer("authors", [name for name, _ in by_line_credits(tree)], "byline:text")
     meta.offer("authors", meta_authors, "meta:author")
     if meta.sources.get("authors") != "byline" and _byline_says_more(meta.authors, byline, site):
         meta.authors, meta.sources["authors"] = byline, "byline"

@@ -264,3 +264,30 @@ def test_an_author_among_several_itemprop_words_is_read_without_its_label():
         lang="ru",
     )
     assert (meta.authors, meta.sources["authors"]) == (["Ольга Петрова"], "microdata:author")
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "<p class='article__meta'>By <a class='link' href='/staff/ana-ruiz/'>Ana Ruiz</a> , <a class='link' "
+            "href='/staff/luis-gomez/'>Luis Gómez</a> <span>on Monday, March 9th, 2026 at 11:08 a.m.</span></p>",
+            ["Ana Ruiz", "Luis Gómez"],
+        ),
+        (
+            "<div class='css-12r7hj0'> <!-- -->Written by <a href='/nutrition-team'>Ana Ruiz, MS, RD</a> on "
+            "March 9, 2026</div>",
+            ["Ana Ruiz"],
+        ),
+        (
+            "<small class='text-muted'><b>09/03/2026</b> - Publicado por: Ana Ruiz - Categoria: "
+            "<a href='/noticias?cat=19'>Saúde</a></small>",
+            ["Ana Ruiz"],
+        ),
+        ("<h2>Von Hamburg nach Berlin</h2><p>By clicking Accept you agree to cookies.</p><h3>By Land and Sea</h3>", []),
+    ],
+)
+def test_a_line_of_text_that_says_by_is_the_byline_when_no_element_is_marked_as_one(body, expected):
+    meta = _meta("", f"<article>{LEDE}{body}<p>The new ramp lets lorries board faster.</p></article>")
+    assert meta.authors == expected
+    assert meta.sources.get("authors") == ("byline:text" if expected else None)
