@@ -40,6 +40,13 @@ BY_LINE = re.compile(
     r"(?:^|[|•·–—-]\s)\s*(?:By|Written by|Posted by|Publicado por|Escrito por|Von|Par|Por)\s*:?\s+"
     r"(?P<names>[^\W\d_].*)$"
 )
+BRACKET_CREDIT = re.compile(r"^\s*\[(?P<media>[^\]=]{1,30})=(?P<credit>[^\]=]{1,40})\]")
+POSSESSIVE = re.compile(r"의(?=\s|$)")
+HANGUL_NAME = re.compile(r"[\uac00-\ud7af]{2,4}")
+# reporter, columnist, novelist, correspondent, critic, (senior, guest, intern) reporter, editorial writer, writer
+KOREAN_ROLE = re.compile(
+    r"^(?:(?:객원|선임|인턴|수습)?기자|(?:(?:대중)?문화)?평론가|칼럼니스트|소설가|특파원|논설위원|편집위원|작가)$"
+)
 BY_LINE_END = re.compile(r"\s+[|•·–—-]\s+")
 SHOWN_TEXT = etree.XPath(".//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]")
 BY_PREFIX = re.compile(r"^\s*(written by|posted by|by|von|por|par|text:|texto:|texte:)\s+", re.I)
@@ -360,6 +367,31 @@ def by_line_credits(tree: html.HtmlElement) -> list[tuple[str, str]]:
     return []
 
 
+def _bracket_credit(text: str) -> str | None:
+    """The name in a Korean credit "[매체=이름 기자]" ("[media=name reporter]") or "[매체=이름의 칼럼]" ("[media=
+    name's column]"): one name of two to four syllables, marked by a role word or by the possessive."""
+    found = BRACKET_CREDIT.match(text)
+    if not found:
+        return None
+    credited = found.group("credit")
+    before_column = POSSESSIVE.split(credited, maxsplit=1)[0]  # "정덕현의 이슈공감" -> "정덕현"
+    words = before_column.split()
+    names = [word for word in words if not KOREAN_ROLE.match(word)]
+    is_credit = len(names) < len(words) or before_column != credited
+    return names[0] if is_credit and len(names) == 1 and HANGUL_NAME.fullmatch(names[0]) else None
+
+
+def bracket_credits(tree: html.HtmlElement) -> list[str]:
+    """The name of a Korean credit opening the article's text (the media's name before "=" is the site)."""
+    body = tree.find(".//body")
+    for element in body.iter() if body is not None else []:
+        is_element = isinstance(element.tag, str)
+        for piece in (element.text if is_element else None, element.tail):
+            if piece and piece.lstrip().startswith("[") and (name := _bracket_credit(piece)):
+                return [name]
+    return []
+
+
 def _site_key(name: str) -> str:
     return re.sub(r"\W+|\.(com|org|net|co|info)\b", "", name.casefold())
 
@@ -495,6 +527,7 @@ def read_article_metadata(page: ParsedPage | html.HtmlElement) -> ArticleMetadat
     meta.offer("authors", byline, "byline")
     if not meta.authors:
         meta.offer("authors", [name for name, _ in by_line_credits(tree)], "byline:text")
+        meta.offer("authors", bracket_credits(tree), "body:credit")
     meta.offer("authors", meta_authors, "meta:author")
     if meta.sources.get("authors") != "byline" and _byline_says_more(meta.authors, byline, site):
         meta.authors, meta.sources["authors"] = byline, "byline"

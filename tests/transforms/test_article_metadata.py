@@ -291,3 +291,21 @@ def test_a_line_of_text_that_says_by_is_the_byline_when_no_element_is_marked_as_
     meta = _meta("", f"<article>{LEDE}{body}<p>The new ramp lets lorries board faster.</p></article>")
     assert meta.authors == expected
     assert meta.sources.get("authors") == ("byline:text" if expected else None)
+
+
+@pytest.mark.parametrize(
+    ("opening", "expected"),
+    [
+        ("[하버미디어=김민준의 문화읽기] 항구의 밤배가 다음 주 월요일부터 다시 다닌다.", ["김민준"]),  # a column
+        ("[하버미디어=소설가 이서연의 옆구리tv] 주말 밤 9시 두 방송사는 같은 시간에 맞붙는다.", ["이서연"]),
+        ("[하버뉴스=박지훈 기자] 항만청은 화요일 야간 여객선 운항을 재개한다고 밝혔다.", ["박지훈"]),  # reporter
+        ("[서울=하버뉴스] 항만청은 화요일 야간 여객선 운항을 재개한다고 밝혔다.", []),  # a city and the agency
+        ("[사진=하버뉴스] 항만청은 화요일 야간 여객선 운항을 재개한다고 밝혔다.", []),  # a photo credit
+    ],
+)
+def test_a_korean_credit_in_brackets_opening_the_article_names_the_author(opening, expected):
+    meta = _meta(
+        "", f"<h1>밤배 다시 뜬다</h1><div id='article'>{opening}<br>항만청장은 기자회견에서 말했다.</div>", lang="ko"
+    )
+    assert meta.authors == expected
+    assert meta.author_kinds == ["person"] * len(expected)
