@@ -399,7 +399,11 @@ def _site_key(name: str) -> str:
 def _is_site(name: str, site: set[str]) -> bool:
     """The site itself, or its name with a desk or network added ("CNN Business", "NJ Advance Media for NJ.com")."""
     key = _site_key(name)
-    return any(key == s or (len(s) >= 3 and (key.startswith(s) or key.endswith(s))) for s in site if s)
+    if any(key == s or (len(s) >= 3 and (key.startswith(s) or key.endswith(s))) for s in site if s):
+        return True
+    last = name.split()[-1] if name.split() else ""
+    # a short domain written out ("... for NJ.com"), read as the page's own address is (cleveland.com -> cleveland)
+    return bool(DOMAIN_LIKE.match(last)) and _site_key(last.rsplit(".", 1)[0]) in site
 
 
 def _site_names(page: ParsedPage) -> set[str]:
@@ -434,6 +438,13 @@ def _byline_says_more(stated: list[str], byline: list[str], site: set[str]) -> b
         return all(AGENCIES.match(name) or _is_full_name(name, known) for name in extra)
     is_generic = all(is_newsroom(name) or _is_site(name, site) for name in stated)
     return is_generic and any(clean_person(name) and not _is_site(name, site) for name in byline)
+
+
+def _byline_says_less(stated: list[str], byline: list[str]) -> bool:
+    """A meta author tag that adds to the byline's names ("Jane Doe. Example International" where the byline
+    shows Jane Doe) adds an affiliation or the site, not a credit: the byline's names are the credits."""
+    shown = {name.casefold() for name in byline}
+    return bool(shown) and shown < {name.casefold() for name in stated}
 
 
 def _credit_kinds(meta: ArticleMetadata, site: set[str]) -> None:
@@ -529,7 +540,10 @@ def read_article_metadata(page: ParsedPage | html.HtmlElement) -> ArticleMetadat
         meta.offer("authors", [name for name, _ in by_line_credits(tree)], "byline:text")
         meta.offer("authors", bracket_credits(tree), "body:credit")
     meta.offer("authors", meta_authors, "meta:author")
-    if meta.sources.get("authors") != "byline" and _byline_says_more(meta.authors, byline, site):
+    stated_by = meta.sources.get("authors")
+    if (stated_by != "byline" and _byline_says_more(meta.authors, byline, site)) or (
+        stated_by == "meta:author" and _byline_says_less(meta.authors, byline)
+    ):
         meta.authors, meta.sources["authors"] = byline, "byline"
     _credit_kinds(meta, site)
     headlines = [h for h in (" ".join(e.text_content().split()) for e in tree.iter("h1")) if h][:2]

@@ -309,3 +309,22 @@ def test_a_korean_credit_in_brackets_opening_the_article_names_the_author(openin
     )
     assert meta.authors == expected
     assert meta.author_kinds == ["person"] * len(expected)
+
+
+def test_an_affiliation_ending_in_the_sites_short_domain_is_not_a_credit():
+    meta = _meta(
+        '<link rel="canonical" href="https://www.hh.com/2026/03/ferry.html"><script type="application/ld+json">'
+        '{"@type":"NewsArticle","headline":"Night ferry returns on Monday",'
+        '"author":[{"@type":"Person","name":"Ana Ruiz | Harbour Advance Media for HH.com"}]}</script>',
+        f"<article>{LEDE}</article>",
+    )
+    assert meta.authors == ["Ana Ruiz"]
+
+
+def test_a_meta_author_that_adds_to_the_bylines_name_adds_an_affiliation_not_a_credit():
+    meta = _meta(
+        '<meta name="author" content="Ana Ruiz. Harbour International">',
+        f"<article>{LEDE}<div class='article__refs-author'>by <a rel='author' href='/authors/ana'>Ana Ruiz</a></div>"
+        "<footer>© 2026 Harbour International</footer></article>",
+    )
+    assert (meta.authors, meta.sources["authors"]) == (["Ana Ruiz"], "byline")
