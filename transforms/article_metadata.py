@@ -25,13 +25,12 @@ logger = logging.getLogger(__name__)
 ORGANISATION_TYPES = {"Organization", "NewsMediaOrganization", "Corporation", "WebSite"}
 TITLE_SEPARATORS = re.compile(r"\s+[|\-–—·:»]\s+")
 # byline containers and the names in them: rel=author, a class word ending in "byline" ("byline",
-# "article-byline", "content__meta-byline"), a class "author", or an author-name class in any spelling
-BYLINE_XPATH = (
-    "//*[@rel='author' or contains(concat(' ', normalize-space(@class), ' '), 'byline ')"
-    " or contains(concat(' ', normalize-space(@class), ' '), ' author ')"
-    " or contains(@class, 'author-name') or contains(@class, 'author__name') or contains(@class, 'byline__name')"
-    " or contains(@class, 'autor')]"
+# "article-byline", "content__meta-byline"), a class "author", or an author-name class in any spelling. The XPath
+# finds the few candidates cheaply; the class test picks from them.
+BYLINE_CANDIDATES = etree.XPath(
+    "//*[@rel='author' or contains(@class, 'byline') or contains(@class, 'author') or contains(@class, 'autor')]"
 )
+BYLINE_CLASS = re.compile(r"(?:^|\s)(?:\S*byline|author)(?:\s|$)|author-name|author__name|byline__name|autor")
 NAME_PARTICLES = {"van", "von", "der", "den", "de", "del", "la", "le", "da", "dos", "das", "di", "du", "bin", "al", "y"}
 BYLINE_MAX_WORDS = 25  # a longer text in a byline class is the author's bio, not the byline
 # "By" and its kin opening a line of text (or after a separator: "05/10/2018 - Publicado por: Ana Ruiz - Tags")
@@ -48,7 +47,13 @@ KOREAN_ROLE = re.compile(
     r"^(?:(?:객원|선임|인턴|수습)?기자|(?:(?:대중)?문화)?평론가|칼럼니스트|소설가|특파원|논설위원|편집위원|작가)$"
 )
 BY_LINE_END = re.compile(r"\s+[|•·–—-]\s+")
-SHOWN_TEXT = etree.XPath(".//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]")
+SHOWN_TEXT = etree.XPath(".//text()[not(parent::script or parent::style or parent::noscript)]", smart_strings=False)
+# text pieces that may open a "By ..." line, or a bracketed credit: a cheap filter before the regular expressions
+BY_TEXT_CANDIDATES = etree.XPath(
+    "//body//text()[contains(., 'By') or contains(., ' by') or contains(., 'por') or contains(., 'Von')"
+    " or contains(., 'Par') or contains(., 'Por')][not(parent::script or parent::style)]"
+)
+BRACKET_TEXT_CANDIDATES = etree.XPath("//body//text()[contains(., '[') and contains(., '=')][not(parent::script)]")
 BY_PREFIX = re.compile(r"^\s*(written by|posted by|by|von|por|par|text:|texto:|texte:)\s+", re.I)
 AUTHOR_SEPARATORS = re.compile(r"\s*(?:;|,|&|\||\band\b|\bund\b|\bet\b|\by\b(?=\s+[A-ZÁÉÍÓÚ][^\s]+\s+[A-Z]))\s*")
 ROLE_WORDS = re.compile(
@@ -323,13 +328,23 @@ def _shown_text(element: html.HtmlElement) -> str:
 def byline_credits(tree: html.HtmlElement) -> list[tuple[str, str]]:
     """The credits of the page's first byline: its element and the byline elements beside it (in its parent),
     not the bylines of related articles, author boxes or comments further down the page."""
-    texts = {element: _shown_text(element) for element in tree.xpath(BYLINE_XPATH) if not _OUTSIDE_ARTICLE(element)}
-    found = [element for element, text in texts.items() if len(text.split()) <= BYLINE_MAX_WORDS]  # not a bio
-    if not found:
+    found = [e for e in BYLINE_CANDIDATES(tree) if e.get("rel") == "author" or BYLINE_CLASS.search(e.get("class", ""))]
+    texts: dict[html.HtmlElement, str] = {}
+    for element in found:
+        texts[element] = _shown_text(element)
+        if len(texts[element].split()) <= BYLINE_MAX_WORDS and not _OUTSIDE_ARTICLE(element):  # a bio is longer
+            first = element
+            break
+    else:
         return []
-    scope = found[0].getparent()
-    group = [e for e in found if e is found[0] or scope is None or scope in e.iterancestors()]
-    named = credits([texts[element] for element in group[:6]])
+    scope = first.getparent()
+    group = [first]
+    for element in found[found.index(first) + 1 :]:
+        if len(group) < 6 and scope is not None and any(a is scope for a in element.iterancestors()):
+            text = texts[element] = _shown_text(element)
+            if len(text.split()) <= BYLINE_MAX_WORDS and not _OUTSIDE_ARTICLE(element):
+                group.append(element)
+    named = credits([texts[element] for element in group])
     scope_text = _shown_text(scope) if scope is not None else ""
     if len(scope_text.split()) <= BYLINE_MAX_WORDS:  # "Tom Davies <span>Associated Press</span>": the agency too
         known = {name.casefold() for name, _ in named}
@@ -354,16 +369,16 @@ def _by_line(element: html.HtmlElement) -> list[tuple[str, str]]:
 def by_line_credits(tree: html.HtmlElement) -> list[tuple[str, str]]:
     """The credits of the first line of text that begins "By ..." when no element is marked as a byline: the
     name is often a link to the author's page, and the line a plain paragraph or div."""
-    body = tree.find(".//body")
-    for element in body.iter() if body is not None else []:
-        if element.tag in ("script", "style"):
+    for piece in BY_TEXT_CANDIDATES(tree):
+        if not BY_WORD.search(piece):
             continue
-        is_element = isinstance(element.tag, str)  # a comment's tail is text too ("<!-- -->Written by ...")
-        for piece, owner in ((element.text if is_element else None, element), (element.tail, element.getparent())):
-            if piece and owner is not None and BY_WORD.search(piece):
-                found = _by_line(owner)
-                if found:
-                    return found
+        # the line is the element the text is in: a tail's is its element's parent (also a comment's tail:
+        # "<!-- -->Written by ...")
+        owner = piece.getparent()
+        owner = owner.getparent() if piece.is_tail and owner is not None else owner
+        found = _by_line(owner) if owner is not None else []
+        if found:
+            return found
     return []
 
 
@@ -383,12 +398,9 @@ def _bracket_credit(text: str) -> str | None:
 
 def bracket_credits(tree: html.HtmlElement) -> list[str]:
     """The name of a Korean credit opening the article's text (the media's name before "=" is the site)."""
-    body = tree.find(".//body")
-    for element in body.iter() if body is not None else []:
-        is_element = isinstance(element.tag, str)
-        for piece in (element.text if is_element else None, element.tail):
-            if piece and piece.lstrip().startswith("[") and (name := _bracket_credit(piece)):
-                return [name]
+    for piece in BRACKET_TEXT_CANDIDATES(tree):
+        if piece.lstrip().startswith("[") and (name := _bracket_credit(piece)):
+            return [name]
     return []
 
 

@@ -15,7 +15,9 @@ from lxml import etree, html
 
 from transforms.json_ld import article_objects, json_ld_objects
 
-SHOWN_TEXT = etree.XPath("//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]")
+SHOWN_TEXT = etree.XPath(
+    "//body//text()[not(parent::script or parent::style or parent::noscript)]", smart_strings=False
+)
 
 
 @dataclass
