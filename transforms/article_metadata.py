@@ -54,7 +54,7 @@ BY_TEXT_CANDIDATES = etree.XPath(
     " or contains(., 'Par') or contains(., 'Por')][not(parent::script or parent::style)]"
 )
 BRACKET_TEXT_CANDIDATES = etree.XPath("//body//text()[contains(., '[') and contains(., '=')][not(parent::script)]")
-BY_PREFIX = re.compile(r"^\s*(written by|posted by|by|von|por|par|text:|texto:|texte:)\s+", re.I)
+BY_PREFIX = re.compile(r"^\s*(written by|posted by|by|von|por|par|text|texto|texte)\s*:?\s+", re.I)
 AUTHOR_SEPARATORS = re.compile(r"\s*(?:;|,|&|\||\band\b|\bund\b|\bet\b|\by\b(?=\s+[A-ZÁÉÍÓÚ][^\s]+\s+[A-Z]))\s*")
 ROLE_WORDS = re.compile(
     r"^(senior |chief |staff |contributing |special |political |foreign |deputy |managing |news |associate )*"
@@ -87,14 +87,16 @@ NOT_A_CREDIT = re.compile(
 )
 # decorations around a name: "Foto:", "Text:", a trailing initials tag "(abc)", "Analysis by"
 DECORATION_PREFIX = re.compile(
-    r"^\s*(?:text|texto|texte|текст|автор|analysis by|opinion by|commentary by|about|sobre|über|à propos de)\s*:?\s+",
+    r"^\s*(?:text|texto|texte|текст|автор|autor|autorin|author|interview|analysis by|opinion by|commentary by|about"
+    r"|sobre|über|à propos de)\s*:?\s+",
     re.I,
 )
 DATE_WORD_TAIL = re.compile(r"\s+(?:published|updated|posted|veröffentlicht|publicado|publié)\b.*$", re.I)
 # a date after the names in one byline text: "Mike Wuerthele and Malcolm Owen Monday, November 18, 2019",
-# "Matthew Digby, Minh Do on Monday, November 18th", "Jeff Foust Nov 19, 2019"
+# "Matthew Digby, Minh Do on Monday, November 18th", "Jeff Foust Nov 19, 2019", "Tomas Spahn Fr, 18. Oktober"
 DATE_AFTER_NAMES = re.compile(
-    r"\s+(?:on\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?"
+    r"\s+(?:(?:mon|tue|wed|thu|fri|sat|sun|mo|di|mi|do|fr|sa|so|lu|ma|me|je|ve|di)\.?,\s*\d.*$)"
+    r"|\s+(?:on\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?"
     r"|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?,?\s+"
     r"(?:[^\W\d_]+\.?\s+)?\d.*$",
     re.I,
@@ -102,7 +104,7 @@ DATE_AFTER_NAMES = re.compile(
 DEGREES = re.compile(r"^(?:ms|md|phd|ph\.d\.?|rdn|rd|mph|mba|ma|ba|bsc|msc|cpa|jd|dr)$", re.I)
 AGENCY_GLUED = re.compile(r"^(.+?\S)\s+((?:the )?(?:associated press|reuters|afp|dpa|pti|ians))$", re.I)
 PHOTO_CREDIT = re.compile(
-    r"^\s*[(\[]?\s*(?:foto|fotos|photo|photos|bild|image|crédit photo|photograph)\s*(?::|by\b|/)", re.I
+    r"^\s*[(\[]?\s*(?:foto|fotos|photo|photos|bild|image|crédit photo|photograph|фото)\s*(?::|by\b|/|из\b)", re.I
 )
 INITIALS_TAG = re.compile(r"\s*[(\[][a-zäöü]{2,4}[)\]]\s*$")
 DOMAIN_LIKE = re.compile(r"^[\w-]+(\.[\w-]+)*\.[a-z]{2,}$", re.I)
@@ -332,7 +334,7 @@ def byline_credits(tree: html.HtmlElement) -> list[tuple[str, str]]:
     texts: dict[html.HtmlElement, str] = {}
     for element in found:
         texts[element] = _shown_text(element)
-        if len(texts[element].split()) <= BYLINE_MAX_WORDS and not _OUTSIDE_ARTICLE(element):  # a bio is longer
+        if len(texts[element].split()) <= BYLINE_MAX_WORDS:  # a bio is longer
             first = element
             break
     else:
@@ -342,14 +344,17 @@ def byline_credits(tree: html.HtmlElement) -> list[tuple[str, str]]:
     for element in found[found.index(first) + 1 :]:
         if len(group) < 6 and scope is not None and any(a is scope for a in element.iterancestors()):
             text = texts[element] = _shown_text(element)
-            if len(text.split()) <= BYLINE_MAX_WORDS and not _OUTSIDE_ARTICLE(element):
+            if len(text.split()) <= BYLINE_MAX_WORDS:
                 group.append(element)
-    named = credits([texts[element] for element in group])
+    # the names are in the innermost byline elements: a container's own text also holds dates, categories, "Comment"
+    inner = [e for e in group if not any(o is not e and any(a is e for a in o.iterancestors()) for o in group)]
+    named = credits([texts[element] for element in inner])
+    # an agency in the text around the names: "By <a>Jane Doe</a>, Associated Press", "Tom Davies <span>AP</span>"
+    around = [texts[element] for element in group if element not in inner]
     scope_text = _shown_text(scope) if scope is not None else ""
-    if len(scope_text.split()) <= BYLINE_MAX_WORDS:  # "Tom Davies <span>Associated Press</span>": the agency too
-        known = {name.casefold() for name, _ in named}
-        named += [c for c in credits([scope_text]) if AGENCIES.match(c[0]) and c[0].casefold() not in known]
-    return named
+    around += [scope_text] if len(scope_text.split()) <= BYLINE_MAX_WORDS else []
+    known = {name.casefold() for name, _ in named}
+    return named + [c for c in credits(around) if AGENCIES.match(c[0]) and c[0].casefold() not in known]
 
 
 def _by_line(element: html.HtmlElement) -> list[tuple[str, str]]:

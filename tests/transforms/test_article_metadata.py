@@ -96,6 +96,10 @@ def test_microdata_and_the_visible_byline_are_used_when_nothing_else_says():
         (["example.de"], ["example.de"]),
         (["Text: Anna Brenner (abr)"], ["Anna Brenner"]),
         (["Foto: Jonas Keller"], []),
+        (["Фото из Инстаграма Ивана Петрова"], []),  # "Photo from Ivan Petrov's Instagram"
+        (["Written by: Dana Whitlock"], ["Dana Whitlock"]),
+        (["Interview: Julia Brandt"], ["Julia Brandt"]),
+        (["Autor: Piotr Nowak"], ["Piotr Nowak"]),
         (["admin"], []),
         (["HNN Staff", "By", "Lisa Kubota"], ["HNN Staff", "Lisa Kubota"]),  # "By" in an element of its own
         (["Гость"], []),  # a guest account (Russian), as "guest" is
@@ -186,12 +190,37 @@ def test_the_byline_is_read_from_the_articles_own_byline_block(body, expected):
 
 
 @pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a page-wide "sidebar" class does not hide the byline; the categories beside the name are no credits
+        (
+            "<div class='site-content right-sidebar'><article><header class='entry-header'><div class='entry-byline'>"
+            "<a rel='author' href='/author/carla'>Carla Nunes</a> 27/09/2026 Comente! <a href='/c/a'>Alfabetização"
+            f"</a> , <a href='/c/b'>Brinquedos e Brincadeiras</a> , <a href='/c/m'>Música</a></div></header>{LEDE}"
+            "</article><aside class='widget'>Sobre o blog</aside></div>",
+            ["Carla Nunes"],
+        ),
+        # the agency in the byline's text around the linked name
+        (
+            f"<article><p class='byline'>By <a rel='author' href='/a/jane'>Jane Doe</a>, Associated Press</p>{LEDE}"
+            "</article>",
+            ["Jane Doe", "Associated Press"],
+        ),
+    ],
+)
+def test_the_names_are_read_from_the_innermost_byline_elements(body, expected):
+    assert _meta("", body).authors == expected
+
+
+@pytest.mark.parametrize(
     ("bylines", "expected"),
     [
         (["By Ana Ruiz and Luis Gómez Monday, March 9, 2026, 04:05 pm PT (07:05 pm ET)"], ["Ana Ruiz", "Luis Gómez"]),
         (["By Kofi Mensah , Lena Ortiz on Monday, March 9th, 2026 at 11:08 a.m."], ["Kofi Mensah", "Lena Ortiz"]),
         (["Tom Ferris Associated Press Published 11:34 PM EST Mar 9, 2026"], ["Tom Ferris", "Associated Press"]),
         (["By April Ward"], ["April Ward"]),  # a month name that is a first name
+        (["Von Tomas Berger Fr, 18. Oktober 2026"], ["Tomas Berger"]),  # a weekday's abbreviation
+        (["By Mo Farah, Di Natale"], ["Mo Farah", "Di Natale"]),  # ... is a name without the comma and the day
     ],
 )
 def test_a_date_after_the_names_in_a_byline_is_not_part_of_a_name(bylines, expected):
