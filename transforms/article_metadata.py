@@ -334,7 +334,7 @@ def byline_credits(tree: html.HtmlElement) -> list[tuple[str, str]]:
     texts: dict[html.HtmlElement, str] = {}
     for element in found:
         texts[element] = _shown_text(element)
-        if len(texts[element].split()) <= BYLINE_MAX_WORDS:  # a bio is longer
+        if 0 < len(texts[element].split()) <= BYLINE_MAX_WORDS:  # not empty (<link rel=author>), not a bio
             first = element
             break
     else:

@@ -357,3 +357,11 @@ def test_a_meta_author_that_adds_to_the_bylines_name_adds_an_affiliation_not_a_c
         "<footer>© 2026 Harbour International</footer></article>",
     )
     assert (meta.authors, meta.sources["authors"]) == (["Ana Ruiz"], "byline")
+
+
+def test_an_author_link_in_the_head_does_not_hide_the_byline_in_the_body():
+    meta = _meta(
+        '<link rel="author" href="https://plus.example/jane">',
+        f"<article>{LEDE}<p>Posted by <a rel='author' href='/author/blackswan'>Blackswan</a></p></article>",
+    )
+    assert meta.authors == ["Blackswan"]
