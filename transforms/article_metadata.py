@@ -95,7 +95,7 @@ DATE_WORD_TAIL = re.compile(r"\s+(?:published|updated|posted|veröffentlicht|pub
 # a date after the names in one byline text: "Mike Wuerthele and Malcolm Owen Monday, November 18, 2019",
 # "Matthew Digby, Minh Do on Monday, November 18th", "Jeff Foust Nov 19, 2019", "Tomas Spahn Fr, 18. Oktober"
 DATE_AFTER_NAMES = re.compile(
-    r"\s+(?:(?:mon|tue|wed|thu|fri|sat|sun|mo|di|mi|do|fr|sa|so|lu|ma|me|je|ve|di)\.?,\s*\d.*$)"
+    r"\s+(?:(?:mon|tue|wed|thu|fri|sat|sun|mo|di|mi|do|fr|sa|so|lu|ma|me|je|ve)\.?,\s*\d.*$)"
     r"|\s+(?:on\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?"
     r"|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?,?\s+"
     r"(?:[^\W\d_]+\.?\s+)?\d.*$",
@@ -329,7 +329,8 @@ def _shown_text(element: html.HtmlElement) -> str:
 
 def byline_credits(tree: html.HtmlElement) -> list[tuple[str, str]]:
     """The credits of the page's first byline: its element and the byline elements beside it (in its parent),
-    not the bylines of related articles, author boxes or comments further down the page."""
+    not the bylines of related articles, author boxes or comments further down the page. The names come from the
+    innermost of these elements, an agency also from the text around them."""
     found = [e for e in BYLINE_CANDIDATES(tree) if e.get("rel") == "author" or BYLINE_CLASS.search(e.get("class", ""))]
     texts: dict[html.HtmlElement, str] = {}
     for element in found:
