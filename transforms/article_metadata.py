@@ -24,11 +24,37 @@ logger = logging.getLogger(__name__)
 
 ORGANISATION_TYPES = {"Organization", "NewsMediaOrganization", "Corporation", "WebSite"}
 TITLE_SEPARATORS = re.compile(r"\s+[|\-–—·:»]\s+")
-BYLINE_XPATH = (
-    "//*[@rel='author' or contains(concat(' ', normalize-space(@class), ' '), ' byline ')"
-    " or contains(@class, 'author-name') or contains(@class, 'byline__name') or contains(@class, 'autor')]"
+# byline containers and the names in them: rel=author, a class word ending in "byline" ("byline",
+# "article-byline", "content__meta-byline"), a class "author", or an author-name class in any spelling. The XPath
+# finds the few candidates cheaply; the class test picks from them.
+BYLINE_CANDIDATES = etree.XPath(
+    "//*[@rel='author' or contains(@class, 'byline') or contains(@class, 'author') or contains(@class, 'autor')]"
 )
-BY_PREFIX = re.compile(r"^\s*(written by|posted by|by|von|por|par|text:|texto:|texte:)\s+", re.I)
+BYLINE_CLASS = re.compile(r"(?:^|\s)(?:\S*byline|author)(?:\s|$)|author-name|author__name|byline__name|autor")
+NAME_PARTICLES = {"van", "von", "der", "den", "de", "del", "la", "le", "da", "dos", "das", "di", "du", "bin", "al", "y"}
+BYLINE_MAX_WORDS = 25  # a longer text in a byline class is the author's bio, not the byline
+# "By" and its kin opening a line of text (or after a separator: "05/10/2018 - Publicado por: Ana Ruiz - Tags")
+BY_WORD = re.compile(r"(?:^|[|•·–—-])\s*(?:By|Written by|Posted by|Publicado por|Escrito por|Von|Par|Por)\b")
+BY_LINE = re.compile(
+    r"(?:^|[|•·–—-]\s)\s*(?:By|Written by|Posted by|Publicado por|Escrito por|Von|Par|Por)\s*:?\s+"
+    r"(?P<names>[^\W\d_].*)$"
+)
+BRACKET_CREDIT = re.compile(r"^\s*\[(?P<media>[^\]=]{1,30})=(?P<credit>[^\]=]{1,40})\]")
+POSSESSIVE = re.compile(r"의(?=\s|$)")
+HANGUL_NAME = re.compile(r"[\uac00-\ud7af]{2,4}")
+# reporter, columnist, novelist, correspondent, critic, (senior, guest, intern) reporter, editorial writer, writer
+KOREAN_ROLE = re.compile(
+    r"^(?:(?:객원|선임|인턴|수습)?기자|(?:(?:대중)?문화)?평론가|칼럼니스트|소설가|특파원|논설위원|편집위원|작가)$"
+)
+BY_LINE_END = re.compile(r"\s+[|•·–—-]\s+")
+SHOWN_TEXT = etree.XPath(".//text()[not(parent::script or parent::style or parent::noscript)]", smart_strings=False)
+# text pieces that may open a "By ..." line, or a bracketed credit: a cheap filter before the regular expressions
+BY_TEXT_CANDIDATES = etree.XPath(
+    "//body//text()[contains(., 'By') or contains(., ' by') or contains(., 'por') or contains(., 'Von')"
+    " or contains(., 'Par') or contains(., 'Por')][not(parent::script or parent::style)]"
+)
+BRACKET_TEXT_CANDIDATES = etree.XPath("//body//text()[contains(., '[') and contains(., '=')][not(parent::script)]")
+BY_PREFIX = re.compile(r"^\s*(written by|posted by|by|von|por|par|text|texto|texte)\s*:?\s+", re.I)
 AUTHOR_SEPARATORS = re.compile(r"\s*(?:;|,|&|\||\band\b|\bund\b|\bet\b|\by\b(?=\s+[A-ZÁÉÍÓÚ][^\s]+\s+[A-Z]))\s*")
 ROLE_WORDS = re.compile(
     r"^(senior |chief |staff |contributing |special |political |foreign |deputy |managing |news |associate )*"
@@ -61,13 +87,24 @@ NOT_A_CREDIT = re.compile(
 )
 # decorations around a name: "Foto:", "Text:", a trailing initials tag "(abc)", "Analysis by"
 DECORATION_PREFIX = re.compile(
-    r"^\s*(?:text|texto|texte|analysis by|opinion by|commentary by|about|sobre|über|à propos de)\s*:?\s+", re.I
+    r"^\s*(?:text|texto|texte|текст|автор|autor|autorin|author|interview|analysis by|opinion by|commentary by|about"
+    r"|sobre|über|à propos de)\s*:?\s+",
+    re.I,
 )
 DATE_WORD_TAIL = re.compile(r"\s+(?:published|updated|posted|veröffentlicht|publicado|publié)\b.*$", re.I)
+# a date after the names in one byline text: "Mike Wuerthele and Malcolm Owen Monday, November 18, 2019",
+# "Matthew Digby, Minh Do on Monday, November 18th", "Jeff Foust Nov 19, 2019", "Tomas Spahn Fr, 18. Oktober"
+DATE_AFTER_NAMES = re.compile(
+    r"\s+(?:(?:mon|tue|wed|thu|fri|sat|sun|mo|di|mi|do|fr|sa|so|lu|ma|me|je|ve)\.?,\s*\d.*$)"
+    r"|\s+(?:on\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?"
+    r"|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?,?\s+"
+    r"(?:[^\W\d_]+\.?\s+)?\d.*$",
+    re.I,
+)
 DEGREES = re.compile(r"^(?:ms|md|phd|ph\.d\.?|rdn|rd|mph|mba|ma|ba|bsc|msc|cpa|jd|dr)$", re.I)
 AGENCY_GLUED = re.compile(r"^(.+?\S)\s+((?:the )?(?:associated press|reuters|afp|dpa|pti|ians))$", re.I)
 PHOTO_CREDIT = re.compile(
-    r"^\s*[(\[]?\s*(?:foto|fotos|photo|photos|bild|image|crédit photo|photograph)\s*(?::|by\b|/)", re.I
+    r"^\s*[(\[]?\s*(?:foto|fotos|photo|photos|bild|image|crédit photo|photograph|фото)\s*(?::|by\b|/|из\b)", re.I
 )
 INITIALS_TAG = re.compile(r"\s*[(\[][a-zäöü]{2,4}[)\]]\s*$")
 DOMAIN_LIKE = re.compile(r"^[\w-]+(\.[\w-]+)*\.[a-z]{2,}$", re.I)
@@ -187,7 +224,7 @@ def credits(names: list[str]) -> list[tuple[str, str]]:
     agency and a person; roles, decorations and bios are dropped."""
     found: list[tuple[str, str]] = []
     for raw in names:
-        raw = BY_PREFIX.sub("", " ".join(raw.split()))
+        raw = DATE_WORD_TAIL.sub("", DATE_AFTER_NAMES.sub("", BY_PREFIX.sub("", " ".join(raw.split()))))
         parts = [p for part in AUTHOR_SEPARATORS.split(raw) for p in SENTENCE_BREAK.split(part or "")]
         for part in parts:
             # "ERIC TUCKER Associated Press": a name, then the agency; "The Associated Press" is the agency alone
@@ -204,12 +241,26 @@ def people(names: list[str]) -> list[str]:
     return [name for name, _ in credits(names)]
 
 
+def shown_credits(page: ParsedPage, names: list[str]) -> list[str]:
+    """The credits among `names` that the page's text shows, as it writes them. A name that only the page's
+    metadata states (a CMS account, the WordPress user who posted) is not a credit a reader sees."""
+    shown = []
+    for name in names:
+        pattern = rf"(?<!\w){re.escape(name)}(?!\w)"
+        found = re.search(pattern, page.shown_text) or re.search(pattern, page.shown_text, re.I)
+        if found:
+            shown.append(found.group(0))
+    return people(shown)
+
+
 def _meta(page: ParsedPage, *names: str) -> list[str]:
     return [v for v in (_clean(v) for v in page.meta_values(*names)) if v]
 
 
 def _microdata(page: ParsedPage, prop: str) -> list[html.HtmlElement]:
-    return page.microdata.get(prop, [])
+    """Elements with `prop` among their itemprop words (itemprop="author creator" is both), in page order."""
+    found = [e for value, elements in page.microdata.items() if prop in value.split() for e in elements]
+    return sorted(found, key=lambda element: element.sourceline or 0)
 
 
 def _microdata_text(element: html.HtmlElement) -> str | None:
@@ -271,6 +322,94 @@ _OUTSIDE_ARTICLE = etree.XPath(
 )
 
 
+def _shown_text(element: html.HtmlElement) -> str:
+    """An element's text as a reader sees it, its pieces apart ("Jeff Foust<br>Monday" is not "Jeff FoustMonday")."""
+    return " ".join(" ".join(SHOWN_TEXT(element)).split())
+
+
+def byline_credits(tree: html.HtmlElement) -> list[tuple[str, str]]:
+    """The credits of the page's first byline: its element and the byline elements beside it (in its parent),
+    not the bylines of related articles, author boxes or comments further down the page. The names come from the
+    innermost of these elements, an agency also from the text around them."""
+    found = [e for e in BYLINE_CANDIDATES(tree) if e.get("rel") == "author" or BYLINE_CLASS.search(e.get("class", ""))]
+    texts: dict[html.HtmlElement, str] = {}
+    for element in found:
+        texts[element] = _shown_text(element)
+        if 0 < len(texts[element].split()) <= BYLINE_MAX_WORDS:  # not empty (<link rel=author>), not a bio
+            first = element
+            break
+    else:
+        return []
+    scope = first.getparent()
+    group = [first]
+    for element in found[found.index(first) + 1 :]:
+        if len(group) < 6 and scope is not None and any(a is scope for a in element.iterancestors()):
+            text = texts[element] = _shown_text(element)
+            if len(text.split()) <= BYLINE_MAX_WORDS:
+                group.append(element)
+    # the names are in the innermost byline elements: a container's own text also holds dates, categories, "Comment"
+    inner = [e for e in group if not any(o is not e and any(a is e for a in o.iterancestors()) for o in group)]
+    named = credits([texts[element] for element in inner])
+    # an agency in the text around the names: "By <a>Jane Doe</a>, Associated Press", "Tom Davies <span>AP</span>"
+    around = [texts[element] for element in group if element not in inner]
+    scope_text = _shown_text(scope) if scope is not None else ""
+    around += [scope_text] if len(scope_text.split()) <= BYLINE_MAX_WORDS else []
+    known = {name.casefold() for name, _ in named}
+    return named + [c for c in credits(around) if AGENCIES.match(c[0]) and c[0].casefold() not in known]
+
+
+def _by_line(element: html.HtmlElement) -> list[tuple[str, str]]:
+    """The credits of a short line of text that says "By ..." ("Written by", "Publicado por: ..."), up to a
+    separator or a date after the names; none if the line is longer than a byline or names nobody."""
+    text = _shown_text(element)
+    if len(text.split()) > BYLINE_MAX_WORDS:
+        return []
+    found = BY_LINE.search(text)
+    if not found or _OUTSIDE_ARTICLE(element):
+        return []
+    names = BY_LINE_END.split(found.group("names"), maxsplit=1)[0]
+    # a full name or an agency: "Von Hamburg nach Berlin", "By Land and Sea" are no credits
+    return [(name, kind) for name, kind in credits([names]) if kind == ORGANISATION or _is_full_name(name, set())]
+
+
+def by_line_credits(tree: html.HtmlElement) -> list[tuple[str, str]]:
+    """The credits of the first line of text that begins "By ..." when no element is marked as a byline: the
+    name is often a link to the author's page, and the line a plain paragraph or div."""
+    for piece in BY_TEXT_CANDIDATES(tree):
+        if not BY_WORD.search(piece):
+            continue
+        # the line is the element the text is in: a tail's is its element's parent (also a comment's tail:
+        # "<!-- -->Written by ...")
+        owner = piece.getparent()
+        owner = owner.getparent() if piece.is_tail and owner is not None else owner
+        found = _by_line(owner) if owner is not None else []
+        if found:
+            return found
+    return []
+
+
+def _bracket_credit(text: str) -> str | None:
+    """The name in a Korean credit "[매체=이름 기자]" ("[media=name reporter]") or "[매체=이름의 칼럼]" ("[media=
+    name's column]"): one name of two to four syllables, marked by a role word or by the possessive."""
+    found = BRACKET_CREDIT.match(text)
+    if not found:
+        return None
+    credited = found.group("credit")
+    before_column = POSSESSIVE.split(credited, maxsplit=1)[0]  # "정덕현의 이슈공감" -> "정덕현"
+    words = before_column.split()
+    names = [word for word in words if not KOREAN_ROLE.match(word)]
+    is_credit = len(names) < len(words) or before_column != credited
+    return names[0] if is_credit and len(names) == 1 and HANGUL_NAME.fullmatch(names[0]) else None
+
+
+def bracket_credits(tree: html.HtmlElement) -> list[str]:
+    """The name of a Korean credit opening the article's text (the media's name before "=" is the site)."""
+    for piece in BRACKET_TEXT_CANDIDATES(tree):
+        if piece.lstrip().startswith("[") and (name := _bracket_credit(piece)):
+            return [name]
+    return []
+
+
 def _site_key(name: str) -> str:
     return re.sub(r"\W+|\.(com|org|net|co|info)\b", "", name.casefold())
 
@@ -278,7 +417,11 @@ def _site_key(name: str) -> str:
 def _is_site(name: str, site: set[str]) -> bool:
     """The site itself, or its name with a desk or network added ("CNN Business", "NJ Advance Media for NJ.com")."""
     key = _site_key(name)
-    return any(key == s or (len(s) >= 3 and (key.startswith(s) or key.endswith(s))) for s in site if s)
+    if any(key == s or (len(s) >= 3 and (key.startswith(s) or key.endswith(s))) for s in site if s):
+        return True
+    last = name.split()[-1] if name.split() else ""
+    # a short domain written out ("... for NJ.com"), read as the page's own address is (cleveland.com -> cleveland)
+    return bool(DOMAIN_LIKE.match(last)) and _site_key(last.rsplit(".", 1)[0]) in site
 
 
 def _site_names(page: ParsedPage) -> set[str]:
@@ -292,13 +435,44 @@ def _site_names(page: ParsedPage) -> set[str]:
     return {_site_key(name) for name in names if isinstance(name, str) and name.strip()}
 
 
+def _is_full_name(name: str, known: set[str]) -> bool:
+    """A person's full name: two to four capitalised words (particles aside), none of them a known name again."""
+    words = name.split()
+    if not 2 <= len(words) <= 4 or any(other in name.casefold() for other in known):
+        return False
+    return all(word[:1].isupper() or word.casefold() in NAME_PARTICLES for word in words)
+
+
+def _byline_says_more(stated: list[str], byline: list[str], site: set[str]) -> bool:
+    """The visible byline over the page's structured author: when it names every stated author and more (the
+    JSON-LD has the first of three), or when the stated author is only the site or its newsroom ("AppleInsider",
+    "Science X staff") and the byline names a person."""
+    if not stated or not byline:
+        return False
+    known = {name.casefold() for name in stated}
+    extra = [name for name in byline if name.casefold() not in known]
+    if known <= {name.casefold() for name in byline} and extra:
+        # more names, each a full name or an agency (not a section, a "Biography" link or the name twice)
+        return all(AGENCIES.match(name) or _is_full_name(name, known) for name in extra)
+    is_generic = all(is_newsroom(name) or _is_site(name, site) for name in stated)
+    return is_generic and any(clean_person(name) and not _is_site(name, site) for name in byline)
+
+
+def _byline_says_less(stated: list[str], byline: list[str]) -> bool:
+    """A meta author tag that adds to the byline's names ("Jane Doe. Example International" where the byline
+    shows Jane Doe) adds an affiliation or the site, not a credit: the byline's names are the credits."""
+    shown = {name.casefold() for name in byline}
+    return bool(shown) and shown < {name.casefold() for name in stated}
+
+
 def _credit_kinds(meta: ArticleMetadata, site: set[str]) -> None:
     """Each author's kind; the site's own name ("Jane Doe, Example News" on example news) is dropped when a
     person is credited: it is an affiliation, or a generic meta author, not the byline."""
     kinds = [(found or (name, PERSON))[1] for name in meta.authors for found in [credit(name)]]
     pairs = list(zip(meta.authors, kinds, strict=True))
     if any(kind == PERSON and not _is_site(name, site) for name, kind in pairs):
-        pairs = [(name, kind) for name, kind in pairs if not _is_site(name, site)]
+        # an agency stays: syndicated copy often names the agency as its publisher ("Jane Doe, Associated Press")
+        pairs = [(name, kind) for name, kind in pairs if not _is_site(name, site) or AGENCIES.match(name)]
         meta.authors, kinds = [name for name, _ in pairs], [kind for _, kind in pairs]
     meta.author_kinds = kinds
 
@@ -350,8 +524,8 @@ def read_article_metadata(page: ParsedPage | html.HtmlElement) -> ArticleMetadat
     meta.offer("tags", [k for v in _meta(page, "news_keywords", "keywords") for k in _keywords(v)], "meta:keywords")
     authors = [a for a in _meta(page, "author", "article:author", "parsely-author", "dc.creator")]
     site = _site_names(page) | ({_site_key(meta.site_name)} if meta.site_name else set())
-    meta_authors = people(authors)
-    meta_credits = credits(authors)
+    meta_authors = shown_credits(page, people(authors))
+    meta_credits = credits(meta_authors)
     is_generic = all(kind == ORGANISATION or _is_site(name, site) for name, kind in meta_credits)
     if not is_generic:  # a generic meta author (the site, "Redacción") yields to a person byline below
         meta.offer("authors", meta_authors, "meta:author")
@@ -376,10 +550,19 @@ def read_article_metadata(page: ParsedPage | html.HtmlElement) -> ArticleMetadat
             continue
         named = element.xpath(".//*[@itemprop='name']")
         microdata_authors.append(_microdata_text(named[0] if named else element) or "")
-    meta.offer("authors", people(microdata_authors), "microdata:author")
+    meta.offer("authors", shown_credits(page, people(microdata_authors)), "microdata:author")
 
-    meta.offer("authors", people([e.text_content() for e in tree.xpath(BYLINE_XPATH)[:4]]), "byline")
+    byline = [name for name, _ in byline_credits(tree)]
+    meta.offer("authors", byline, "byline")
+    if not meta.authors:
+        meta.offer("authors", [name for name, _ in by_line_credits(tree)], "byline:text")
+        meta.offer("authors", bracket_credits(tree), "body:credit")
     meta.offer("authors", meta_authors, "meta:author")
+    stated_by = meta.sources.get("authors")
+    if (stated_by != "byline" and _byline_says_more(meta.authors, byline, site)) or (
+        stated_by == "meta:author" and _byline_says_less(meta.authors, byline)
+    ):
+        meta.authors, meta.sources["authors"] = byline, "byline"
     _credit_kinds(meta, site)
     headlines = [h for h in (" ".join(e.text_content().split()) for e in tree.iter("h1")) if h][:2]
     microdata_headline = _microdata(page, "headline")

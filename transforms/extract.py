@@ -11,7 +11,7 @@ from lxml import html
 
 from broadsheet.records import ExtractedArticle, FetchedPage, Reject, RejectReason
 from broadsheet.urls import absolute_url
-from transforms.article_metadata import PERSON, credit, people, read_article_metadata
+from transforms.article_metadata import PERSON, credit, people, read_article_metadata, shown_credits
 from transforms.body_blocks import blocks_from_body, render_markup, render_text
 from transforms.body_candidates import choose_body
 from transforms.body_length import MIN_BODY_WORDS, ArticleSignals, body_words, is_short_article
@@ -160,7 +160,7 @@ def extract_article(page: FetchedPage) -> ExtractedArticle | Reject:
         found = fallback_metadata(tree, page.final_url)
         meta.offer("title", found.title, "trafilatura")
         meta.offer("site_name", found.site_name, "trafilatura")
-        meta.offer("authors", people([found.author] if found.author else []), "trafilatura")
+        meta.offer("authors", shown_credits(parsed, people([found.author] if found.author else [])), "trafilatura")
     title = clean_title(meta.title or "", meta.site_name)
     if not title:
         return _reject(page, RejectReason.NO_TITLE, "no headline in JSON-LD, OpenGraph, <h1> or <title>")

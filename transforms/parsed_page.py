@@ -8,11 +8,16 @@ rules change the tree.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
-from lxml import html
+from lxml import etree, html
 
 from transforms.json_ld import article_objects, json_ld_objects
+
+SHOWN_TEXT = etree.XPath(
+    "//body//text()[not(parent::script or parent::style or parent::noscript)]", smart_strings=False
+)
 
 
 @dataclass
@@ -26,6 +31,12 @@ class ParsedPage:
     meta: dict[str, list[str]] = field(default_factory=dict)
     # elements by their itemprop value, in page order (one walk of the tree instead of one per property)
     microdata: dict[str, list[html.HtmlElement]] = field(default_factory=dict)
+
+    @cached_property
+    def shown_text(self) -> str:
+        """The text a reader sees in the <body>, without scripts and styles, whitespace squashed (read on first
+        use, which must come before the body rules change the tree)."""
+        return " ".join(" ".join(SHOWN_TEXT(self.tree)).split())
 
     def meta_values(self, *names: str) -> list[str]:
         """The contents of the named meta tags, name by name, in page order."""

@@ -215,3 +215,24 @@ def test_a_coarse_url_date_never_outranks_a_finer_one_that_agrees_with_it():
         [DateCandidate("2024/03", "url-path"), DateCandidate("2024-03-15T14:30:00+01:00", "htmldate")], [], context
     )
     assert dates.published.at == datetime(2024, 3, 15, 13, 30, tzinfo=UTC)
+
+
+# --- authors ------------------------------------------------------------------------------------------------------
+
+
+def test_a_wordpress_account_only_the_json_ld_graph_names_is_not_credited_as_the_author():
+    # trafilatura's metadata follows the @id to the Person; the page shows no byline
+    graph = (
+        '<script type="application/ld+json">{"@context":"https://schema.org","@graph":['
+        '{"@type":"BlogPosting","headline":"Night ferry returns","author":{"@id":"https://b.example/#/person/1"}},'
+        '{"@type":"Person","@id":"https://b.example/#/person/1","name":"Dana Whitlock"}]}</script>'
+    )
+    article = _extract(_page(f"<article><h1>Night ferry returns</h1><p>{ENGLISH * 3}</p></article>", graph))
+    assert isinstance(article, ExtractedArticle), article
+    assert article.authors == []
+    shown = _page(
+        "<article><h1>Night ferry returns</h1><p>Posted in Harbour by Dana Whitlock.</p>"
+        f"<p>{ENGLISH * 3}</p></article>",
+        graph,
+    )
+    assert _extract(shown).authors == ["Dana Whitlock"]
