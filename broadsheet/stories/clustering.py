@@ -186,9 +186,19 @@ class _Pending:
 
 @dataclass
 class _Stored:
+    article_id: int
     signature: Signature
     story_id: int
     shingles: frozenset[str] | None = None
+
+
+def _story_key(candidate: _Pending | _Stored) -> tuple[str, int]:
+    """The story a candidate belongs to; an article of this batch may have begun one that is not made yet."""
+    if isinstance(candidate, _Stored):
+        return ("stored", candidate.story_id)
+    if candidate.story is not None:
+        return ("stored", candidate.story)
+    return ("new", candidate.new_story_of or candidate.article_id)
 
 
 def _organisation_names(conn: psycopg.Connection) -> set[str]:
@@ -218,7 +228,7 @@ def _stored_candidates(
         },
     ).fetchall()
     conn.execute("set local enable_seqscan to default")
-    stored = {article_id: _Stored(signature_from_bytes(data), story_id) for article_id, data, story_id in rows}
+    stored = {row[0]: _Stored(row[0], signature_from_bytes(row[1]), row[2]) for row in rows}
     by_key = {key: [i for i in ids if i in stored] for key, ids in by_key.items()}
     return by_key, stored
 
@@ -248,7 +258,10 @@ def _match_batch(conn: psycopg.Connection, batch: list[_Pending], parameters: St
         ]
         for item in batch
     ]
-    _load_shingles(conn, stored, {other for others in likely_stored for other in others}, parameters)
+    # the shingles of the stored candidates that will be confirmed: all of them when they are in several
+    # stories, else the likeliest (the others are read only if it is not confirmed)
+    first = [_first_to_confirm(item, others, stored) for item, others in zip(batch, likely_stored, strict=True)]
+    _load_shingles(conn, stored, {other for others in first for other in others}, parameters)
     confirmed = 0
     batch_index: dict[int, list[int]] = defaultdict(list)  # band key -> positions in the batch
     for position, item in enumerate(batch):
@@ -258,11 +271,21 @@ def _match_batch(conn: psycopg.Connection, batch: list[_Pending], parameters: St
         candidates += [
             batch[other] for other in in_batch if estimated_jaccard(item.signature, batch[other].signature) >= floor
         ]
+        # When every candidate is in one story, one confirmed member settles it: the article's similarity is
+        # measured again against the story's first article when the story is re-scored. (An article copied
+        # on many sites would otherwise be confirmed against every earlier copy.)
+        one_story = len({_story_key(candidate) for candidate in candidates}) == 1
+        if one_story:
+            candidates.sort(key=lambda candidate: estimated_jaccard(item.signature, candidate.signature), reverse=True)
         for candidate in candidates:
+            if candidate.shingles is None:
+                _load_shingles(conn, stored, [candidate.article_id], parameters)
             confirmed += 1
             similarity = jaccard(item.shingles, candidate.shingles)
             if similarity >= parameters.jaccard_threshold and (best is None or similarity > best[0]):
                 best = (similarity, candidate)
+                if one_story:
+                    break
         if best is not None:
             item.similarity, match = best
             if isinstance(match, _Stored):
@@ -274,6 +297,16 @@ def _match_batch(conn: psycopg.Connection, batch: list[_Pending], parameters: St
         for key in item.keys:
             batch_index[key].append(position)
     return confirmed
+
+
+def _first_to_confirm(item: _Pending, candidate_ids: list[int], stored: dict[int, _Stored]) -> list[int]:
+    """All stored candidates when they are in several stories; else the one with the highest estimate."""
+    if len({stored[other].story_id for other in candidate_ids}) > 1:
+        return candidate_ids
+    by_estimate = sorted(
+        candidate_ids, key=lambda other: estimated_jaccard(item.signature, stored[other].signature), reverse=True
+    )
+    return by_estimate[:1]
 
 
 def _write_batch(

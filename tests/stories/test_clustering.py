@@ -193,3 +193,23 @@ def test_rerunning_changes_nothing_and_an_updated_article_keeps_its_story(conn):
     assert after["Port walkout"] == (str(stories["Calder Bay strike"]), "near_copy")
     assert after["Library opens on Sundays"] == (str(stories["Library opens on Sundays"]), "original")
     assert sorted(stories.values()) == sorted(row[0] for row in stories_before)
+
+
+@pytest.mark.parametrize("batch_size", [2000, 2], ids=["one batch", "batches of two"])
+def test_a_story_copied_on_many_sites_confirms_one_earlier_copy_per_article_not_every_one(conn, batch_size):
+    """Six copies of one wire story: each later copy needs one confirmed member of the story, not all earlier ones
+    (the night of 20,000 real pages spent most of its load stage confirming every earlier copy)."""
+    sites = ["wire", "herald", "ledger", "gazette", "courier", "sentinel"]
+    copies = [_article(site, "strike", f"Strike ({site})", STRIKE, 60 + n) for n, site in enumerate(sites)]
+    for site in sites:
+        start = NIGHT
+        run = RunContext("night-0", _site(site), start, start + timedelta(days=1))
+        load_site_run(conn, run, [copy for copy in copies if copy.extracted.site_key == site], [])
+    summary = cluster_new_articles(conn, run_id="night-0", batch_size=batch_size)
+
+    assert summary.candidates_confirmed == len(sites) - 1
+    assert summary.joined_stories == len(sites) - 1
+    members = _stories(conn)["Strike (wire)"]
+    assert members == [("wire.example/strike", "original")] + [
+        (f"{site}.example/strike", "exact_copy") for site in sorted(sites[1:])
+    ]
