@@ -127,6 +127,10 @@ where membership.story_id = any(%(story_ids)s)
 order by membership.story_id, article.published_at nulls last, article.first_seen_at, article.article_id
 """
 
+_FIRST_ARTICLES = """
+select story_id, first_article_id from warehouse.stories where story_id = any(%(story_ids)s)
+"""
+
 _RESCORE_MEMBER = """
 update warehouse.article_stories
 set similarity = %(similarity)s, relation = %(relation)s
@@ -344,15 +348,21 @@ def _write_batch(
     return starters
 
 
-def _rescore_stories(conn: psycopg.Connection, story_ids: list[int], parameters: StoryParameters) -> None:
-    """Each story's first article is its earliest published; every member is measured against it."""
+def _rescore_stories(
+    conn: psycopg.Connection, story_ids: list[int], parameters: StoryParameters, clustered: set[int]
+) -> None:
+    """Each story's first article is its earliest published; every member is measured against it. A member
+    measured before against the same, unchanged first article keeps its similarity (`clustered`: the articles
+    matched in this call, whose similarity is provisional)."""
     members: dict[int, list[tuple]] = defaultdict(list)
     for row in conn.execute(_MEMBERS, {"story_ids": story_ids}):
         members[row[0]].append(row[1:])
+    first_before = dict(conn.execute(_FIRST_ARTICLES, {"story_ids": story_ids}).fetchall())
     member_updates, story_updates = [], []
     for story_id, rows in members.items():
         first_id, first_site, first_title, first_body, first_published, *_ = rows[0]
-        first_shingles = shingles(first_body, parameters)
+        same_first = first_before.get(story_id) == first_id and first_id not in clustered
+        first_shingles: frozenset[str] | None = None
         first_words = words_hash(first_body)
         agencies = Counter(agency for *_, agency in rows if agency)
         sites_so_far: set[str] = set()
@@ -364,7 +374,13 @@ def _rescore_stories(conn: psycopg.Connection, story_ids: list[int], parameters:
                 is_same_words=words_hash(body_text) == first_words,
             ).value
             sites_so_far.add(site_key)
-            similarity = 1.0 if is_first else jaccard(first_shingles, shingles(body_text, parameters))
+            if is_first:
+                similarity = 1.0
+            elif same_first and article_id not in clustered:
+                similarity = old_similarity  # measured against this first article when it joined
+            else:
+                first_shingles = first_shingles or shingles(first_body, parameters)
+                similarity = jaccard(first_shingles, shingles(body_text, parameters))
             if (round(similarity, 6), relation) != (round(old_similarity, 6), old_relation):
                 member_updates.append({"article_id": article_id, "similarity": similarity, "relation": relation})
         first_agency = rows[0][-1]
@@ -401,6 +417,7 @@ def cluster_new_articles(
     started = time.perf_counter()
     matched = started_stories = joined = confirmed = 0
     touched: set[int] = set()
+    clustered: set[int] = set()
     with conn.transaction():
         conn.execute("select pg_advisory_xact_lock(hashtext('broadsheet.stories'))")
         organisations = _organisation_names(conn)
@@ -432,8 +449,9 @@ def cluster_new_articles(
                 touched.update(left.values())
                 touched.update(item.story for item in batch if item.article_id not in starters)
                 matched += len(batch)
+                clustered.update(item.article_id for item in batch)
         if touched:
-            _rescore_stories(conn, sorted(touched), parameters)
+            _rescore_stories(conn, sorted(touched), parameters, clustered)
             conn.execute(_DROP_EMPTY_STORIES, {"story_ids": sorted(touched)})
     summary = ClusterSummary(matched, started_stories, joined, confirmed, len(touched))
     logger.info(

@@ -213,3 +213,19 @@ def test_a_story_copied_on_many_sites_confirms_one_earlier_copy_per_article_not_
     assert members == [("wire.example/strike", "original")] + [
         (f"{site}.example/strike", "exact_copy") for site in sorted(sites[1:])
     ]
+
+
+def test_when_an_earlier_article_becomes_the_first_every_member_is_measured_against_it_again(conn):
+    _load(conn, 0, _article("herald", "dock-strike", "Dockers down tools", STRIKE, 130))
+    _load(conn, 1, _article("ledger", "port-strike", "Port walkout", STRIKE[:4], 24 * 60 + 10))
+    similarity = (
+        "select similarity from warehouse.article_stories join warehouse.articles using (article_id) "
+        "where site_key = %s"
+    )
+    assert 0.5 < conn.execute(similarity, ("ledger",)).fetchone()[0] < 1  # four paragraphs of herald's five
+
+    # a backfill brings the earlier original, word for word what the ledger ran: it becomes the story's first
+    _load(conn, -1, _article("wire", "strike", "Calder Bay strike", STRIKE[:4], -30))
+
+    assert conn.execute(similarity, ("ledger",)).fetchone()[0] == 1.0
+    assert 0.5 < conn.execute(similarity, ("herald",)).fetchone()[0] < 1
