@@ -43,11 +43,12 @@ class TreeCpu:
     RUSAGE_CHILDREN misses them): sampled every `interval` seconds, each process's last reading kept. Also the
     tree's resident memory (the sum of its processes' RSS, so pages a fork shares count twice: an upper bound)
     at its peak, and a timeline of (time, CPU seconds so far, RSS MiB) for attributing both to stages. Processes
-    in `exclude` (and their children) are left out: a benchmark's own web server, say."""
+    in `exclude` (and their children) are left out: a benchmark's own web server, say; and this process itself
+    unless `include_self` (a benchmark whose work runs in child processes measures only them)."""
 
-    def __init__(self, interval: float = 0.5, exclude: frozenset[int] = frozenset()) -> None:
+    def __init__(self, interval: float = 0.5, exclude: frozenset[int] = frozenset(), include_self: bool = True) -> None:
         self._seen: dict[int, float] = {}
-        self._interval, self._exclude = interval, exclude
+        self._interval, self._exclude, self._include_self = interval, exclude, include_self
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self.peak_rss_mib, self._start = 0.0, 0.0
@@ -64,7 +65,8 @@ class TreeCpu:
                 excluded.update(child.pid for child in psutil.Process(pid).children(recursive=True))
             except psutil.Error:
                 continue
-        return [process for process in [me, *me.children(recursive=True)] if process.pid not in excluded]
+        tree = [me, *me.children(recursive=True)] if self._include_self else me.children(recursive=True)
+        return [process for process in tree if process.pid not in excluded]
 
     def _read(self) -> None:
         rss, pss, with_pss = 0, 0, self._samples % 4 == 0

@@ -23,11 +23,12 @@ night `--changed` of the articles have changed (a sentence added to their text, 
 sitemap lastmod); the others are asked conditionally.
 
 Per stage (crawl, extract, normalise, load, summed over the sites; the stages' times come from
-etl.stage_timings, which the DAG's tasks write) and per night: wall time, CPU time and peak resident memory of
-the whole process tree under this script (Airflow, the Scrapy crawl process, the extraction workers; not the
-sites' server, not PostgreSQL), sampled with psutil; pages/s. Beside them, in the same run: `scrapy bench`,
-bare `trafilatura.extract` over the distinct pages on a process pool of one worker per core, and a raw COPY
-of as many article rows (benchmarks/crawl.py, extraction_cores.py and load.py measure the same way).
+etl.stage_timings, which the DAG's tasks write) and per night: wall time, CPU time and peak memory (the sum
+of RSS, and PSS: shared pages once) of the process tree under this script (Airflow, the Scrapy crawl process,
+the extraction workers; not this script, not the sites' server, not PostgreSQL), sampled with psutil; pages/s.
+Beside them, in the same run: `scrapy bench`, bare `trafilatura.extract` over the distinct pages on a process
+pool of one worker per core, and a raw COPY of as many article rows (benchmarks/crawl.py, extraction_cores.py
+and load.py measure the same way).
 Every measurement is also written as a JSON line (`--jsonl`).
 """
 
@@ -487,7 +488,7 @@ def run_night(
 
     started_at = datetime.now(UTC)
     clock = time.perf_counter()
-    with TreeCpu(interval=0.25, exclude=exclude) as tree:
+    with TreeCpu(interval=0.25, exclude=exclude, include_self=False) as tree:  # the night runs in child processes
         finished = run(night)
     wall = time.perf_counter() - clock
     with psycopg.connect(database_url) as conn:
