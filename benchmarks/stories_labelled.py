@@ -170,7 +170,7 @@ def cluster_in_postgres(bodies: list[Body], parameters: StoryParameters) -> tupl
     try:
         with psycopg.connect(psycopg.conninfo.make_conninfo(SERVER_URL, dbname=name)) as conn:
             apply_migrations(conn, Settings().sql_dir)
-            site = SiteConfig(key="labelled", name="Labelled set", base_url="https://labelled.example",
+            site = SiteConfig(key="labelled", name="Labelled set", base_url="https://bench.example",
                               article_patterns=["^/"], timezone="UTC", languages=["en"])  # fmt: skip
             start = datetime(2024, 3, 1, tzinfo=UTC)
             nights = [bodies[i::3] for i in range(3)]
