@@ -415,7 +415,7 @@ def _dag_run(settings, database_url: str, logical_date: datetime, seconds: float
 
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
-    thread.join(max(seconds, 0))
+    thread.join(max(seconds, 0) if seconds != float("inf") else None)
     if thread.is_alive():
         for child in psutil.Process().children(recursive=True):
             if child.pid not in exclude:
