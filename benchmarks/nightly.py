@@ -508,7 +508,7 @@ def run_night(
             "select count(*) from raw.pages where status = 304 and fetched_at >= %s", (started_at,)
         ).fetchone()[0]
     name = f"night {night}"
-    stages = stage_measurements(name, timings, tree.timeline, overlapping=route != "dags-test")
+    stages = stage_measurements(name, timings, tree.timeline, overlapping=not route.startswith("airflow dags test"))
     loaded = counts[0] + counts[1] + counts[2]
     whole = Measurement(
         name, f"whole night ({route})", loaded, wall, tree.seconds, tree.peak_rss_mib, tree.peak_pss_mib
