@@ -83,9 +83,24 @@ def _implausible(read: ReadDate, context: DateContext) -> str | None:
     return None
 
 
+# A relative or year-less reading ("vor 3 Stunden", "Gestern um 02:12", "13 Aug") is only as good as the guess of
+# when the page was written: after every absolute reading of the page, before the "last changed" signals.
+RELATIVE_TRUST = SOURCE_TRUST[sources.HTMLDATE] + 0.5
+
+
+def _reading_trust(candidate: DateCandidate, read: ReadDate | None) -> float:
+    trust = source_trust(candidate.source)
+    if read is not None and read.is_relative and candidate.source not in LAST_CHANGED_SOURCES:
+        return max(trust, RELATIVE_TRUST)
+    return trust
+
+
 def _read_all(candidates: list[DateCandidate], context: DateContext) -> list[tuple[DateCandidate, ReadDate | None]]:
-    ordered = sorted(candidates, key=lambda c: source_trust(c.source))  # stable: page order within a source
-    return [(candidate, read_date(candidate.raw, context)) for candidate in ordered]
+    """Every candidate with its reading, most trusted first (page order within a source). A relative reading
+    counts back from the fetch, which says nothing about a page that has been online for years: it comes after
+    every absolute date the page or its URL states."""
+    readings = [(candidate, read_date(candidate.raw, context)) for candidate in candidates]
+    return sorted(readings, key=lambda pair: _reading_trust(*pair))  # stable
 
 
 def _choose(

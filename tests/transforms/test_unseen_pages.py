@@ -14,7 +14,7 @@ from broadsheet.records import DateCandidate, ExtractedArticle, FetchedPage, Rej
 from transforms import boilerplate
 from transforms.article_metadata import read_article_metadata
 from transforms.body_length import body_words
-from transforms.date_candidates import html_date_candidates
+from transforms.date_candidates import html_date_candidates, page_date_candidates
 from transforms.dates import DateContext, normalise_article_dates
 from transforms.extract import extract_article
 
@@ -215,6 +215,40 @@ def test_a_coarse_url_date_never_outranks_a_finer_one_that_agrees_with_it():
         [DateCandidate("2024/03", "url-path"), DateCandidate("2024-03-15T14:30:00+01:00", "htmldate")], [], context
     )
     assert dates.published.at == datetime(2024, 3, 15, 13, 30, tzinfo=UTC)
+
+
+def _chosen_published(body: str, head: str = "", lang: str = "en", url: str = "https://blog.example/post") -> datetime:
+    tree = html.document_fromstring(_page(body, head, lang))
+    found = html_date_candidates(tree)
+    extra = page_date_candidates(FetchedPage("fixture", url, url, 200, {}, b"", FETCHED_AT))
+    context = DateContext.for_site("UTC", [lang], FETCHED_AT, lang)
+    return normalise_article_dates([*found.published, *extra.published], found.modified, context).published
+
+
+def test_a_year_less_date_badge_does_not_outrank_the_dated_post_meta():
+    # a blog theme's badge shows "13 Aug" (read as this year's 13 August); the post meta gives the year
+    body = (
+        "<article><div class='post-date'><span>13 Aug</span></div><h1>About bugs</h1>"
+        "<div class='entry-meta'>August 13, 2018 Posted by Vortex</div><p>Text.</p></article>"
+    )
+    chosen = _chosen_published(body)
+    assert chosen.at == datetime(2018, 8, 13, tzinfo=UTC) and not chosen.is_relative
+
+
+def test_a_relative_byline_on_an_old_page_yields_to_an_absolute_date():
+    # "Gestern um 02:12" counts back from the fetch; the page's own 6 October 2017 is absolute
+    body = (
+        "<div class='post-time'>Gestern um 02:12</div><h1>Herbst in den Bergen</h1>"
+        "<p>Veröffentlicht am 6. Oktober 2017. Der erste Schnee liegt schon.</p>"
+    )
+    chosen = _chosen_published(body, lang="de", url="https://social.example/2017/10/06/herbst")
+    assert chosen.at.date().isoformat() == "2017-10-06"
+    assert not chosen.is_relative
+
+
+def test_a_relative_byline_still_dates_a_page_that_states_nothing_else():
+    chosen = _chosen_published("<h1>Eilmeldung</h1><div class='byline'>vor 3 Stunden</div><p>Text.</p>", lang="de")
+    assert chosen.at == datetime(2026, 3, 9, 21, 0, tzinfo=UTC) and chosen.is_relative
 
 
 # --- authors ------------------------------------------------------------------------------------------------------
