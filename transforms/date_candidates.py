@@ -78,9 +78,12 @@ MODIFIED_META = (
 BYLINE_CLASSES = re.compile(r"byline|date|dateline|article-meta|post-meta|entry-meta|published|posted|time", re.I)
 # Containers whose dates belong to other articles or to readers, not to this article.
 ELSEWHERE_CLASSES = re.compile(
-    r"related|teaser|sidebar|comment|widget|recommend|promo|most-read|trending|masthead|site-header|top-?bar", re.I
+    r"related|teaser|sidebar|comment|widget|recommend|suggestion|promo|most-read|trending|masthead|site-header"
+    r"|top-?bar",
+    re.I,
 )
-ELSEWHERE_TAGS = {"aside", "footer", "nav"}
+# a <blockquote> holds quoted or embedded posts (a tweet, an Instagram post) with their own dates
+ELSEWHERE_TAGS = {"aside", "footer", "nav", "blockquote"}
 _PAGE_CONTAINERS = {"html", "body", "main", "article"}
 # "Updated" in the languages we crawl: the text after it is a modified date, the text before it published.
 UPDATED_WORDS = re.compile(
@@ -145,8 +148,8 @@ def _from_json_ld(page: ParsedPage, found: DateCandidates) -> None:
 
 
 def _is_elsewhere(element: html.HtmlElement) -> bool:
-    """True when the element sits in a sidebar, footer, comment or teaser, or in the site's masthead (which
-    often shows today's date): its date is not this article's."""
+    """True when the element sits in a sidebar, footer, comment, teaser or quoted post, or in the site's masthead
+    (which often shows today's date): its date is not this article's."""
     return any(_is_elsewhere_itself(ancestor) for ancestor in element.iterancestors())
 
 

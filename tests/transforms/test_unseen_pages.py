@@ -217,6 +217,24 @@ def test_a_coarse_url_date_never_outranks_a_finer_one_that_agrees_with_it():
     assert dates.published.at == datetime(2024, 3, 15, 13, 30, tzinfo=UTC)
 
 
+def test_a_quoted_post_or_a_suggested_article_does_not_date_the_article():
+    embed = (
+        "<blockquote class='social-embed'><p>Beach day!</p><p>A post shared by Sam "
+        "<time datetime='2018-03-12T19:30:12+00:00'>Mar 12, 2018</time></p></blockquote>"
+    )
+    suggested = (
+        "<section class='suggestion-articles'><article><a href='/other'>Other story "
+        "<time datetime='2019-02-03T08:00:00Z'>3 Feb</time></a></article></section>"
+    )
+    body = (
+        "<div class='article-date'>Dienstag, 29. Januar 2019</div><h1>Was sich ändert</h1>"
+        f"<div class='article-body'><p>Text.</p>{embed}<p>Mehr Text.</p></div>{suggested}"
+    )
+    published = html_date_candidates(html.document_fromstring(_page(body, lang="de"))).published
+    assert published[0] == DateCandidate("Dienstag, 29. Januar 2019", "byline")
+    assert all(candidate.source in ("byline", "htmldate") for candidate in published), published
+
+
 def _chosen_published(body: str, head: str = "", lang: str = "en", url: str = "https://blog.example/post") -> datetime:
     tree = html.document_fromstring(_page(body, head, lang))
     found = html_date_candidates(tree)
