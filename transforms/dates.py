@@ -209,6 +209,48 @@ def _with_offset_from_page(
     return chosen
 
 
+VISIBLE_SOURCES = {sources.BYLINE, sources.TIME_TEXT}
+
+
+def _with_offset_the_page_shows(
+    chosen: NormalisedDate, readings: list[tuple[DateCandidate, ReadDate | None]], context: DateContext
+) -> NormalisedDate:
+    """A machine-readable time with a wrong UTC offset, outvoted by the time the reader sees and another
+    machine-readable source that agree with each other.
+
+    JSON-LD "2024-03-15T04:31:13-06:00" beside a meta tag "2024-03-15T04:31:13+00:00" and a byline
+    "Mar 14, 2024, 10:31 pm CST": the byline states its zone and names the meta tag's instant; the JSON-LD
+    wrote the UTC wall time with the local offset. Only a difference of whole hours (a zone) is corrected.
+    """
+    if chosen.precision not in ("instant", "minute") or source_trust(chosen.source) > SOURCE_TRUST["meta"]:
+        return chosen
+
+    def _whole_hours_apart(at: datetime) -> bool:
+        apart = abs(at.replace(second=0, microsecond=0) - chosen.at.replace(second=0, microsecond=0))
+        return timedelta(hours=1) <= apart <= timedelta(hours=14) and apart % timedelta(hours=1) == timedelta(0)
+
+    shown = [
+        read.at.replace(second=0, microsecond=0)
+        for candidate, read in readings
+        if candidate.source in VISIBLE_SOURCES
+        and read is not None
+        and not read.is_timezone_assumed
+        and read.precision == "minute"
+        and _whole_hours_apart(read.at)
+    ]
+    for candidate, read in readings:
+        if (
+            read is not None
+            and candidate.source not in VISIBLE_SOURCES
+            and source_trust(candidate.source) <= SOURCE_TRUST[sources.TIME_ELEMENT]
+            and not read.is_timezone_assumed
+            and read.at.replace(second=0, microsecond=0) in shown
+            and not _implausible(read, context)
+        ):
+            return NormalisedDate(read.at, candidate.raw, candidate.source, read.precision, False, read.is_relative)
+    return chosen
+
+
 def normalise_article_dates(
     published: list[DateCandidate], modified: list[DateCandidate], context: DateContext
 ) -> ArticleDates:
@@ -220,6 +262,7 @@ def normalise_article_dates(
     if chosen_published is not None:
         chosen_published = _with_time_of_day(chosen_published, published_readings, context)
         chosen_published = _with_offset_from_page(chosen_published, published_readings, context)
+        chosen_published = _with_offset_the_page_shows(chosen_published, published_readings, context)
     ignored: list[str] = []
     chosen_modified = _choose(
         "modified",

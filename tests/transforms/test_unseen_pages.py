@@ -269,6 +269,19 @@ def test_a_relative_byline_still_dates_a_page_that_states_nothing_else():
     assert chosen.at == datetime(2026, 3, 9, 21, 0, tzinfo=UTC) and chosen.is_relative
 
 
+def test_a_json_ld_time_with_the_wrong_offset_yields_to_the_byline_and_meta_tag_that_agree():
+    # the CMS wrote the UTC wall time with the local offset into JSON-LD; the meta tag and the byline agree
+    json_ld = '<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"%s"}</script>'
+    meta = '<meta property="article:published_time" content="2024-03-15T04:31:13+00:00">'
+    body = "<h1>A wagon with a secret</h1><div class='byline'>Chris Doe - Mar 14, 2024, 10:31 pm CST</div><p>Text.</p>"
+    chosen = _chosen_published(body, json_ld % "2024-03-15T04:31:13-06:00" + meta)
+    assert chosen.at == datetime(2024, 3, 15, 4, 31, 13, tzinfo=UTC)
+    assert chosen.source == "meta:article:published_time"
+    # without a second machine-readable source that agrees with the byline, the JSON-LD stands
+    alone = _chosen_published(body, json_ld % "2024-03-15T04:31:13-06:00")
+    assert alone.at == datetime(2024, 3, 15, 10, 31, 13, tzinfo=UTC)
+
+
 # --- authors ------------------------------------------------------------------------------------------------------
 
 
