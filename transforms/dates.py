@@ -209,6 +209,37 @@ def _with_offset_from_page(
     return chosen
 
 
+# Zone abbreviations that name several zones, and their offsets: dateparser picks one (IST as Israel).
+AMBIGUOUS_ZONES = {
+    "IST": (timedelta(hours=5, minutes=30), timedelta(hours=2), timedelta(hours=1)),  # India, Israel, Ireland
+    "CST": (timedelta(hours=-6), timedelta(hours=8), timedelta(hours=-5)),  # US Central, China, Cuba
+    "BST": (timedelta(hours=1), timedelta(hours=6)),  # British Summer, Bangladesh
+    "AST": (timedelta(hours=-4), timedelta(hours=3)),  # Atlantic, Arabia
+    "GST": (timedelta(hours=4), timedelta(hours=-2)),  # Gulf, South Georgia
+}
+_ABBREVIATION = re.compile(rf"(?<![A-Za-z])({'|'.join(AMBIGUOUS_ZONES)})(?![A-Za-z])")
+
+
+def _with_ambiguous_zones_settled(
+    readings: list[tuple[DateCandidate, ReadDate | None]], stated_offsets: set[timedelta], context: DateContext
+) -> list[tuple[DateCandidate, ReadDate | None]]:
+    """Readings of "01:38 PM IST" taken at the offset the page's own ISO dates state ("...+05:30"), when exactly
+    one of the abbreviation's zones has it. The site's zone, when it has the abbreviation, already settled it."""
+    settled = []
+    for candidate, read in readings:
+        match = _ABBREVIATION.search(candidate.raw)
+        if read is not None and match is not None:
+            own = {datetime(read.at.year, month, 1, tzinfo=context.zone).tzname() for month in (1, 7)}
+            offsets = [o for o in AMBIGUOUS_ZONES[match.group(1)] if o in stated_offsets]
+            if match.group(1) not in own and len(offsets) == 1:
+                naive = read_date(candidate.raw[: match.start()] + candidate.raw[match.end() :], context)
+                if naive is not None and naive.is_timezone_assumed:
+                    wall = naive.at.astimezone(context.zone).replace(tzinfo=None)
+                    read = replace(naive, at=(wall - offsets[0]).replace(tzinfo=UTC), is_timezone_assumed=False)
+        settled.append((candidate, read))
+    return settled
+
+
 VISIBLE_SOURCES = {sources.BYLINE, sources.TIME_TEXT}
 
 
@@ -257,7 +288,8 @@ def normalise_article_dates(
     """The article's published and modified dates, each the most trusted plausible candidate, with flags."""
     flags: list[str] = []
     skipped: list[str] = []
-    published_readings = _read_all(published, context)
+    stated_offsets = {o for c in [*published, *modified] if (o := _offset_of(c.raw)) is not None and o}
+    published_readings = _with_ambiguous_zones_settled(_read_all(published, context), stated_offsets, context)
     chosen_published = _choose("published", published_readings, context, flags, skipped)
     if chosen_published is not None:
         chosen_published = _with_time_of_day(chosen_published, published_readings, context)
@@ -266,7 +298,7 @@ def normalise_article_dates(
     ignored: list[str] = []
     chosen_modified = _choose(
         "modified",
-        _read_all(modified, context),
+        _with_ambiguous_zones_settled(_read_all(modified, context), stated_offsets, context),
         context,
         flags,
         ignored,

@@ -282,6 +282,17 @@ def test_a_json_ld_time_with_the_wrong_offset_yields_to_the_byline_and_meta_tag_
     assert alone.at == datetime(2024, 3, 15, 10, 31, 13, tzinfo=UTC)
 
 
+def test_an_ambiguous_zone_abbreviation_is_read_at_the_offset_the_page_states():
+    # "IST" is India, Israel and Ireland; the page's own ISO dates say +05:30
+    json_ld = (
+        '<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"01:38:07 PM IST Nov 20, 2019",'
+        '"dateModified":"2019-11-20T13:41:20+05:30"}</script>'
+    )
+    chosen = _chosen_published("<h1>Markets on a high</h1><p>Text.</p>", json_ld)
+    assert chosen.at == datetime(2019, 11, 20, 8, 8, 7, tzinfo=UTC)
+    assert not chosen.is_timezone_assumed
+
+
 # --- authors ------------------------------------------------------------------------------------------------------
 
 
