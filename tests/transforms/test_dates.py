@@ -28,6 +28,9 @@ CASES = [
     ("Von Anna Brenner | 3. April 2024, 00:30 Uhr", "byline", "Europe/Berlin", ["de"], "2024-04-02T22:30:00"),
     ("2024-03-31 01:45", "byline", "Europe/Berlin", ["de"], "2024-03-31T00:45:00"),
     ("Published March 9, 2024 at 10:40 p.m.", "byline", "America/New_York", ["en"], "2024-03-10T03:40:00"),
+    # the C locale's `date` format, English on a German page, its zone stated or the site's
+    ("Mon Oct 11 14:57:21 CEST 2021", "meta:og:article:published_time", "UTC", ["de"], "2021-10-11T12:57:21"),
+    ("Mon Oct 11 14:57:21 2021", "meta:date", "Europe/Berlin", ["de"], "2021-10-11T12:57:21"),
     # DST rule: a wall time in the spring-forward gap is read with the offset before the change (EST)
     ("2024-03-10 02:30", "byline", "America/New_York", ["en"], "2024-03-10T07:30:00"),
     # ... and the repeated autumn hour is read as its first occurrence (still EDT)
