@@ -151,6 +151,8 @@ def _with_time_of_day(
 
     JSON-LD that says only "2024-03-15" and a byline "15. März 2024, 14:30 Uhr" give 13:30 UTC from the byline:
     the trusted source settles the day, the other one only adds the time. A candidate on another day does not.
+    A URL's month folder (/2021/10/) takes a day of that month or of the month after it: pages are filed in
+    the folder of the month they were started.
     """
     if chosen.precision not in ("day", "month"):
         return chosen
@@ -163,11 +165,14 @@ def _with_time_of_day(
         if _implausible(read, context) or candidate.source in LAST_CHANGED_SOURCES:
             continue
         other = read.at.astimezone(context.zone)
-        same = (
-            other.date() == local.date()
-            if chosen.precision == "day"
-            else other.timetuple()[:2] == local.timetuple()[:2]
-        )
+        if chosen.precision == "day":
+            same = other.date() == local.date()
+        elif chosen.source == sources.URL_PATH:
+            # a URL's month folder (/2021/10/) is when the page was filed: published then or the month after
+            months_later = (other.year - local.year) * 12 + other.month - local.month
+            same = 0 <= months_later <= 1 and not read.is_relative
+        else:
+            same = other.timetuple()[:2] == local.timetuple()[:2]
         if same:
             return NormalisedDate(
                 read.at, candidate.raw, candidate.source, read.precision, read.is_timezone_assumed, read.is_relative

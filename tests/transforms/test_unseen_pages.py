@@ -217,6 +217,18 @@ def test_a_coarse_url_date_never_outranks_a_finer_one_that_agrees_with_it():
     assert dates.published.at == datetime(2024, 3, 15, 13, 30, tzinfo=UTC)
 
 
+def test_a_url_month_folder_yields_to_a_day_in_the_month_after_it_but_not_to_one_long_before():
+    # a press office files its releases in /2021/10/; the release went out on 10 November
+    body = "<h1>Lagebild</h1><p>Stand: 10. November 2021. Die Lage an der Grenze bleibt angespannt.</p>"
+    chosen = _chosen_published(body, lang="de", url="https://amt.example/meldungen/2021/10/lagebild.html")
+    assert chosen.at == datetime(2021, 11, 10, tzinfo=UTC) and chosen.source == "htmldate"
+    context = DateContext.for_site("UTC", ["de"], FETCHED_AT)
+    dates = normalise_article_dates(
+        [DateCandidate("2011/12", "url-path"), DateCandidate("2010-06-01", "htmldate")], [], context
+    )
+    assert dates.published.at == datetime(2011, 12, 1, tzinfo=UTC) and dates.published.precision == "month"
+
+
 def test_a_quoted_post_or_a_suggested_article_does_not_date_the_article():
     embed = (
         "<blockquote class='social-embed'><p>Beach day!</p><p>A post shared by Sam "
