@@ -287,6 +287,46 @@ def _with_offset_the_page_shows(
     return chosen
 
 
+def _as_the_page_shows_it(
+    chosen: NormalisedDate, readings: list[tuple[DateCandidate, ReadDate | None]], context: DateContext
+) -> NormalisedDate:
+    """When the page's machine-readable published dates disagree by days, the one the visible date confirms.
+
+    JSON-LD "2023-11-03T10:25:56Z" (when the draft was made), a meta tag "2023-11-06T14:25:00Z" and a byline
+    "6. November 2023, 15:25 Uhr": the reader is told the 6th, and a machine-readable source says so too.
+    Only the page's first visible absolute date is asked, and only when JSON-LD, microdata and meta tags name
+    exactly two days (more is a list of posts or teasers, as a page's many <time> elements often are).
+    """
+    machine = [
+        (candidate, read)
+        for candidate, read in readings
+        if read is not None
+        and source_trust(candidate.source) <= SOURCE_TRUST["meta"]
+        and not _implausible(read, context)
+    ]
+    if source_trust(chosen.source) > SOURCE_TRUST["meta"] or len({read.at.date() for _, read in machine}) != 2:
+        return chosen  # one date, or a list of other articles' dates (a feed of posts in JSON-LD)
+    shown = next(
+        (
+            read
+            for candidate, read in readings
+            if candidate.source in VISIBLE_SOURCES
+            and read is not None
+            and not read.is_relative
+            and not _implausible(read, context)
+        ),
+        None,
+    )
+    if shown is None or abs(shown.at - chosen.at) <= DISAGREEMENT:
+        return chosen
+    for candidate, read in machine:
+        if abs(read.at - shown.at) <= DISAGREEMENT:
+            return NormalisedDate(
+                read.at, candidate.raw, candidate.source, read.precision, read.is_timezone_assumed, read.is_relative
+            )
+    return chosen
+
+
 def normalise_article_dates(
     published: list[DateCandidate], modified: list[DateCandidate], context: DateContext
 ) -> ArticleDates:
@@ -297,6 +337,7 @@ def normalise_article_dates(
     published_readings = _with_ambiguous_zones_settled(_read_all(published, context), stated_offsets, context)
     chosen_published = _choose("published", published_readings, context, flags, skipped)
     if chosen_published is not None:
+        chosen_published = _as_the_page_shows_it(chosen_published, published_readings, context)
         chosen_published = _with_time_of_day(chosen_published, published_readings, context)
         chosen_published = _with_offset_from_page(chosen_published, published_readings, context)
         chosen_published = _with_offset_the_page_shows(chosen_published, published_readings, context)

@@ -305,6 +305,23 @@ def test_an_ambiguous_zone_abbreviation_is_read_at_the_offset_the_page_states():
     assert not chosen.is_timezone_assumed
 
 
+def test_machine_readable_dates_that_disagree_are_settled_by_the_date_the_page_shows():
+    # JSON-LD keeps the day the draft was made; the meta tag and the byline say when it went out
+    head = (
+        '<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2023-11-03T10:25:56+00:00"}'
+        '</script><meta property="article:published_time" content="2023-11-06T14:25:00+00:00">'
+    )
+    body = "<h1>Eisberge</h1><div class='post-meta'>Von Kim Roth · 6. November 2023, 15:25 Uhr</div><p>Text.</p>"
+    chosen = _chosen_published(body, head, lang="de")
+    assert chosen.at == datetime(2023, 11, 6, 14, 25, tzinfo=UTC) and chosen.source == "meta:article:published_time"
+    # the page's own JSON-LD stands when the byline names neither (a teaser's date) ...
+    teaser = body.replace("6. November 2023", "1. Oktober 2023")
+    assert _chosen_published(teaser, head, lang="de").at == datetime(2023, 11, 3, 10, 25, 56, tzinfo=UTC)
+    # ... and when the machine-readable dates are a list of posts, not two statements about one article
+    listing = head + '<meta name="date" content="2023-10-20T09:00:00+00:00">'
+    assert _chosen_published(body, listing, lang="de").at == datetime(2023, 11, 3, 10, 25, 56, tzinfo=UTC)
+
+
 # --- authors ------------------------------------------------------------------------------------------------------
 
 
