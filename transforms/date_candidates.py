@@ -75,7 +75,7 @@ MODIFIED_META = (
     "lastmod",
     "revised",
 )
-BYLINE_CLASSES = re.compile(r"byline|date|dateline|article-meta|post-meta|entry-meta|published|posted|time", re.I)
+BYLINE_CLASSES = re.compile(r"byline|date|dateline|(?:article|post|entry)(?:-|_|__)?meta|published|posted|time", re.I)
 # Containers whose dates belong to other articles or to readers, not to this article.
 ELSEWHERE_CLASSES = re.compile(
     r"related|teaser|sidebar|comment|widget|recommend|suggestion|promo|most-read|trending|masthead|site-header"
@@ -242,8 +242,8 @@ def _from_bylines(tree: html.HtmlElement, found: DateCandidates) -> None:
             element.get("class")
         ):
             continue
-        if _is_elsewhere(element):
-            continue
+        if _is_elsewhere(element) or element.find(".//h1") is not None:
+            continue  # a wrapper round the headline ("post_meta_wrapper"): its byline children are read alone
         text = " ".join(element.text_content().split())
         if not (6 <= len(text) <= 200 and re.search(r"\d", text)) or PAGE_CLOCK.match(text):
             continue

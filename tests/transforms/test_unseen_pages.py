@@ -247,6 +247,20 @@ def test_a_quoted_post_or_a_suggested_article_does_not_date_the_article():
     assert all(candidate.source in ("byline", "htmldate") for candidate in published), published
 
 
+def test_a_bem_meta_line_is_a_byline_and_a_wrapper_round_the_headline_is_not():
+    body = (
+        "<article><header class='article__header'><h1>What is the value of drugs at the border?</h1>"
+        "<p class='article__meta'>By Dana Whitlock on Monday, November 18th, 2019 at 11:08 a.m.</p></header>"
+        "<p>Text.</p></article>"
+    )
+    assert _published("", body)[0].raw == "By Dana Whitlock on Monday, November 18th, 2019 at 11:08 a.m."
+    wrapped = (
+        "<div class='theme_post_meta_wrapper'><h1>Results: regional meeting, 19.5.2007</h1>"
+        "<p class='post-meta'>von Marc Roth | <span class='published'>20. Mai 2007</span> | Ergebnisse</p></div>"
+    )
+    assert "19.5.2007" not in " ".join(candidate.raw for candidate in _published("", wrapped))
+
+
 def _chosen_published(body: str, head: str = "", lang: str = "en", url: str = "https://blog.example/post") -> datetime:
     tree = html.document_fromstring(_page(body, head, lang))
     found = html_date_candidates(tree)
