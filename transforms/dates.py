@@ -327,6 +327,43 @@ def _as_the_page_shows_it(
     return chosen
 
 
+def _not_after_the_modified_date(
+    chosen: NormalisedDate,
+    readings: list[tuple[DateCandidate, ReadDate | None]],
+    modified: list[tuple[DateCandidate, ReadDate | None]],
+    context: DateContext,
+) -> NormalisedDate:
+    """A published date later than the page's own machine-readable modified date, when the <time datetime> the
+    page shows is not after the modified date: the <time> gives the first publication.
+
+    JSON-LD datePublished "19 Nov 2019 07:09 GMT", dateModified "19 Nov 2019 05:44 GMT" and a <time datetime>
+    "...05:44:06": the article went out at 05:44. A <time> that agrees with the later published date (a
+    publication scheduled after the last edit) leaves it.
+    """
+    if source_trust(chosen.source) > SOURCE_TRUST["meta"]:
+        return chosen
+    changed = next(
+        (
+            read
+            for candidate, read in modified
+            if read is not None and source_trust(candidate.source) <= source_trust(chosen.source)
+        ),
+        None,
+    )
+    if changed is None or chosen.at <= changed.at + timedelta(minutes=1):
+        return chosen
+    for candidate, read in readings:
+        if (
+            read is not None
+            and candidate.source == sources.TIME_ELEMENT
+            and read.precision in ("instant", "minute")
+            and timedelta(0) <= changed.at - read.at <= DISAGREEMENT
+            and not _implausible(read, context)
+        ):
+            return NormalisedDate(read.at, candidate.raw, candidate.source, read.precision, False, read.is_relative)
+    return chosen
+
+
 def normalise_article_dates(
     published: list[DateCandidate], modified: list[DateCandidate], context: DateContext
 ) -> ArticleDates:
@@ -341,10 +378,15 @@ def normalise_article_dates(
         chosen_published = _with_time_of_day(chosen_published, published_readings, context)
         chosen_published = _with_offset_from_page(chosen_published, published_readings, context)
         chosen_published = _with_offset_the_page_shows(chosen_published, published_readings, context)
+    modified_readings = _with_ambiguous_zones_settled(_read_all(modified, context), stated_offsets, context)
+    if chosen_published is not None:
+        chosen_published = _not_after_the_modified_date(
+            chosen_published, published_readings, modified_readings, context
+        )
     ignored: list[str] = []
     chosen_modified = _choose(
         "modified",
-        _with_ambiguous_zones_settled(_read_all(modified, context), stated_offsets, context),
+        modified_readings,
         context,
         flags,
         ignored,

@@ -336,6 +336,18 @@ def test_machine_readable_dates_that_disagree_are_settled_by_the_date_the_page_s
     assert _chosen_published(body, listing, lang="de").at == datetime(2023, 11, 3, 10, 25, 56, tzinfo=UTC)
 
 
+def test_a_published_date_after_the_modified_date_yields_to_the_time_the_page_shows():
+    json_ld = (
+        '<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"19 Nov 2019 07:09 GMT",'
+        '"dateModified":"19 Nov 2019 05:44 GMT"}</script>'
+    )
+    shown = "<h1>Moon shot</h1><time datetime='Tue Nov 19 2019 05:44:06 GMT+0000'>19 Nov 2019</time><p>Text.</p>"
+    assert _chosen_published(shown, json_ld).at == datetime(2019, 11, 19, 5, 44, tzinfo=UTC)
+    # a publication scheduled after the last edit, and the <time> says so: the later date stands
+    scheduled = shown.replace("Tue Nov 19 2019 05:44:06", "Tue Nov 19 2019 07:09:00")
+    assert _chosen_published(scheduled, json_ld).at == datetime(2019, 11, 19, 7, 9, tzinfo=UTC)
+
+
 # --- authors ------------------------------------------------------------------------------------------------------
 
 
