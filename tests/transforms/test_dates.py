@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from broadsheet.records import DateCandidate
-from transforms.dates import DateContext, normalise_article_dates, normalise_date
+from transforms.dates import DateContext, normalise_article_dates, normalise_date, read_date
 
 FETCHED_AT = datetime(2025, 1, 1, 12, 0, tzinfo=UTC)
 
@@ -187,3 +187,11 @@ def test_the_more_trusted_of_two_disagreeing_sources_gives_the_date(trusted, oth
     candidates = [DateCandidate("2024-03-01T10:00:00Z", other), DateCandidate("2024-03-09T10:00:00Z", trusted)]
     chosen = normalise_date(candidates, "UTC", ["en"], datetime(2024, 3, 15, tzinfo=UTC))
     assert chosen is not None and (chosen.source, chosen.at) == (trusted, datetime(2024, 3, 9, 10, tzinfo=UTC))
+
+
+def test_the_day_and_month_of_a_numeric_date_in_running_text_are_not_a_clock_time():
+    context = DateContext.for_site("UTC", ["de"], FETCHED_AT)
+    headline = read_date("Ergebnisse: Regionalmeisterschaft Aalen, 19.5.2007 von Marc Roth", context)
+    assert headline.at == datetime(2007, 5, 19, tzinfo=UTC) and headline.precision == "day"
+    clock = read_date("Bericht vom 15. März 2024 14.30 Uhr im Rathaus", context)
+    assert clock.at == datetime(2024, 3, 15, 14, 30, tzinfo=UTC) and clock.precision == "minute"
