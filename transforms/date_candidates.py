@@ -235,6 +235,15 @@ PAGE_CLOCK = re.compile(
 )
 
 
+# A user profile's join date or a forum thread's last post ("Joined March 2007", "Letzter Beitrag: 18.10.2010"):
+# the text from the label on says when someone joined or last wrote, not when this page was published.
+NOT_PUBLISHED_LABEL = re.compile(
+    r"\b(?:joined|member since|mitglied seit|registriert seit|dabei seit|inscrit depuis|miembro desde"
+    r"|last post|latest post|letzter beitrag|neuester beitrag|dernier message|último mensaje|ultimo messaggio)\b",
+    re.I,
+)
+
+
 def _from_bylines(tree: html.HtmlElement, found: DateCandidates) -> None:
     for element in tree.xpath("//*[@class]"):
         # the cheap class test first: walking every ancestor of every classed element cost more than the rest
@@ -245,6 +254,8 @@ def _from_bylines(tree: html.HtmlElement, found: DateCandidates) -> None:
         if _is_elsewhere(element) or element.find(".//h1") is not None:
             continue  # a wrapper round the headline ("post_meta_wrapper"): its byline children are read alone
         text = " ".join(element.text_content().split())
+        if label := NOT_PUBLISHED_LABEL.search(text):
+            text = text[: label.start()].strip()
         if not (6 <= len(text) <= 200 and re.search(r"\d", text)) or PAGE_CLOCK.match(text):
             continue
         published, modified = split_byline(text)

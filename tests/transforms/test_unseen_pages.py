@@ -261,6 +261,16 @@ def test_a_bem_meta_line_is_a_byline_and_a_wrapper_round_the_headline_is_not():
     assert "19.5.2007" not in " ".join(candidate.raw for candidate in _published("", wrapped))
 
 
+def test_a_join_date_or_a_forums_last_post_is_not_a_publication_date():
+    body = (
+        "<div class='profile-header-card'><b>Harbour News</b> <span class='join-date'>Joined March 2007</span></div>"
+        "<h1>Ferry returns</h1><ul class='thread-meta'><li class='thread-date'>Erstellt 21.02.2011 · Antworten: 6 "
+        "Letzter Beitrag: 18.10.2012, 23:08</li></ul><p>Text.</p>"
+    )
+    raws = [candidate.raw for candidate in _published("", body) if candidate.source == "byline"]
+    assert raws == ["Erstellt 21.02.2011 · Antworten: 6"]
+
+
 def _chosen_published(body: str, head: str = "", lang: str = "en", url: str = "https://blog.example/post") -> datetime:
     tree = html.document_fromstring(_page(body, head, lang))
     found = html_date_candidates(tree)
