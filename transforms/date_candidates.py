@@ -75,12 +75,15 @@ MODIFIED_META = (
     "lastmod",
     "revised",
 )
-BYLINE_CLASSES = re.compile(r"byline|date|dateline|article-meta|post-meta|entry-meta|published|posted|time", re.I)
+BYLINE_CLASSES = re.compile(r"byline|date|dateline|(?:article|post|entry)(?:-|_|__)?meta|published|posted|time", re.I)
 # Containers whose dates belong to other articles or to readers, not to this article.
 ELSEWHERE_CLASSES = re.compile(
-    r"related|teaser|sidebar|comment|widget|recommend|promo|most-read|trending|masthead|site-header|top-?bar", re.I
+    r"related|teaser|sidebar|comment|widget|recommend|suggestion|promo|most-read|trending|masthead|site-header"
+    r"|top-?bar",
+    re.I,
 )
-ELSEWHERE_TAGS = {"aside", "footer", "nav"}
+# a <blockquote> holds quoted or embedded posts (a tweet, an Instagram post) with their own dates
+ELSEWHERE_TAGS = {"aside", "footer", "nav", "blockquote"}
 _PAGE_CONTAINERS = {"html", "body", "main", "article"}
 # "Updated" in the languages we crawl: the text after it is a modified date, the text before it published.
 UPDATED_WORDS = re.compile(
@@ -145,8 +148,8 @@ def _from_json_ld(page: ParsedPage, found: DateCandidates) -> None:
 
 
 def _is_elsewhere(element: html.HtmlElement) -> bool:
-    """True when the element sits in a sidebar, footer, comment or teaser, or in the site's masthead (which
-    often shows today's date): its date is not this article's."""
+    """True when the element sits in a sidebar, footer, comment, teaser or quoted post, or in the site's masthead
+    (which often shows today's date): its date is not this article's."""
     return any(_is_elsewhere_itself(ancestor) for ancestor in element.iterancestors())
 
 
@@ -232,6 +235,15 @@ PAGE_CLOCK = re.compile(
 )
 
 
+# A user profile's join date or a forum thread's last post ("Joined March 2007", "Letzter Beitrag: 18.10.2010"):
+# the text from the label on says when someone joined or last wrote, not when this page was published.
+NOT_PUBLISHED_LABEL = re.compile(
+    r"\b(?:joined|member since|mitglied seit|registriert seit|dabei seit|inscrit depuis|miembro desde"
+    r"|last post|latest post|letzter beitrag|neuester beitrag|dernier message|último mensaje|ultimo messaggio)\b",
+    re.I,
+)
+
+
 def _from_bylines(tree: html.HtmlElement, found: DateCandidates) -> None:
     for element in tree.xpath("//*[@class]"):
         # the cheap class test first: walking every ancestor of every classed element cost more than the rest
@@ -239,9 +251,11 @@ def _from_bylines(tree: html.HtmlElement, found: DateCandidates) -> None:
             element.get("class")
         ):
             continue
-        if _is_elsewhere(element):
-            continue
+        if _is_elsewhere(element) or element.find(".//h1") is not None:
+            continue  # a wrapper round the headline ("post_meta_wrapper"): its byline children are read alone
         text = " ".join(element.text_content().split())
+        if label := NOT_PUBLISHED_LABEL.search(text):
+            text = text[: label.start()].strip()
         if not (6 <= len(text) <= 200 and re.search(r"\d", text)) or PAGE_CLOCK.match(text):
             continue
         published, modified = split_byline(text)

@@ -1,6 +1,7 @@
 """Read the date formats we know exactly, without dateparser, as UTC instants with precision and zone provenance.
 
-- Epoch seconds/milliseconds, ISO 8601 (also year-month and date-only), RFC 2822.
+- Epoch seconds/milliseconds, ISO 8601 (also year-month and date-only), RFC 2822, and the C locale's
+  `date` / Java `Date.toString()` format ("Mon Oct 11 14:57:21 CEST 2021"), English whatever the page's language.
 - Numeric dates ("15.03.2024", "03/15/24") in the site's day/month order (`site_date_order`): settled once per
   site from its registry entry, never guessed from the string; year-first dates as URLs write them.
 - Written dates with month names in any language dateparser knows ("15. März 2024, 14:30 Uhr", "March 9, 2024
@@ -99,6 +100,18 @@ def _extended(match: re.Match[str]) -> str:
 _EPOCH = re.compile(r"^(\d{9,10}|\d{12,13})(?:\.\d+)?$")
 _RFC_2822 = re.compile(r"^(?:[A-Za-z]{3},?\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s+\d{1,2}:\d{2}")
 _RFC_2822_ZONE = re.compile(r"\d:\d{2}(?::\d{2})?\s+(?:[+-]\d{4}|UT|UTC|GMT|Z|[ECMP][SD]T)\s*$")
+# The C locale's `date` (and Java's Date.toString()): English names whatever the page's language
+_C_LOCALE = re.compile(
+    r"^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\s+(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\s+(\d{1,2})\s+"
+    r"(\d{1,2}):(\d{2}):(\d{2})(?:\s+([A-Z]{1,5}))?\s+(\d{4})$"
+)
+_C_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# Zone abbreviations that name one zone only (IST, CST, BST … name several and are left to the site's zone)
+UNAMBIGUOUS_ZONES = {
+    "UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "WEST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3, "MSK": 3,
+    "EST": -5, "EDT": -4, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7, "JST": 9, "KST": 9,
+    "AEST": 10, "AEDT": 11, "NZST": 12, "NZDT": 13,
+}  # fmt: skip
 _NUMERIC = re.compile(
     r"^(\d{1,4})([./-])(\d{1,2})\2(\d{2,4})\.?(?:,?\s+(?:um\s+|à\s+|at\s+|a las\s+|às\s+|alle\s+|om\s+)?"
     r"(\d{1,2})[:.h](\d{2})(?::(\d{2}))?\s*(?:uhr|h)?)?$",
@@ -170,6 +183,19 @@ def _from_numeric(match: re.Match[str], context: DateContext) -> ReadDate:
     return read_wall_time((year, month, day, int(hour), int(minute), int(seconds or 0)), context, precision)
 
 
+def _from_c_locale(match: re.Match[str], context: DateContext) -> ReadDate:
+    month, day, hour, minute, second, zone, year = match.groups()
+    parts = (int(year), _C_MONTHS.index(month) + 1, int(day), int(hour), int(minute), int(second))
+    if zone is None or zone not in UNAMBIGUOUS_ZONES:
+        return read_wall_time(parts, context, "instant")
+    try:
+        naive = datetime(*parts)
+    except ValueError as error:
+        raise ImpossibleDate(str(error)) from error
+    at = naive - timedelta(hours=UNAMBIGUOUS_ZONES[zone])
+    return ReadDate(at.replace(tzinfo=UTC), "instant", is_timezone_assumed=False)
+
+
 def read_fast(raw: str, context: DateContext) -> ReadDate | None:
     """Read the machine formats without dateparser; None when the string is not one of them.
 
@@ -182,6 +208,8 @@ def read_fast(raw: str, context: DateContext) -> ReadDate | None:
     if match := _EPOCH.match(text):
         seconds = float(text) / (1000 if len(match.group(1)) > 10 else 1)
         return ReadDate(datetime.fromtimestamp(seconds, tz=UTC), "instant", is_timezone_assumed=False)
+    if match := _C_LOCALE.match(text):
+        return _from_c_locale(match, context)
     if _RFC_2822.match(text):
         parsed = parsedate_tz(text)
         if parsed is None:

@@ -191,6 +191,10 @@ def _with_stated_offset(read: ReadDate, offset: timedelta | None, context: DateC
     return read
 
 
+# a clock time ("14:30", "14.30 Uhr", "14h30"), not the day and month of a numeric date ("19.5.2007", "09.08.2020")
+_CLOCK_IN_TEXT = re.compile(r"(?<![\d.])\d{1,2}(?::\d{2}|[.h]\d{2}(?![.\d]))")
+
+
 def read_free_text(raw: str, context: DateContext) -> ReadDate | None:
     """Read a date out of free text such as a byline ("Von A. Brenner | 15. März 2024, 14:30 Uhr | 2 Min.").
 
@@ -233,7 +237,7 @@ def read_free_text(raw: str, context: DateContext) -> ReadDate | None:
         if found:
             # the longest matched span carries the most of the date (day, month, year and time)
             span, at = max(found, key=lambda f: len(f[0]))
-            has_time = re.search(r"\d{1,2}[:.h]\d{2}", span) is not None
+            has_time = _CLOCK_IN_TEXT.search(span) is not None
             return _from_dateparser(at, "time" if has_time else "day", context, is_relative=False)
     return None
 

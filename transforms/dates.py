@@ -83,9 +83,24 @@ def _implausible(read: ReadDate, context: DateContext) -> str | None:
     return None
 
 
+# A relative or year-less reading ("vor 3 Stunden", "Gestern um 02:12", "13 Aug") is only as good as the guess of
+# when the page was written: after every absolute reading of the page, before the "last changed" signals.
+RELATIVE_TRUST = SOURCE_TRUST[sources.HTMLDATE] + 0.5
+
+
+def _reading_trust(candidate: DateCandidate, read: ReadDate | None) -> float:
+    trust = source_trust(candidate.source)
+    if read is not None and read.is_relative and candidate.source not in LAST_CHANGED_SOURCES:
+        return max(trust, RELATIVE_TRUST)
+    return trust
+
+
 def _read_all(candidates: list[DateCandidate], context: DateContext) -> list[tuple[DateCandidate, ReadDate | None]]:
-    ordered = sorted(candidates, key=lambda c: source_trust(c.source))  # stable: page order within a source
-    return [(candidate, read_date(candidate.raw, context)) for candidate in ordered]
+    """Every candidate with its reading, most trusted first (page order within a source). A relative reading
+    counts back from the fetch, which says nothing about a page that has been online for years: it comes after
+    every absolute date the page or its URL states."""
+    readings = [(candidate, read_date(candidate.raw, context)) for candidate in candidates]
+    return sorted(readings, key=lambda pair: _reading_trust(*pair))  # stable
 
 
 def _choose(
@@ -136,6 +151,8 @@ def _with_time_of_day(
 
     JSON-LD that says only "2024-03-15" and a byline "15. März 2024, 14:30 Uhr" give 13:30 UTC from the byline:
     the trusted source settles the day, the other one only adds the time. A candidate on another day does not.
+    A URL's month folder (/2021/10/) takes a day of that month or of the month after it: pages are filed in
+    the folder of the month they were started.
     """
     if chosen.precision not in ("day", "month"):
         return chosen
@@ -148,11 +165,14 @@ def _with_time_of_day(
         if _implausible(read, context) or candidate.source in LAST_CHANGED_SOURCES:
             continue
         other = read.at.astimezone(context.zone)
-        same = (
-            other.date() == local.date()
-            if chosen.precision == "day"
-            else other.timetuple()[:2] == local.timetuple()[:2]
-        )
+        if chosen.precision == "day":
+            same = other.date() == local.date()
+        elif chosen.source == sources.URL_PATH:
+            # a URL's month folder (/2021/10/) is when the page was filed: published then or the month after
+            months_later = (other.year - local.year) * 12 + other.month - local.month
+            same = 0 <= months_later <= 1 and not read.is_relative
+        else:
+            same = other.timetuple()[:2] == local.timetuple()[:2]
         if same:
             return NormalisedDate(
                 read.at, candidate.raw, candidate.source, read.precision, read.is_timezone_assumed, read.is_relative
@@ -194,21 +214,179 @@ def _with_offset_from_page(
     return chosen
 
 
+# Zone abbreviations that name several zones, and their offsets: dateparser picks one (IST as Israel).
+AMBIGUOUS_ZONES = {
+    "IST": (timedelta(hours=5, minutes=30), timedelta(hours=2), timedelta(hours=1)),  # India, Israel, Ireland
+    "CST": (timedelta(hours=-6), timedelta(hours=8), timedelta(hours=-5)),  # US Central, China, Cuba
+    "BST": (timedelta(hours=1), timedelta(hours=6)),  # British Summer, Bangladesh
+    "AST": (timedelta(hours=-4), timedelta(hours=3)),  # Atlantic, Arabia
+    "GST": (timedelta(hours=4), timedelta(hours=-2)),  # Gulf, South Georgia
+}
+_ABBREVIATION = re.compile(rf"(?<![A-Za-z])({'|'.join(AMBIGUOUS_ZONES)})(?![A-Za-z])")
+
+
+def _with_ambiguous_zones_settled(
+    readings: list[tuple[DateCandidate, ReadDate | None]], stated_offsets: set[timedelta], context: DateContext
+) -> list[tuple[DateCandidate, ReadDate | None]]:
+    """Readings of "01:38 PM IST" taken at the offset the page's own ISO dates state ("...+05:30"), when exactly
+    one of the abbreviation's zones has it. The site's zone, when it has the abbreviation, already settled it."""
+    settled = []
+    for candidate, read in readings:
+        match = _ABBREVIATION.search(candidate.raw)
+        if read is not None and match is not None:
+            own = {datetime(read.at.year, month, 1, tzinfo=context.zone).tzname() for month in (1, 7)}
+            offsets = [o for o in AMBIGUOUS_ZONES[match.group(1)] if o in stated_offsets]
+            if match.group(1) not in own and len(offsets) == 1:
+                naive = read_date(candidate.raw[: match.start()] + candidate.raw[match.end() :], context)
+                if naive is not None and naive.is_timezone_assumed:
+                    wall = naive.at.astimezone(context.zone).replace(tzinfo=None)
+                    read = replace(naive, at=(wall - offsets[0]).replace(tzinfo=UTC), is_timezone_assumed=False)
+        settled.append((candidate, read))
+    return settled
+
+
+VISIBLE_SOURCES = {sources.BYLINE, sources.TIME_TEXT}
+
+
+def _with_offset_the_page_shows(
+    chosen: NormalisedDate, readings: list[tuple[DateCandidate, ReadDate | None]], context: DateContext
+) -> NormalisedDate:
+    """A machine-readable time with a wrong UTC offset, outvoted by the time the reader sees and another
+    machine-readable source that agree with each other.
+
+    JSON-LD "2024-03-15T04:31:13-06:00" beside a meta tag "2024-03-15T04:31:13+00:00" and a byline
+    "Mar 14, 2024, 10:31 pm CST": the byline states its zone and names the meta tag's instant; the JSON-LD
+    wrote the UTC wall time with the local offset. Only a difference of whole hours (a zone) is corrected.
+    """
+    if chosen.precision not in ("instant", "minute") or source_trust(chosen.source) > SOURCE_TRUST["meta"]:
+        return chosen
+
+    def _whole_hours_apart(at: datetime) -> bool:
+        apart = abs(at.replace(second=0, microsecond=0) - chosen.at.replace(second=0, microsecond=0))
+        return timedelta(hours=1) <= apart <= timedelta(hours=14) and apart % timedelta(hours=1) == timedelta(0)
+
+    shown = [
+        read.at.replace(second=0, microsecond=0)
+        for candidate, read in readings
+        if candidate.source in VISIBLE_SOURCES
+        and read is not None
+        and not read.is_timezone_assumed
+        and read.precision == "minute"
+        and _whole_hours_apart(read.at)
+    ]
+    for candidate, read in readings:
+        if (
+            read is not None
+            and candidate.source not in VISIBLE_SOURCES
+            and source_trust(candidate.source) <= SOURCE_TRUST[sources.TIME_ELEMENT]
+            and not read.is_timezone_assumed
+            and read.at.replace(second=0, microsecond=0) in shown
+            and not _implausible(read, context)
+        ):
+            return NormalisedDate(read.at, candidate.raw, candidate.source, read.precision, False, read.is_relative)
+    return chosen
+
+
+def _as_the_page_shows_it(
+    chosen: NormalisedDate, readings: list[tuple[DateCandidate, ReadDate | None]], context: DateContext
+) -> NormalisedDate:
+    """When the page's machine-readable published dates disagree by days, the one the visible date confirms.
+
+    JSON-LD "2023-11-03T10:25:56Z" (when the draft was made), a meta tag "2023-11-06T14:25:00Z" and a byline
+    "6. November 2023, 15:25 Uhr": the reader is told the 6th, and a machine-readable source says so too.
+    Only the page's first visible absolute date is asked, and only when JSON-LD, microdata and meta tags name
+    exactly two days (more is a list of posts or teasers, as a page's many <time> elements often are).
+    """
+    machine = [
+        (candidate, read)
+        for candidate, read in readings
+        if read is not None
+        and source_trust(candidate.source) <= SOURCE_TRUST["meta"]
+        and not _implausible(read, context)
+    ]
+    if source_trust(chosen.source) > SOURCE_TRUST["meta"] or len({read.at.date() for _, read in machine}) != 2:
+        return chosen  # one date, or a list of other articles' dates (a feed of posts in JSON-LD)
+    shown = next(
+        (
+            read
+            for candidate, read in readings
+            if candidate.source in VISIBLE_SOURCES
+            and read is not None
+            and not read.is_relative
+            and not _implausible(read, context)
+        ),
+        None,
+    )
+    if shown is None or abs(shown.at - chosen.at) <= DISAGREEMENT:
+        return chosen
+    for candidate, read in machine:
+        if abs(read.at - shown.at) <= DISAGREEMENT:
+            return NormalisedDate(
+                read.at, candidate.raw, candidate.source, read.precision, read.is_timezone_assumed, read.is_relative
+            )
+    return chosen
+
+
+def _not_after_the_modified_date(
+    chosen: NormalisedDate,
+    readings: list[tuple[DateCandidate, ReadDate | None]],
+    modified: list[tuple[DateCandidate, ReadDate | None]],
+    context: DateContext,
+) -> NormalisedDate:
+    """A published date later than the page's own machine-readable modified date, when the <time datetime> the
+    page shows is not after the modified date: the <time> gives the first publication.
+
+    JSON-LD datePublished "19 Nov 2019 07:09 GMT", dateModified "19 Nov 2019 05:44 GMT" and a <time datetime>
+    "...05:44:06": the article went out at 05:44. A <time> that agrees with the later published date (a
+    publication scheduled after the last edit) leaves it.
+    """
+    if source_trust(chosen.source) > SOURCE_TRUST["meta"]:
+        return chosen
+    changed = next(
+        (
+            read
+            for candidate, read in modified
+            if read is not None and source_trust(candidate.source) <= source_trust(chosen.source)
+        ),
+        None,
+    )
+    if changed is None or chosen.at <= changed.at + timedelta(minutes=1):
+        return chosen
+    for candidate, read in readings:
+        if (
+            read is not None
+            and candidate.source == sources.TIME_ELEMENT
+            and read.precision in ("instant", "minute")
+            and timedelta(0) <= changed.at - read.at <= DISAGREEMENT
+            and not _implausible(read, context)
+        ):
+            return NormalisedDate(read.at, candidate.raw, candidate.source, read.precision, False, read.is_relative)
+    return chosen
+
+
 def normalise_article_dates(
     published: list[DateCandidate], modified: list[DateCandidate], context: DateContext
 ) -> ArticleDates:
     """The article's published and modified dates, each the most trusted plausible candidate, with flags."""
     flags: list[str] = []
     skipped: list[str] = []
-    published_readings = _read_all(published, context)
+    stated_offsets = {o for c in [*published, *modified] if (o := _offset_of(c.raw)) is not None and o}
+    published_readings = _with_ambiguous_zones_settled(_read_all(published, context), stated_offsets, context)
     chosen_published = _choose("published", published_readings, context, flags, skipped)
     if chosen_published is not None:
+        chosen_published = _as_the_page_shows_it(chosen_published, published_readings, context)
         chosen_published = _with_time_of_day(chosen_published, published_readings, context)
         chosen_published = _with_offset_from_page(chosen_published, published_readings, context)
+        chosen_published = _with_offset_the_page_shows(chosen_published, published_readings, context)
+    modified_readings = _with_ambiguous_zones_settled(_read_all(modified, context), stated_offsets, context)
+    if chosen_published is not None:
+        chosen_published = _not_after_the_modified_date(
+            chosen_published, published_readings, modified_readings, context
+        )
     ignored: list[str] = []
     chosen_modified = _choose(
         "modified",
-        _read_all(modified, context),
+        modified_readings,
         context,
         flags,
         ignored,

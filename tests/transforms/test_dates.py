@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from broadsheet.records import DateCandidate
-from transforms.dates import DateContext, normalise_article_dates, normalise_date
+from transforms.dates import DateContext, normalise_article_dates, normalise_date, read_date
 
 FETCHED_AT = datetime(2025, 1, 1, 12, 0, tzinfo=UTC)
 
@@ -28,6 +28,9 @@ CASES = [
     ("Von Anna Brenner | 3. April 2024, 00:30 Uhr", "byline", "Europe/Berlin", ["de"], "2024-04-02T22:30:00"),
     ("2024-03-31 01:45", "byline", "Europe/Berlin", ["de"], "2024-03-31T00:45:00"),
     ("Published March 9, 2024 at 10:40 p.m.", "byline", "America/New_York", ["en"], "2024-03-10T03:40:00"),
+    # the C locale's `date` format, English on a German page, its zone stated or the site's
+    ("Mon Oct 11 14:57:21 CEST 2021", "meta:og:article:published_time", "UTC", ["de"], "2021-10-11T12:57:21"),
+    ("Mon Oct 11 14:57:21 2021", "meta:date", "Europe/Berlin", ["de"], "2021-10-11T12:57:21"),
     # DST rule: a wall time in the spring-forward gap is read with the offset before the change (EST)
     ("2024-03-10 02:30", "byline", "America/New_York", ["en"], "2024-03-10T07:30:00"),
     # ... and the repeated autumn hour is read as its first occurrence (still EDT)
@@ -184,3 +187,11 @@ def test_the_more_trusted_of_two_disagreeing_sources_gives_the_date(trusted, oth
     candidates = [DateCandidate("2024-03-01T10:00:00Z", other), DateCandidate("2024-03-09T10:00:00Z", trusted)]
     chosen = normalise_date(candidates, "UTC", ["en"], datetime(2024, 3, 15, tzinfo=UTC))
     assert chosen is not None and (chosen.source, chosen.at) == (trusted, datetime(2024, 3, 9, 10, tzinfo=UTC))
+
+
+def test_the_day_and_month_of_a_numeric_date_in_running_text_are_not_a_clock_time():
+    context = DateContext.for_site("UTC", ["de"], FETCHED_AT)
+    headline = read_date("Ergebnisse: Regionalmeisterschaft Aalen, 19.5.2007 von Marc Roth", context)
+    assert headline.at == datetime(2007, 5, 19, tzinfo=UTC) and headline.precision == "day"
+    clock = read_date("Bericht vom 15. März 2024 14.30 Uhr im Rathaus", context)
+    assert clock.at == datetime(2024, 3, 15, 14, 30, tzinfo=UTC) and clock.precision == "minute"

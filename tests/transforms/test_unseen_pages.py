@@ -14,7 +14,7 @@ from broadsheet.records import DateCandidate, ExtractedArticle, FetchedPage, Rej
 from transforms import boilerplate
 from transforms.article_metadata import read_article_metadata
 from transforms.body_length import body_words
-from transforms.date_candidates import html_date_candidates
+from transforms.date_candidates import html_date_candidates, page_date_candidates
 from transforms.dates import DateContext, normalise_article_dates
 from transforms.extract import extract_article
 
@@ -215,6 +215,147 @@ def test_a_coarse_url_date_never_outranks_a_finer_one_that_agrees_with_it():
         [DateCandidate("2024/03", "url-path"), DateCandidate("2024-03-15T14:30:00+01:00", "htmldate")], [], context
     )
     assert dates.published.at == datetime(2024, 3, 15, 13, 30, tzinfo=UTC)
+
+
+def test_a_url_month_folder_yields_to_a_day_in_the_month_after_it_but_not_to_one_long_before():
+    # a press office files its releases in /2021/10/; the release went out on 10 November
+    body = "<h1>Lagebild</h1><p>Stand: 10. November 2021. Die Lage an der Grenze bleibt angespannt.</p>"
+    chosen = _chosen_published(body, lang="de", url="https://amt.example/meldungen/2021/10/lagebild.html")
+    assert chosen.at == datetime(2021, 11, 10, tzinfo=UTC) and chosen.source == "htmldate"
+    context = DateContext.for_site("UTC", ["de"], FETCHED_AT)
+    dates = normalise_article_dates(
+        [DateCandidate("2011/12", "url-path"), DateCandidate("2010-06-01", "htmldate")], [], context
+    )
+    assert dates.published.at == datetime(2011, 12, 1, tzinfo=UTC) and dates.published.precision == "month"
+
+
+def test_a_quoted_post_or_a_suggested_article_does_not_date_the_article():
+    embed = (
+        "<blockquote class='social-embed'><p>Beach day!</p><p>A post shared by Sam "
+        "<time datetime='2018-03-12T19:30:12+00:00'>Mar 12, 2018</time></p></blockquote>"
+    )
+    suggested = (
+        "<section class='suggestion-articles'><article><a href='/other'>Other story "
+        "<time datetime='2019-02-03T08:00:00Z'>3 Feb</time></a></article></section>"
+    )
+    body = (
+        "<div class='article-date'>Dienstag, 29. Januar 2019</div><h1>Was sich ändert</h1>"
+        f"<div class='article-body'><p>Text.</p>{embed}<p>Mehr Text.</p></div>{suggested}"
+    )
+    published = html_date_candidates(html.document_fromstring(_page(body, lang="de"))).published
+    assert published[0] == DateCandidate("Dienstag, 29. Januar 2019", "byline")
+    assert all(candidate.source in ("byline", "htmldate") for candidate in published), published
+
+
+def test_a_bem_meta_line_is_a_byline_and_a_wrapper_round_the_headline_is_not():
+    body = (
+        "<article><header class='article__header'><h1>What is the value of drugs at the border?</h1>"
+        "<p class='article__meta'>By Dana Whitlock on Monday, November 18th, 2019 at 11:08 a.m.</p></header>"
+        "<p>Text.</p></article>"
+    )
+    assert _published("", body)[0].raw == "By Dana Whitlock on Monday, November 18th, 2019 at 11:08 a.m."
+    wrapped = (
+        "<div class='theme_post_meta_wrapper'><h1>Results: regional meeting, 19.5.2007</h1>"
+        "<p class='post-meta'>von Marc Roth | <span class='published'>20. Mai 2007</span> | Ergebnisse</p></div>"
+    )
+    assert "19.5.2007" not in " ".join(candidate.raw for candidate in _published("", wrapped))
+
+
+def test_a_join_date_or_a_forums_last_post_is_not_a_publication_date():
+    body = (
+        "<div class='profile-header-card'><b>Harbour News</b> <span class='join-date'>Joined March 2007</span></div>"
+        "<h1>Ferry returns</h1><ul class='thread-meta'><li class='thread-date'>Erstellt 21.02.2011 · Antworten: 6 "
+        "Letzter Beitrag: 18.10.2012, 23:08</li></ul><p>Text.</p>"
+    )
+    raws = [candidate.raw for candidate in _published("", body) if candidate.source == "byline"]
+    assert raws == ["Erstellt 21.02.2011 · Antworten: 6"]
+
+
+def _chosen_published(body: str, head: str = "", lang: str = "en", url: str = "https://blog.example/post") -> datetime:
+    tree = html.document_fromstring(_page(body, head, lang))
+    found = html_date_candidates(tree)
+    extra = page_date_candidates(FetchedPage("fixture", url, url, 200, {}, b"", FETCHED_AT))
+    context = DateContext.for_site("UTC", [lang], FETCHED_AT, lang)
+    return normalise_article_dates([*found.published, *extra.published], found.modified, context).published
+
+
+def test_a_year_less_date_badge_does_not_outrank_the_dated_post_meta():
+    # a blog theme's badge shows "13 Aug" (read as this year's 13 August); the post meta gives the year
+    body = (
+        "<article><div class='post-date'><span>13 Aug</span></div><h1>About bugs</h1>"
+        "<div class='entry-meta'>August 13, 2018 Posted by Vortex</div><p>Text.</p></article>"
+    )
+    chosen = _chosen_published(body)
+    assert chosen.at == datetime(2018, 8, 13, tzinfo=UTC) and not chosen.is_relative
+
+
+def test_a_relative_byline_on_an_old_page_yields_to_an_absolute_date():
+    # "Gestern um 02:12" counts back from the fetch; the page's own 6 October 2017 is absolute
+    body = (
+        "<div class='post-time'>Gestern um 02:12</div><h1>Herbst in den Bergen</h1>"
+        "<p>Veröffentlicht am 6. Oktober 2017. Der erste Schnee liegt schon.</p>"
+    )
+    chosen = _chosen_published(body, lang="de", url="https://social.example/2017/10/06/herbst")
+    assert chosen.at.date().isoformat() == "2017-10-06"
+    assert not chosen.is_relative
+
+
+def test_a_relative_byline_still_dates_a_page_that_states_nothing_else():
+    chosen = _chosen_published("<h1>Eilmeldung</h1><div class='byline'>vor 3 Stunden</div><p>Text.</p>", lang="de")
+    assert chosen.at == datetime(2026, 3, 9, 21, 0, tzinfo=UTC) and chosen.is_relative
+
+
+def test_a_json_ld_time_with_the_wrong_offset_yields_to_the_byline_and_meta_tag_that_agree():
+    # the CMS wrote the UTC wall time with the local offset into JSON-LD; the meta tag and the byline agree
+    json_ld = '<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"%s"}</script>'
+    meta = '<meta property="article:published_time" content="2024-03-15T04:31:13+00:00">'
+    body = "<h1>A wagon with a secret</h1><div class='byline'>Chris Doe - Mar 14, 2024, 10:31 pm CST</div><p>Text.</p>"
+    chosen = _chosen_published(body, json_ld % "2024-03-15T04:31:13-06:00" + meta)
+    assert chosen.at == datetime(2024, 3, 15, 4, 31, 13, tzinfo=UTC)
+    assert chosen.source == "meta:article:published_time"
+    # without a second machine-readable source that agrees with the byline, the JSON-LD stands
+    alone = _chosen_published(body, json_ld % "2024-03-15T04:31:13-06:00")
+    assert alone.at == datetime(2024, 3, 15, 10, 31, 13, tzinfo=UTC)
+
+
+def test_an_ambiguous_zone_abbreviation_is_read_at_the_offset_the_page_states():
+    # "IST" is India, Israel and Ireland; the page's own ISO dates say +05:30
+    json_ld = (
+        '<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"01:38:07 PM IST Nov 20, 2019",'
+        '"dateModified":"2019-11-20T13:41:20+05:30"}</script>'
+    )
+    chosen = _chosen_published("<h1>Markets on a high</h1><p>Text.</p>", json_ld)
+    assert chosen.at == datetime(2019, 11, 20, 8, 8, 7, tzinfo=UTC)
+    assert not chosen.is_timezone_assumed
+
+
+def test_machine_readable_dates_that_disagree_are_settled_by_the_date_the_page_shows():
+    # JSON-LD keeps the day the draft was made; the meta tag and the byline say when it went out
+    head = (
+        '<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2023-11-03T10:25:56+00:00"}'
+        '</script><meta property="article:published_time" content="2023-11-06T14:25:00+00:00">'
+    )
+    body = "<h1>Eisberge</h1><div class='post-meta'>Von Kim Roth · 6. November 2023, 15:25 Uhr</div><p>Text.</p>"
+    chosen = _chosen_published(body, head, lang="de")
+    assert chosen.at == datetime(2023, 11, 6, 14, 25, tzinfo=UTC) and chosen.source == "meta:article:published_time"
+    # the page's own JSON-LD stands when the byline names neither (a teaser's date) ...
+    teaser = body.replace("6. November 2023", "1. Oktober 2023")
+    assert _chosen_published(teaser, head, lang="de").at == datetime(2023, 11, 3, 10, 25, 56, tzinfo=UTC)
+    # ... and when the machine-readable dates are a list of posts, not two statements about one article
+    listing = head + '<meta name="date" content="2023-10-20T09:00:00+00:00">'
+    assert _chosen_published(body, listing, lang="de").at == datetime(2023, 11, 3, 10, 25, 56, tzinfo=UTC)
+
+
+def test_a_published_date_after_the_modified_date_yields_to_the_time_the_page_shows():
+    json_ld = (
+        '<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"19 Nov 2019 07:09 GMT",'
+        '"dateModified":"19 Nov 2019 05:44 GMT"}</script>'
+    )
+    shown = "<h1>Moon shot</h1><time datetime='Tue Nov 19 2019 05:44:06 GMT+0000'>19 Nov 2019</time><p>Text.</p>"
+    assert _chosen_published(shown, json_ld).at == datetime(2019, 11, 19, 5, 44, tzinfo=UTC)
+    # a publication scheduled after the last edit, and the <time> says so: the later date stands
+    scheduled = shown.replace("Tue Nov 19 2019 05:44:06", "Tue Nov 19 2019 07:09:00")
+    assert _chosen_published(scheduled, json_ld).at == datetime(2019, 11, 19, 7, 9, tzinfo=UTC)
 
 
 # --- authors ------------------------------------------------------------------------------------------------------
