@@ -48,10 +48,12 @@ def extracted_pages(
     should_extract: Callable[[FetchedPage], bool],
     workers: int,
     extract: Callable[[FetchedPage], Result] = extract_page,
+    pages_before_workers: int = SMALL_RUN,
 ) -> Iterator[tuple[FetchedPage, Result | None]]:
     """Each page with `extract(page)` (None where should_extract said no), in the pages' order.
 
-    `extract` runs in the workers: a module-level function, or a functools.partial of one, so it can be pickled."""
+    `extract` runs in the workers: a module-level function, or a functools.partial of one, so it can be pickled.
+    The first `pages_before_workers` pages to extract are extracted in this process."""
     pages = iter(pages)
     if multiprocessing.current_process().daemon and workers > 1:  # a daemon process may not start workers
         logger.info("extracting in this process: it is a daemon process, which may not have children")
@@ -65,7 +67,7 @@ def extracted_pages(
             continue
         yield page, extract(page)
         extracted_here += 1
-        if workers > 1 and extracted_here >= SMALL_RUN:
+        if workers > 1 and extracted_here >= pages_before_workers:
             break
     else:
         return

@@ -340,7 +340,8 @@ def extract(settings: Settings, run: SiteRun, archive: Archive) -> Extracted:
         # on one worker process per core (BROADSHEET_EXTRACT_WORKERS), results in archive order
         wanted = lambda page: page.status != 304 and page.archive_location not in skip  # noqa: E731
         workers = worker_count(settings.extract_workers)
-        for page, records in extracted_pages(latest_pages(files), wanted, workers, guarded):
+        pages_here = settings.extract_pages_before_workers
+        for page, records in extracted_pages(latest_pages(files), wanted, workers, guarded, pages_here):
             pages.write(ArchivedPage.of(page))
             for record in records or ():  # with the news sitemap's, feed's, URL's and HTTP header's dates
                 (rejects if isinstance(record, Reject) else articles).write(record)

@@ -74,6 +74,10 @@ class Settings(BaseSettings):
     extract_workers: int = Field(
         default=0, ge=0, description="Processes a site's extraction runs on; 0: one per CPU core."
     )
+    extract_pages_before_workers: int = Field(
+        default=24, ge=0,
+        description="Pages a site's extraction does in its own process before it starts the worker processes.",
+    )  # fmt: skip
     retry_times: int = Field(default=3, ge=0, description="Retries of a page answering 5xx/429 or failing.")
     retry_after_max_seconds: float = Field(
         default=120, ge=0, description="Longest Retry-After a crawl waits; backoff doubles from 0.5 s otherwise."

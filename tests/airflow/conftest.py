@@ -43,6 +43,9 @@ def airflow(postgres_server: str, tmp_path_factory: pytest.TempPathFactory) -> I
         api_port=free_port(),
         log_server_port=free_port(),
         fast_parsing=True,
+        # the demo sites are small: extraction goes to worker processes after one page, as a real site's would
+        # (a bug that broke the workers under a real Airflow hid behind the demo sites' size)
+        extra_env={"BROADSHEET_EXTRACT_PAGES_BEFORE_WORKERS": "1"},
     )
     try:
         with running_airflow(settings, config, url_for(postgres_server, warehouse)) as running:
