@@ -65,11 +65,18 @@ def test_the_broadsheet_dashboard_renders_every_chart_with_the_demo_night(
                             else None
                         ),
                     )
-                    page.goto(f"{superset.base_url}/login/")
-                    page.locator("input#username, input[name=username]").first.fill(superset.username)
-                    page.locator("input#password, input[name=password]").first.fill(superset.password)
-                    page.get_by_role("button", name=re.compile("sign in|log in|login", re.I)).click()
-                    page.wait_for_url(re.compile(r"^(?!.*/login).*$"), timeout=60_000)
+                    logged_in = re.compile(r"^(?!.*/login).*$")
+                    for attempt in range(2):  # a click before the login form's script is ready does nothing
+                        page.goto(f"{superset.base_url}/login/", wait_until="networkidle")
+                        page.locator("input#username, input[name=username]").first.fill(superset.username)
+                        page.locator("input#password, input[name=password]").first.fill(superset.password)
+                        page.get_by_role("button", name=re.compile("sign in|log in|login", re.I)).click()
+                        try:
+                            page.wait_for_url(logged_in, timeout=90_000 if attempt == 0 else 180_000)
+                            break
+                        except PlaywrightTimeout:
+                            if attempt == 1:
+                                raise
                     page.goto(superset.dashboard_url)
                     for name in CHARTS:
                         expect(page.get_by_text(name, exact=True).first).to_be_visible(timeout=120_000)
