@@ -59,6 +59,12 @@ class NormalisedDate:
     is_relative: bool = False
 
 
+def _normalised(candidate: DateCandidate, read: ReadDate, *, timezone_assumed: bool | None = None) -> NormalisedDate:
+    """`candidate` read as `read`, as a chosen date (its zone assumed as the reading says, unless told)."""
+    assumed = read.is_timezone_assumed if timezone_assumed is None else timezone_assumed
+    return NormalisedDate(read.at, candidate.raw, candidate.source, read.precision, assumed, read.is_relative)
+
+
 @dataclass(frozen=True)
 class ArticleDates:
     published: NormalisedDate | None
@@ -126,9 +132,7 @@ def _choose(
                 flags.append("modified_before_published")
             skipped.append(f"{candidate.source} {candidate.raw[:60]!r}: before the published date")
             continue
-        return NormalisedDate(
-            read.at, candidate.raw, candidate.source, read.precision, read.is_timezone_assumed, read.is_relative
-        )
+        return _normalised(candidate, read)
     return None
 
 
@@ -174,9 +178,7 @@ def _with_time_of_day(
         else:
             same = other.timetuple()[:2] == local.timetuple()[:2]
         if same:
-            return NormalisedDate(
-                read.at, candidate.raw, candidate.source, read.precision, read.is_timezone_assumed, read.is_relative
-            )
+            return _normalised(candidate, read)
     return chosen
 
 
@@ -283,7 +285,7 @@ def _with_offset_the_page_shows(
             and read.at.replace(second=0, microsecond=0) in shown
             and not _implausible(read, context)
         ):
-            return NormalisedDate(read.at, candidate.raw, candidate.source, read.precision, False, read.is_relative)
+            return _normalised(candidate, read)
     return chosen
 
 
@@ -321,9 +323,7 @@ def _as_the_page_shows_it(
         return chosen
     for candidate, read in machine:
         if abs(read.at - shown.at) <= DISAGREEMENT:
-            return NormalisedDate(
-                read.at, candidate.raw, candidate.source, read.precision, read.is_timezone_assumed, read.is_relative
-            )
+            return _normalised(candidate, read)
     return chosen
 
 
@@ -360,7 +360,7 @@ def _not_after_the_modified_date(
             and timedelta(0) <= changed.at - read.at <= DISAGREEMENT
             and not _implausible(read, context)
         ):
-            return NormalisedDate(read.at, candidate.raw, candidate.source, read.precision, False, read.is_relative)
+            return _normalised(candidate, read, timezone_assumed=False)
     return chosen
 
 
