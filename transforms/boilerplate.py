@@ -152,12 +152,17 @@ TREE_RULES: list[TreeRule] = [
 ]
 
 
+# "no-share", "hide-comments", "without-sidebar": a class that switches a widget off names it, and marks the
+# element (often the post itself) as NOT being that widget
+_NOT_NEGATED = "".join(rf"(?<!\b{word})" for word in ("no", "not", "hide", "without", "disable", "disabled"))
+
+
 def _token_matcher(rules: list[TreeRule]) -> re.Pattern[str] | None:
     """One regex for every rule's tokens; the name of the matching group says which rule matched."""
     groups = [f"(?P<r{i}>{'|'.join(rule.tokens)})" for i, rule in enumerate(rules) if rule.tokens]
     if not groups:
         return None
-    return re.compile(r"(?:^|[\s_-])(?:" + "|".join(groups) + r")(?=$|[\s_-])", re.I)
+    return re.compile(r"(?:^|" + _NOT_NEGATED + r"[\s_-])(?:" + "|".join(groups) + r")(?=$|[\s_-])", re.I)
 
 
 _Dispatch = tuple[re.Pattern[str] | None, dict[str, list[TreeRule]], frozenset[str]]
