@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from urllib.parse import urlsplit
 
 from transforms.body_blocks import Block, blocks_from_lines, render_text
 
@@ -21,6 +22,7 @@ class PageHints:
 
     titles: tuple[str, ...] = ()  # headline candidates: JSON-LD headline, og:title, <title>, <h1>
     descriptions: tuple[str, ...] = ()  # meta/og/twitter description, JSON-LD description
+    address: str | None = None  # the page's own URL
 
 
 BodyRule = Callable[[list[Block], PageHints], list[Block]]
@@ -430,12 +432,20 @@ def remove_wire_slugs_and_rules(blocks: list[Block], hints: PageHints) -> list[B
     ]
 
 
-remove_bare_urls = ShortLineRule(
-    "remove_bare_urls",
-    "Drop blocks that are only a URL (the page's own address, printed for readers of the print view).",
-    URL_ONLY,
-    None,
-)
+def _host(url: str) -> str:
+    return urlsplit(url if "//" in url else f"//{url}").netloc.lower().removeprefix("www.")
+
+
+def remove_bare_urls(blocks: list[Block], hints: PageHints) -> list[Block]:
+    """Drop blocks that are only an address on the page's own site (printed for readers of the print view).
+
+    A bare address of another site is a reference the article gives its readers ("the petition is at
+    www.petition.example") and stays.
+    """
+    if not hints.address:
+        return blocks
+    own = _host(hints.address)
+    return [b for b in blocks if not (URL_ONLY.match(b.text) and _host(b.text.strip()) == own)]
 
 
 CREDIT_LINE = re.compile(

@@ -14,6 +14,7 @@ from transforms.body_blocks import Block
 HINTS = body_rules.PageHints(
     titles=("Council approves harbour budget", "Council approves harbour budget | Harbour Herald"),
     descriptions=("The council voted 9 to 2 for a budget that doubles dredging money.",),
+    address="https://www.herald.example/2026/03/budget/",
 )
 ARTICLE = "The council voted on Tuesday after a four-hour debate that ran well past midnight in the old town hall."
 
@@ -193,6 +194,8 @@ KEPT = [
     (body_rules.remove_newsletter_calls, "The mayor said the council's newsletter would be printed again from May."),
     # a first paragraph that equals the description is the lead, not a standfirst
     (body_rules.remove_standfirst_after_headline, "The council voted 9 to 2 for a budget that doubles dredging money."),
+    # an address on another site is a reference the article gives
+    (body_rules.remove_bare_urls, "https://www.petition.example/harbour-dredging"),
     # capitalised questions used as subheads stay
     (body_rules.remove_shouted_promos, "WHO PAYS FOR THE NEW DREDGER?"),
     # a prose [Reuters] or [1] is not a shortcode
