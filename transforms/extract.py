@@ -7,7 +7,8 @@ import re
 from dataclasses import dataclass
 
 import trafilatura
-from lxml import html
+import trafilatura.settings
+from lxml import etree, html
 
 from broadsheet.records import ExtractedArticle, FetchedPage, Reject, RejectReason
 from broadsheet.urls import absolute_url
@@ -40,6 +41,17 @@ TRAFILATURA_OPTIONS = {
     "with_metadata": False,
     "deduplicate": False,
 }
+# trafilatura's defaults: its own extractor compared with readability and jusText, and a recall retry when the
+# result covers little of the page. They cost more CPU than the fast pass and keep more boilerplate on most
+# pages, so they are asked for a second opinion only where the fast pass looks like a fragment of the page: under
+# 1,000 characters (a short brief) and under a tenth of the page's text (a FAQ or offer split into containers,
+# a standfirst taken for the body). Their answer replaces the fast one when it is half as long again
+# (trafilatura's own acceptance ratio for its retry). Measured on the article-extraction benchmark and
+# trafilatura-eval: docs/benchmarks.md.
+SECOND_OPINION_OPTIONS = {**TRAFILATURA_OPTIONS, "fast": False, "favor_recall": False}
+FRAGMENT_MAX_CHARS = 1000
+FRAGMENT_PAGE_SHARE = 0.1
+SECOND_OPINION_GAIN = 1.5
 TITLE_SUFFIX = re.compile(r"\s+[|\-–—·:»]\s+[^|\-–—·:»]{2,60}$")
 
 
@@ -65,7 +77,7 @@ def clean_title(title: str, site_name: str | None) -> str:
     return title
 
 
-def page_hints(tree: html.HtmlElement, title: str | None = None) -> PageHints:
+def page_hints(tree: html.HtmlElement, title: str | None = None, address: str | None = None) -> PageHints:
     """The page's headline and description candidates, read before any boilerplate is removed."""
     titles = [title] if title else []
     titles += tree.xpath(
@@ -80,6 +92,7 @@ def page_hints(tree: html.HtmlElement, title: str | None = None) -> PageHints:
     return PageHints(
         titles=tuple(dict.fromkeys(" ".join(t.split()) for t in titles if t and t.strip())),
         descriptions=tuple(dict.fromkeys(" ".join(d.split()) for d in descriptions if d and d.strip())),
+        address=address,
     )
 
 
@@ -105,6 +118,30 @@ def article_signals(parsed: ParsedPage, body: str, link_texts: set[str]) -> Arti
     )
 
 
+_VISIBLE_TEXT = etree.XPath("//body//text()[not(parent::script or parent::style or parent::noscript)]")
+
+
+def _looks_like_a_fragment(document: trafilatura.settings.Document | None, tree: html.HtmlElement) -> bool:
+    """The fast pass returned a small part of a page that has much more text (a FAQ or an offer split into
+    several containers, a standfirst taken for the body, a forum thread). The page's text is measured only
+    when the fast result is short (2 ms on a news page; trafilatura's html2txt, which copies the tree, 6.5 ms)."""
+    length = len(document.text or "") if document is not None else 0
+    if length >= FRAGMENT_MAX_CHARS:
+        return False
+    return length < FRAGMENT_PAGE_SHARE * sum(len(piece.strip()) for piece in _VISIBLE_TEXT(tree))
+
+
+def trafilatura_body(tree: html.HtmlElement, url: str | None) -> trafilatura.settings.Document | None:
+    """trafilatura's fast pass, and its defaults as a second opinion where the fast pass looks like a fragment."""
+    document = trafilatura.bare_extraction(tree, url=url, **TRAFILATURA_OPTIONS)
+    if _looks_like_a_fragment(document, tree):
+        second = trafilatura.bare_extraction(tree, url=url, **SECOND_OPINION_OPTIONS)
+        found = len(document.text or "") if document is not None else 0
+        if second is not None and len(second.text or "") >= SECOND_OPINION_GAIN * found:
+            return second
+    return document
+
+
 def extract_body(tree: html.HtmlElement, url: str | None, hints: PageHints) -> ExtractedBody:
     """The article body of a parsed page: our tree rules, trafilatura, a check for its failure modes, text rules.
 
@@ -114,7 +151,7 @@ def extract_body(tree: html.HtmlElement, url: str | None, hints: PageHints) -> E
     keep_embedded_posts(tree)
     removed = apply_tree_rules(tree)
     logger.debug("url=%s boilerplate removed: %s", url, removed)
-    document = trafilatura.bare_extraction(tree, url=url, **TRAFILATURA_OPTIONS)
+    document = trafilatura_body(tree, url)
     blocks = blocks_from_body(document.body if document is not None else None)
     chosen = choose_body(blocks, tree)
     blocks = apply_body_rules(chosen.blocks, hints)
@@ -126,7 +163,7 @@ def extract_body_from_html(text: str, url: str | None = None) -> str:
     tree = load_page(text)
     if tree is None:
         return ""
-    return extract_body(tree, url, page_hints(tree)).text
+    return extract_body(tree, url, page_hints(tree, address=url)).text
 
 
 # Chinese, Japanese and Korean write words without spaces: two of these characters count as a word
@@ -164,7 +201,7 @@ def extract_article(page: FetchedPage) -> ExtractedArticle | Reject:
     title = clean_title(meta.title or "", meta.site_name)
     if not title:
         return _reject(page, RejectReason.NO_TITLE, "no headline in JSON-LD, OpenGraph, <h1> or <title>")
-    hints = page_hints(tree, title)
+    hints = page_hints(tree, title, page.final_url)
     link_texts = _link_texts(tree)
     body = extract_body(tree, page.final_url, hints)
     words, flags = body_words(body.text), []

@@ -126,12 +126,76 @@ def test_a_share_container_wrapping_the_post_keeps_the_post():
     assert "night ferry between the east quay" in text
 
 
+def test_a_class_that_switches_a_widget_off_does_not_mark_the_post_as_that_widget():
+    """A theme classes the post "no-share" (sharing off for it); the sidebar beside it holds more paragraphs."""
+    sidebar = "<div class='sidebar'>" + "<p>Harbour notices: tide tables, berth rotas and ferry timetables.</p>" * 30
+    text = _kept_after_rules(
+        "<div class='no-share post type-post hide-comments'><h1>Ferry</h1>"
+        + f"<p>{ENGLISH}</p>" * 3
+        + "</div>"
+        + sidebar
+        + "</div><div class='share-bar'><a href='https://social.example/share'>Share this</a></div>"
+    )
+    assert "night ferry between the east quay" in text
+    assert "Share this" not in text
+
+
 def test_live_blog_entries_classed_as_comments_are_not_all_removed():
     entries = "".join(
         f"<div class='live-comment'><span>{minute}'</span> {ENGLISH}</div>" for minute in (10, 25, 40, 60)
     )
     text = _kept_after_rules(f"<main><h1>Live</h1><div class='live-comments'>{entries}</div></main>")
     assert text.count("night ferry between the east quay") == 4
+
+
+# --- trafilatura's options --------------------------------------------------------------------------------------
+
+ESSAY_LEAD = (
+    "Universities are to be funded by a single number, the count of citations. The essay argues that the count "
+    "measures the habits of a field rather than the quality of its research, and that a ranking built on it "
+    "rewards the disciplines that publish often and cite each other. Its author, an economist who sat on the "
+    "ministry's own review panel, explains why she voted against the plan and what the panel proposed instead."
+)
+ESSAY = [
+    "The ministry's plan ties a fifth of every university's budget to the citations its staff collect. Officials "
+    "say the measure is objective, cheap to compute and already used by the ranking agencies that students read.",
+    "Historians publish books, which the citation databases barely index; chemists publish many short papers, "
+    "each citing dozens of others. A historian's life's work can collect fewer citations than a chemist's month.",
+    "A ranking of departments by citations therefore ranks the disciplines before it ranks anyone's work. The "
+    "panel's own simulation moved every humanities department into the bottom third, whatever its reputation.",
+    "The same count also rewards self-citation, which several journals have begun to police on their own. "
+    "Citation cartels, groups of authors who cite each other by agreement, have already been found in two fields.",
+    "Funding agencies in two neighbouring countries dropped the measure after reviews found the same bias. One "
+    "returned to peer review of a sample of publications; the other now asks each department for five works.",
+    "Peer review costs more, the author concedes, but a number that cannot be read is not cheaper. The panel "
+    "estimated the cost of reviewing five works per department at less than a tenth of one percent of the budget.",
+    "The reform is due before parliament in the autumn, with the first budgets set by it a year later. The "
+    "opposition has asked for the panel's report to be published in full before the vote, which the ministry refused.",
+    "Until then, the essay ends, departments will learn to write for the counter rather than for readers. "
+    "Young researchers, who need the numbers most, will be the first to change what they work on and how they write.",
+]
+
+
+def test_an_article_split_after_its_standfirst_is_read_whole_not_just_the_standfirst():
+    """trafilatura's fast pass takes the first "entry-content" container (the standfirst, long enough not to
+    look empty) and stops; its defaults, asked because that is a small part of the page, find the essay in the
+    container after it."""
+    paragraphs = "".join(f"<p>{text} {ENGLISH}</p>" for text in ESSAY)
+    teasers = "".join(
+        f"<div class='teaser'><h3>{title}</h3><p>{ENGLISH}</p></div>"
+        for title in ("Ferry timetable", "Harbour budget", "Dredging resumes", "Quay repairs")
+    )
+    page = _page(
+        "<div id='content_article'><h1>The ranking of research</h1>"
+        f"<div class='entry-content chapo'><p>{ESSAY_LEAD}</p></div>"
+        f"<div class='texte_wrapper'><div class='entry-content texte'>{paragraphs}</div></div></div>"
+        f"<div class='sidebar'>{teasers}</div>",
+        NEWS_ARTICLE % "The ranking of research",
+    )
+    article = _extract(page)
+    assert isinstance(article, ExtractedArticle)
+    for text in ESSAY:
+        assert text in article.body_text
 
 
 # --- titles ---------------------------------------------------------------------------------------------------
