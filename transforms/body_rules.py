@@ -126,7 +126,7 @@ READ_MORE = re.compile(
     r"|lesen sie auch|lesen sie mehr|mehr dazu|mehr zum thema|auch interessant|weiterlesen"
     r"|lire aussi|à lire aussi|lire la suite|voir aussi|leer más|lee también|lea también|ver también"
     r"|te puede interesar|le puede interesar|relacionad[oa]s?|lea más|lea|mira|puedes ver|leggi anche"
-    r"|czytaj (?:też|także|więcej)|notas relacionadas)\s*[:»>|]",
+    r"|czytaj (?:też|także|więcej)|notas relacionadas|auch lesen|lesen sie hier|siehe auch|mire)\s*[:»>|]",
     re.I,
 )
 
@@ -141,7 +141,8 @@ remove_read_more_lines = ShortLineRule(
 
 COPYRIGHT = re.compile(
     r"(^\s*(©|\(c\)|copyright\b)|\ball rights reserved\b|\balle rechte vorbehalten\b|\btous droits réservés\b"
-    r"|\btodos los derechos reservados\b|\bmay not be (re)?published, broadcast, rewritten\b"
+    r"|\btodos los derechos reservados\b|\bwszelkie prawa zastrzeżone\b|\bchroniony prawem autorskim\b"
+    r"|\bmay not be (re)?published, broadcast, rewritten\b"
     r"|\bfor (your )?personal,? non-commercial use only\b|\border (presentation-ready )?(copies|reprints)\b)",
     re.I,
 )
@@ -191,7 +192,8 @@ def remove_cms_shortcodes(blocks: list[Block], hints: PageHints) -> list[Block]:
 NEWSLETTER_CTA = re.compile(
     r"^\s*(sign up|subscribe|get (our|the)|join|inscrivez-vous|abonnez-vous|abonnieren sie|melden sie sich"
     r"|suscríbete|suscribete|regístrate)\b.{0,120}\b(newsletter|inbox|e-?mail|briefing|bulletin|boletín|infolettre)"
-    r"|^\s*(thanks|thank you) for (signing up|subscribing)",
+    r"|^\s*(thanks|thank you) for (signing up|subscribing)|\b(by )?signing up (to|for) (our|the) newsletter"
+    r"|\bunseren \w*newsletter\b|\bsign up here\W*$",
     re.I,
 )
 
@@ -207,7 +209,7 @@ remove_newsletter_calls = ShortLineRule(
 
 PHOTO_CREDIT = re.compile(
     r"^\s*[(\[]?\s*(photos?|images?|pictures?|foto|fotos|bild|crédit photo|crédits?|imagen|fotografía"
-    r"|credit|source)\s*(:|©|/|by\b)",
+    r"|credit|source|titelbild|beitragsbild|aufmacherbild|crédits? photos?)\s*(:|©|/|by\b)",
     re.I,
 )
 
@@ -275,7 +277,16 @@ TRAILING_WIDGET = re.compile(
     r"|don'?t miss|see more( photos)?|more (stories|news)|most (read|popular)|trending( now)?|recommended( for you)?"
     r"|top (stories|news)|latest (news|stories)|editor'?s picks|popular now|sponsored( content| stories)?"
     r"|from around the web|promoted (stories|links)|around the web"
+    r"|more from( [\w-]+){1,4}|read (more|next)|about the author"
     r"|leggi anche|lesen sie auch|lire aussi|à lire aussi|lee también|te puede interesar|weitere artikel"
+    r"|weitere (aktuelle )?(themen|beiträge)( [\w-]+){0,4}|(empfohlene|ähnliche|verwandte) (beiträge|artikel|themen)"
+    r"|lesen sie auch (die folgenden beiträge|diese artikel)|schlagworte|zum weiterlesen|weiterführende links?"
+    r"|mehr themen|mehr (aus|zum thema)( [\w-]+){1,5}|das könnte (dich|sie) auch interessieren|schon gelesen\??"
+    r"|top-themen( bei( [\w-]+){1,4})?|vorschau auf den nächsten artikel|entdecke (weitere|mehr)( [\w-]+){0,3}"
+    r"|meist-?(gelesen|diskutiert|kommentiert)|ansprechpartner(in)?( zum thema)?"
+    r"|über (den autor|die autorin|diese reihe)"
+    r"|sur le même sujet|dans la même rubrique|à propos de l'auteur|sobre el autor|(más|mais) sobre( [\w-]+){1,4}"
+    r"|contenido relacionado|notas relacionadas|temas|etiquetas"
     r"|kommentare?|commentaires?|comentarios?|comentários)\s*[:.…]*\s*(\(\d+\)|\(\+\))?\s*$",
     re.I,
 )
@@ -340,7 +351,18 @@ NOTICE = re.compile(
     r"|(sign|log) in to (read|continue)"
     r"|we use cookies|this (site|website) uses cookies|comments? (are|is) (moderated|closed)"
     r"|weiterlesen mit|jetzt (abonnieren|weiterlesen)|pour lire la suite|contenu réservé aux abonnés"
-    r"|suscríbete para (seguir|continuar) leyendo|contenido exclusivo para suscriptores)",
+    r"|suscríbete para (seguir|continuar) leyendo|contenido exclusivo para suscriptores"
+    # support and letters calls, login and comment-box leftovers, embed consent, like widgets, reading time, ads
+    r"|if you (enjoyed|liked) (reading )?this (post|story)|(would you )?(please )?consider supporting (our|us)"
+    r"|support (our|independent) journalism|unterstützen sie (uns|unsere arbeit)"
+    r"|we want to hear what you think about this article|subscribe now to (our|the)\b.{0,40}\bfor the full story"
+    r"|pour accéder en illimité|(du musst|sie müssen) eingeloggt sein|sie sind (aktuell |derzeit )?nicht eingeloggt"
+    r"|you must be logged in to (post|leave|write) a comment|keine kommentare\b|kommentare insgesamt: \d"
+    r"|klicken sie auf den (unteren )?button, um den inhalt|click (on )?the button (below )?to load the content"
+    r"|%d (bloggern gefällt das|bloggers like this)|(-\s*)?(permalink|permalien)\b.{0,80}$"
+    r"|ten tekst przeczytasz w|(lesezeit|reading time|temps de lecture|tiempo de lectura)\s*:|\d+\s*min(ute)?s? read\b"
+    r"|anzeige\s*[-:|,]|\*?werbung\. dieser (beitrag|artikel) enthält"
+    r"|dieser (beitrag|artikel) enthält (werbung|affiliate))",
     re.I,
 )
 

@@ -173,6 +173,50 @@ CASES = [
         _blocks(ARTICLE, "(Reporting by Ana Ruiz, Luis Gómez; editing by Marta Vidal)"),
         "Reporting by",
     ),
+    # widget headings, calls and notices in the languages of the trafilatura-eval corpus (German, Spanish, French,
+    # Polish, English), each with the short teaser lines that follow a heading
+    (
+        body_rules.remove_trailing_widgets,
+        _blocks(ARTICLE, "Weitere Themen", "Hafenbudget: Was die Stadt plant", "Die Nachtfähre fährt wieder"),
+        "Nachtfähre",
+    ),
+    (
+        body_rules.remove_trailing_widgets,
+        _blocks(ARTICLE, "Más sobre La Gaceta del Puerto", "Vuelve el ferry"),
+        "ferry",
+    ),
+    (
+        body_rules.remove_trailing_widgets,
+        _blocks(ARTICLE, "Über den Autor", "Kofi Mensah schreibt seit 2010 über den Hafen."),
+        "schreibt seit",
+    ),
+    (body_rules.remove_trailing_widgets, _blocks(ARTICLE, "Das könnte Sie auch interessieren", "Fähre"), "Fähre"),
+    (
+        body_rules.remove_notices,
+        _blocks(ARTICLE, "If you enjoyed reading this post – would you consider supporting our work? Thanks!"),
+        "supporting",
+    ),
+    (
+        body_rules.remove_notices,
+        _blocks(ARTICLE, "Klicken Sie auf den unteren Button, um den Inhalt von maps.example zu laden."),
+        "Button",
+    ),
+    (body_rules.remove_notices, _blocks("Lesezeit: 3 Minuten", ARTICLE), "Lesezeit"),
+    (body_rules.remove_notices, _blocks("Anzeige, enthält Affiliate Links", ARTICLE), "Affiliate"),
+    (body_rules.remove_notices, _blocks(ARTICLE, "Du musst eingeloggt sein um Kommentare zu schreiben!"), "eingeloggt"),
+    (body_rules.remove_notices, _blocks(ARTICLE, "%d Bloggern gefällt das:"), "Bloggern"),
+    (
+        body_rules.remove_newsletter_calls,
+        _blocks(ARTICLE, "Never miss the latest news by signing up to our newsletter today!"),
+        "Never miss",
+    ),
+    (body_rules.remove_read_more_lines, _blocks(ARTICLE, "Auch lesen: Die Nachtfähre fährt wieder"), "Auch lesen"),
+    (body_rules.remove_photo_credits, _blocks(ARTICLE, "Titelbild: Hafenamt / Jana Weber"), "Titelbild"),
+    (
+        body_rules.remove_copyright_lines,
+        _blocks(ARTICLE, "Materiał chroniony prawem autorskim - zasady przedruków określa regulamin."),
+        "chroniony",
+    ),
 ]
 
 
@@ -208,6 +252,12 @@ KEPT = [
     (body_rules.remove_post_meta_lines, "This article was originally published by a partner site last week."),
     # "about" with no name after it is a subhead, wherever it is
     (body_rules.remove_about_company_footer, "About the budget"),
+    # a criminal complaint ("Anzeige gegen ...") is news, not an advertisement label
+    (body_rules.remove_notices, "Anzeige gegen den Kapitän der Fähre wurde am Montag erstattet."),
+    # reading about a newsletter in a sentence is not a call to sign up
+    (body_rules.remove_newsletter_calls, "Der Verein verschickt unseren Mitgliedern keinen Brief mehr, sagte sie."),
+    # a subhead that starts like a widget heading but goes on is the article's
+    (body_rules.remove_trailing_widgets, "Weitere Themen der Sitzung: Kita-Gebühren und die neue Fährlinie"),
     # a capitalised name of an agency inside a sentence is not a credit
     (body_rules.remove_photo_credits, "Photographers from three agencies waited at the quay for the vote."),
 ]
