@@ -209,14 +209,15 @@ remove_newsletter_calls = ShortLineRule(
 
 PHOTO_CREDIT = re.compile(
     r"^\s*[(\[]?\s*(photos?|images?|pictures?|foto|fotos|bild|crédit photo|crédits?|imagen|fotografía"
-    r"|credit|source|titelbild|beitragsbild|aufmacherbild|crédits? photos?)\s*(:|©|/|by\b)",
+    r"|credit|source|quelle|titelbild|beitragsbild|aufmacherbild|crédits? photos?)\s*(:|©|/|by\b)"
+    r"|^\s*(abbildung|abb\.|figure|fig\.)\s*\d+\s*[:.]",  # a numbered figure's caption
     re.I,
 )
 
 
 remove_photo_credits = ShortLineRule(
     "remove_photo_credits",
-    'Drop short "Photo: Agency" / "Foto: dpa" credit lines.',
+    'Drop short "Photo: Agency" / "Foto: dpa" / "Quelle: dpa" credit lines and numbered figure captions.',
     PHOTO_CREDIT,
     15,
 )
@@ -320,7 +321,9 @@ def remove_trailing_widgets(blocks: list[Block], hints: PageHints) -> list[Block
 SOCIAL_CTA = re.compile(
     r"^\s*(follow (us|him|her|them|[\w@ .'’-]{1,40}) on (twitter|facebook|instagram|x\b|linkedin|youtube|tiktok)"
     r"|click here\b|like this (story|article)\??,? share|share (this|on) (article|story|facebook|twitter)"
-    r"|follow [\w'’ ]{1,40} (full )?coverage\b|folgen sie (uns|\w+) auf|suivez-(nous|nous sur)|síguenos en)",
+    r"|follow [\w'’ ]{1,40} (full )?coverage\b|folgen sie (uns|\w+) auf|suivez-(nous|nous sur)|s[ií]guenos en\b"
+    r"|for the latest [\w ]{1,40} download (the|our)\b|¿?ya sabías que .{1,60} canal de (telegram|youtube|whatsapp)"
+    r"|¡?mira lo que tiene nuestro canal)",
     re.I,
 )
 
@@ -362,7 +365,10 @@ NOTICE = re.compile(
     r"|%d (bloggern gefällt das|bloggers like this)|(-\s*)?(permalink|permalien)\b.{0,80}$"
     r"|ten tekst przeczytasz w|(lesezeit|reading time|temps de lecture|tiempo de lectura)\s*:|\d+\s*min(ute)?s? read\b"
     r"|anzeige\s*[-:|,]|\*?werbung\. dieser (beitrag|artikel) enthält"
-    r"|dieser (beitrag|artikel) enthält (werbung|affiliate))",
+    r"|dieser (beitrag|artikel) enthält (werbung|affiliate)|\(?alle angaben ohne gewähr\)?"
+    r"|if you'?re (seeing this message|already a subscriber)|submit (your |a )?letter to the editor"
+    r"|this (post|article|page) (contains|may contain) (references to products|affiliate links)"
+    r"|we recommend the best products through an independent review)",
     re.I,
 )
 
@@ -415,7 +421,8 @@ WEEKDAYS = (
 )
 DATE_WORDS = re.compile(
     rf"\b({MONTHS}|{WEEKDAYS}|updated?|published|posted|first published|last updated|aktualisiert|veröffentlicht"
-    r"|publié|mis à jour|publicado|actualizado|atualizado|am|pm|a\.m|p\.m|at|às|um|à|de|del|le|the|on|ago|hours?"
+    r"|publié|mis à jour|letzte änderung|zuletzt (geändert|aktualisiert)|stand|last modified"
+    r"|publicado|actualizado|atualizado|am|pm|a\.m|p\.m|at|às|um|à|de|del|le|the|on|ago|hours?"
     r"|minutes?|uhr|h|gmt|utc|est|edt|pst|pdt|cet|cest|bst|ist|et)\b\.?|\d+(st|nd|rd|th)?|[^\w\s]",
     re.I,
 )

@@ -212,6 +212,17 @@ CASES = [
     ),
     (body_rules.remove_read_more_lines, _blocks(ARTICLE, "Auch lesen: Die Nachtfähre fährt wieder"), "Auch lesen"),
     (body_rules.remove_photo_credits, _blocks(ARTICLE, "Titelbild: Hafenamt / Jana Weber"), "Titelbild"),
+    (body_rules.remove_social_calls, _blocks(ARTICLE, "Siguenos en Telegram, Instagram y Facebook"), "Telegram"),
+    (
+        body_rules.remove_social_calls,
+        _blocks(ARTICLE, "For the latest stories and breaking news download the Herald apps for iOS and Android."),
+        "Herald apps",
+    ),
+    (body_rules.remove_notices, _blocks(ARTICLE, "Submit your letter to the editor via this form."), "letter"),
+    (body_rules.remove_notices, _blocks("(Alle Angaben ohne Gewähr)", ARTICLE), "Gewähr"),
+    (body_rules.remove_photo_credits, _blocks(ARTICLE, "Quelle: Hafenamt Kiel"), "Hafenamt"),
+    (body_rules.remove_photo_credits, _blocks(ARTICLE, "Abbildung 3: Der neue Anleger im Winter"), "Anleger"),
+    (body_rules.remove_dateline_only_blocks, _blocks(ARTICLE, "Letzte Änderung 14.02.2026"), "Letzte Änderung"),
     (
         body_rules.remove_copyright_lines,
         _blocks(ARTICLE, "Materiał chroniony prawem autorskim - zasady przedruków określa regulamin."),
@@ -258,6 +269,13 @@ KEPT = [
     (body_rules.remove_newsletter_calls, "Der Verein verschickt unseren Mitgliedern keinen Brief mehr, sagte sie."),
     # a subhead that starts like a widget heading but goes on is the article's
     (body_rules.remove_trailing_widgets, "Weitere Themen der Sitzung: Kita-Gebühren und die neue Fährlinie"),
+    # a figure mentioned in a sentence is not a caption
+    (body_rules.remove_photo_credits, "Figure 3 of the report shows the dredging costs doubling since 2020."),
+    # "Stand" (the state of things) leading a sentence with a date in it is prose
+    (
+        body_rules.remove_dateline_only_blocks,
+        "Stand der Dinge am 14.02.2026: Die Fähre fährt wieder, der Anleger bleibt gesperrt.",
+    ),
     # a capitalised name of an agency inside a sentence is not a credit
     (body_rules.remove_photo_credits, "Photographers from three agencies waited at the quay for the vote."),
 ]
