@@ -126,7 +126,8 @@ READ_MORE = re.compile(
     r"|lesen sie auch|lesen sie mehr|mehr dazu|mehr zum thema|auch interessant|weiterlesen"
     r"|lire aussi|à lire aussi|lire la suite|voir aussi|leer más|lee también|lea también|ver también"
     r"|te puede interesar|le puede interesar|relacionad[oa]s?|lea más|lea|mira|puedes ver|leggi anche"
-    r"|czytaj (?:też|także|więcej)|notas relacionadas|auch lesen|lesen sie hier|siehe auch|mire)\s*[:»>|]",
+    r"|czytaj (?:też|także|więcej)|notas relacionadas|auch lesen|lesen sie hier|siehe auch|mire"
+    r"|vea también|dowiedz się więcej|zobacz (też|także|również))\s*[:»>|]",
     re.I,
 )
 
@@ -193,7 +194,7 @@ NEWSLETTER_CTA = re.compile(
     r"^\s*(sign up|subscribe|get (our|the)|join|inscrivez-vous|abonnez-vous|abonnieren sie|melden sie sich"
     r"|suscríbete|suscribete|regístrate)\b.{0,120}\b(newsletter|inbox|e-?mail|briefing|bulletin|boletín|infolettre)"
     r"|^\s*(thanks|thank you) for (signing up|subscribing)|\b(by )?signing up (to|for) (our|the) newsletter"
-    r"|\bunseren \w*newsletter\b|\bsign up here\W*$",
+    r"|\bunseren \w*newsletter\b|\bsign up here\W*$|^\s*(zum newsletter anmelden|newsletter abonnieren)\b",
     re.I,
 )
 
@@ -368,7 +369,8 @@ NOTICE = re.compile(
     r"|dieser (beitrag|artikel) enthält (werbung|affiliate)|\(?alle angaben ohne gewähr\)?"
     r"|if you'?re (seeing this message|already a subscriber)|submit (your |a )?letter to the editor"
     r"|this (post|article|page) (contains|may contain) (references to products|affiliate links)"
-    r"|we recommend the best products through an independent review)",
+    r"|we recommend the best products through an independent review|to view the full story"
+    r"|(warning|notice|deprecated|fatal error): .{1,200} on line \d+)",  # a PHP error printed into the page
     re.I,
 )
 

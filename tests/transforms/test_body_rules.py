@@ -220,6 +220,15 @@ CASES = [
     ),
     (body_rules.remove_notices, _blocks(ARTICLE, "Submit your letter to the editor via this form."), "letter"),
     (body_rules.remove_notices, _blocks("(Alle Angaben ohne Gewähr)", ARTICLE), "Gewähr"),
+    (body_rules.remove_read_more_lines, _blocks(ARTICLE, "VEA TAMBIÉN: Vuelve el ferry nocturno"), "VEA"),
+    (
+        body_rules.remove_notices,
+        _blocks(
+            ARTICLE, "Warning: Creating default object from empty value in /www/wp-includes/classes.php on line 407"
+        ),
+        "classes.php",
+    ),
+    (body_rules.remove_newsletter_calls, _blocks(ARTICLE, "Zum Newsletter anmelden"), "Newsletter"),
     (body_rules.remove_photo_credits, _blocks(ARTICLE, "Quelle: Hafenamt Kiel"), "Hafenamt"),
     (body_rules.remove_photo_credits, _blocks(ARTICLE, "Abbildung 3: Der neue Anleger im Winter"), "Anleger"),
     (body_rules.remove_dateline_only_blocks, _blocks(ARTICLE, "Letzte Änderung 14.02.2026"), "Letzte Änderung"),
