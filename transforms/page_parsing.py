@@ -12,9 +12,11 @@ from w3lib.encoding import html_body_declared_encoding, html_to_unicode, http_co
 from broadsheet.records import FetchedPage
 
 TEXT_BYTES = b"\t\n\x0c\r" + bytes(range(32, 256))  # what text in any single- or multi-byte encoding uses
-# Characters an lxml tree cannot hold (control characters, lone surrogates, U+FFFE/U+FFFF), as such or as a
-# numeric character reference: browsers show nothing for them; trafilatura crashes on them.
-UNHOLDABLE_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Characters dropped before parsing, as such or as a character reference: those an lxml tree cannot hold
+# (control characters, lone surrogates, U+FFFE/U+FFFF: browsers show nothing for them; trafilatura crashes on
+# them), and the soft hyphen (U+00AD, &shy;), a hyphenation hint a browser shows only at a line break: kept, it
+# splits words ("Mag&shy;da&shy;le&shy;ner") for search, deduplication and every text rule.
+DROPPED_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\xad\ud800-\udfff\ufffe\uffff]|&shy;")
 NUMERIC_CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]0*([0-9a-fA-F]{1,8})|0*([0-9]{1,10}));?")
 # trafilatura's parser settings, plus huge_tree: without it libxml2 stops 256 elements deep and silently drops
 # the rest of the page, which hundreds of unclosed tags (<font>, <div>) on an old or broken page reach.
@@ -61,15 +63,15 @@ def decode_page(page: FetchedPage) -> str | None:
 
 
 def _holdable_reference(match: re.Match[str]) -> str:
-    """A numeric character reference as written, or "" when it stands for a character a tree cannot hold."""
+    """A numeric character reference as written, or "" when it stands for a character dropped before parsing."""
     hexadecimal, decimal = match.groups()
     code = int(hexadecimal, 16) if hexadecimal else int(decimal)
-    return "" if code > 0x10FFFF or UNHOLDABLE_CHARACTERS.match(chr(code)) else match.group(0)
+    return "" if code > 0x10FFFF or DROPPED_CHARACTERS.match(chr(code)) else match.group(0)
 
 
 def load_page(text: str) -> html.HtmlElement | None:
     """The page's document tree, however deeply its markup nests; None for a page with no element at all."""
-    text = NUMERIC_CHARACTER_REFERENCE.sub(_holdable_reference, UNHOLDABLE_CHARACTERS.sub("", text))
+    text = NUMERIC_CHARACTER_REFERENCE.sub(_holdable_reference, DROPPED_CHARACTERS.sub("", text))
     try:  # as UTF-8 bytes, as trafilatura does: lxml refuses a str that declares its encoding
         return html.document_fromstring(text.encode("utf-8"), parser=PAGE_PARSER)
     except etree.ParserError:  # "Document is empty"

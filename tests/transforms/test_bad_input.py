@@ -75,6 +75,10 @@ def test_a_page_in_a_wrong_or_undeclared_encoding_keeps_its_letters(body: bytes,
         ),
         pytest.param("<?xml version='1.0' encoding='utf-8'?>\n" + _html(), id="an XML declaration"),
         pytest.param(
+            _html().replace("Bauzeit", "Bau&shy;zeit").replace("Straßenbahnlinie", "Stra\xadßen&#173;bahn&#xAD;linie"),
+            id="soft hyphens (hyphenation hints), as characters and as references",
+        ),
+        pytest.param(
             _html().replace("<h1>", "<div><script>track()</script>&#xFFFF;&#65534;&#xD800;\ufffe&#0;</div><h1>"),
             id="references to characters no document may hold",
         ),
