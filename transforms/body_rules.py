@@ -92,11 +92,14 @@ BYLINE = re.compile(rf"^\s*(?i:by|por|von|par|di|text|texto|texte)\s*:?\s+{_CAPI
 
 
 def remove_header_furniture(blocks: list[Block], hints: PageHints) -> list[Block]:
-    """Drop what sits above the headline when the body opens with the article header (kicker, section label),
-    and a byline line ("By Jane Doe | Staff", "Por Ana Ruiz") among the first blocks.
+    """Drop what sits above the headline (or, without one, above the date stamp) when the body opens with the
+    article header (kicker, section label), and a byline line ("By Jane Doe | Staff", "Por Ana Ruiz") among the
+    first blocks.
     """
     forms = _headline_forms(hints)
     start = next((i for i, b in enumerate(blocks[:4]) if normalised(b.text) in forms), None)
+    if start is None:  # no headline in the body: a kicker above the article's date stamp ("Olympia", "02 Feb. 2022")
+        start = next((i for i, b in enumerate(blocks[:3]) if _is_date_stamp(b)), None)
     if start is not None and all(len(b.text.split()) <= 6 for b in blocks[:start]):
         blocks = blocks[start:]
     head, rest = blocks[:4], blocks[4:]
@@ -437,17 +440,38 @@ DATE_EVIDENCE = re.compile(
 )
 
 
-def remove_dateline_only_blocks(blocks: list[Block], hints: PageHints) -> list[Block]:
-    """Drop blocks that are only a date or "Updated ..." stamp (the byline's date swept into the body)."""
+def _is_date_stamp(block: Block) -> bool:
+    """A block that is only a date or an "Updated ..." stamp: three in four of its words are date words."""
+    words = block.text.split()
+    if block.kind not in ("p", "h") or len(words) > 16 or not DATE_EVIDENCE.search(block.text):
+        return False
+    return len(DATE_WORDS.sub(" ", block.text).split()) <= len(words) // 4
+
+
+CREDIT_ONLY = re.compile(r"^\s*(©|\(c\)|foto\s*:|photo\s*:)\s*\S.{0,60}$", re.I)
+ENDS_WITH_CREDIT = re.compile(r"[.!?)]\s*(©|\(c\))\s*[^.©]{2,60}$", re.I)
+
+
+def remove_captions_with_credits(blocks: list[Block], hints: PageHints) -> list[Block]:
+    """Drop a photo caption the page printed as a paragraph: a short line that ends with the photo's credit
+    ("Marco Odermatt im Ziel. © AFP / Jan Roe"), or that a credit-only line follows ("© WSNA")."""
     kept = []
-    for block in blocks:
-        words = block.text.split()
-        if block.kind in ("p", "h") and len(words) <= 16 and DATE_EVIDENCE.search(block.text):
-            rest = DATE_WORDS.sub(" ", block.text).split()
-            if len(rest) <= len(words) // 4:
-                continue
+    for i, block in enumerate(blocks):
+        words = len(block.text.split())
+        next_is_credit = i + 1 < len(blocks) and CREDIT_ONLY.match(blocks[i + 1].text) is not None
+        if (
+            block.kind == "p"
+            and words <= 25
+            and (ENDS_WITH_CREDIT.search(block.text) or (next_is_credit and words <= 15))
+        ):
+            continue
         kept.append(block)
     return kept
+
+
+def remove_dateline_only_blocks(blocks: list[Block], hints: PageHints) -> list[Block]:
+    """Drop blocks that are only a date or "Updated ..." stamp (the byline's date swept into the body)."""
+    return [block for block in blocks if not _is_date_stamp(block)]
 
 
 URL_ONLY = re.compile(r"^\s*(https?://|www\.)\S+\s*$", re.I)
@@ -500,6 +524,7 @@ BODY_RULES: list[BodyRule] = [
     remove_standfirst_after_headline,
     remove_repeated_headline,
     remove_read_more_lines,
+    remove_captions_with_credits,
     remove_copyright_lines,
     remove_newsletter_calls,
     remove_photo_credits,

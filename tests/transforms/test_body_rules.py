@@ -220,6 +220,13 @@ CASES = [
     ),
     (body_rules.remove_notices, _blocks(ARTICLE, "Submit your letter to the editor via this form."), "letter"),
     (body_rules.remove_notices, _blocks("(Alle Angaben ohne Gewähr)", ARTICLE), "Gewähr"),
+    (body_rules.remove_header_furniture, _blocks("Olympische Winterspiele", "02 Feb. 2026", ARTICLE), "Olympische"),
+    (
+        body_rules.remove_captions_with_credits,
+        _blocks(ARTICLE, "Der Fähranleger am Westufer. © Hafenamt / Jana Weber", ARTICLE + " Mehr."),
+        "Westufer",
+    ),
+    (body_rules.remove_captions_with_credits, _blocks(ARTICLE, "Der Anleger im Winter.", "© Hafenamt"), "Winter"),
     (body_rules.remove_read_more_lines, _blocks(ARTICLE, "VEA TAMBIÉN: Vuelve el ferry nocturno"), "VEA"),
     (
         body_rules.remove_notices,
@@ -285,6 +292,8 @@ KEPT = [
         body_rules.remove_dateline_only_blocks,
         "Stand der Dinge am 14.02.2026: Die Fähre fährt wieder, der Anleger bleibt gesperrt.",
     ),
+    # a short paragraph with a copyright sign inside it, not a credit at its end, is article text
+    (body_rules.remove_captions_with_credits, "The © sign on the old ferry posters is now in the harbour museum."),
     # a capitalised name of an agency inside a sentence is not a credit
     (body_rules.remove_photo_credits, "Photographers from three agencies waited at the quay for the vote."),
 ]
