@@ -364,6 +364,45 @@ def _not_after_the_modified_date(
     return chosen
 
 
+# How long after the machine-readable publication a page's only shown time, labelled "Updated", may come and
+# still be taken for the date the reader is told: the same week's news, not a rewrite years later.
+SHOWN_UPDATE_WINDOW = timedelta(days=7)
+
+
+def _as_the_page_shows_its_only_time(
+    chosen: NormalisedDate,
+    readings: list[tuple[DateCandidate, ReadDate | None]],
+    modified: list[tuple[DateCandidate, ReadDate | None]],
+    context: DateContext,
+) -> NormalisedDate:
+    """The time the page shows, labelled "Updated", when the page shows no published time at all.
+
+    JSON-LD datePublished "2019-11-20T06:35:39Z" (hidden) and one visible line "Updated 1:39 am EST, Wednesday,
+    November 20, 2019": the reader is told 1:39 am and nothing earlier. Only a shown time with its zone, not
+    before the machine-readable date and within a week of it, is taken: a rewrite years later keeps the first
+    date. A page that shows a published date (a byline, a <time>) keeps the one it shows.
+    """
+    if source_trust(chosen.source) > SOURCE_TRUST["meta"]:
+        return chosen
+    if any(
+        candidate.source in VISIBLE_SOURCES | {sources.TIME_ELEMENT} and read is not None and not read.is_relative
+        for candidate, read in readings
+    ):
+        return chosen  # the page shows a published date: that is what the reader is told
+    for candidate, read in modified:
+        if (
+            read is not None
+            and candidate.source in VISIBLE_SOURCES
+            and read.precision == "minute"
+            and not read.is_timezone_assumed
+            and not read.is_relative
+            and timedelta(minutes=-1) <= read.at - chosen.at <= SHOWN_UPDATE_WINDOW
+            and not _implausible(read, context)
+        ):
+            return _normalised(candidate, read)
+    return chosen
+
+
 def normalise_article_dates(
     published: list[DateCandidate], modified: list[DateCandidate], context: DateContext
 ) -> ArticleDates:
@@ -381,6 +420,9 @@ def normalise_article_dates(
     modified_readings = _with_ambiguous_zones_settled(_read_all(modified, context), stated_offsets, context)
     if chosen_published is not None:
         chosen_published = _not_after_the_modified_date(
+            chosen_published, published_readings, modified_readings, context
+        )
+        chosen_published = _as_the_page_shows_its_only_time(
             chosen_published, published_readings, modified_readings, context
         )
     ignored: list[str] = []

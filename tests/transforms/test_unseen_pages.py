@@ -377,3 +377,25 @@ def test_a_wordpress_account_only_the_json_ld_graph_names_is_not_credited_as_the
         graph,
     )
     assert _extract(shown).authors == ["Dana Whitlock"]
+
+
+def test_the_only_time_a_page_shows_labelled_updated_is_the_time_the_reader_is_told():
+    # the published instant is hidden in JSON-LD; the one visible line says "Updated" a few minutes later
+    json_ld = (
+        '<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2019-11-20T06:35:39Z",'
+        '"dateModified":"2019-11-20T06:39:54Z"}</script>'
+    )
+    body = (
+        "<h1>Electric vans at the motor show</h1><div class='byline'>By Sam Doe, Associated Press</div>"
+        "<div class='article-time'>Updated 1:39 am EST, Wednesday, November 20, 2019</div><p>Text.</p>"
+    )
+    chosen = _chosen_published(body, json_ld)
+    assert chosen.at == datetime(2019, 11, 20, 6, 39, tzinfo=UTC) and chosen.source == "byline"
+    # a page that also shows when it was published keeps the published date it shows
+    both = body.replace(
+        "<div class='article-time'>", "<div class='article-time'>Published 1:35 am EST, November 20, 2019 | "
+    )
+    assert _chosen_published(both, json_ld).at == datetime(2019, 11, 20, 6, 35, 39, tzinfo=UTC)
+    # an update months later is a rewrite: the hidden first publication stands
+    later = body.replace("Wednesday, November 20, 2019", "Wednesday, March 4, 2020")
+    assert _chosen_published(later, json_ld).at == datetime(2019, 11, 20, 6, 35, 39, tzinfo=UTC)
