@@ -247,6 +247,26 @@ def _with_ambiguous_zones_settled(
     return settled
 
 
+def _in_the_pages_own_offset(
+    chosen: NormalisedDate, readings: list[tuple[DateCandidate, ReadDate | None]], context: DateContext
+) -> NormalisedDate:
+    """A time stated in UTC ("...T06:35:29Z"), as another source on the page states the same instant at the
+    page's own offset ("2023-11-08T22:35:29-08:00"): same instant, and the day and wall clock the page's
+    readers were told (a UTC statement puts a late-evening story on the next day)."""
+    if _offset_of(chosen.raw) != timedelta(0) or chosen.precision not in ("instant", "minute"):
+        return chosen
+    for candidate, read in readings:
+        if (
+            read is not None
+            and not read.is_timezone_assumed
+            and (offset := _offset_of(candidate.raw))
+            and abs(read.at - chosen.at) < timedelta(minutes=1)
+            and not _implausible(read, context)
+        ):
+            return _normalised(candidate, read)
+    return chosen
+
+
 VISIBLE_SOURCES = {sources.BYLINE, sources.TIME_TEXT}
 
 
@@ -417,6 +437,7 @@ def normalise_article_dates(
         chosen_published = _with_time_of_day(chosen_published, published_readings, context)
         chosen_published = _with_offset_from_page(chosen_published, published_readings, context)
         chosen_published = _with_offset_the_page_shows(chosen_published, published_readings, context)
+        chosen_published = _in_the_pages_own_offset(chosen_published, published_readings, context)
     modified_readings = _with_ambiguous_zones_settled(_read_all(modified, context), stated_offsets, context)
     if chosen_published is not None:
         chosen_published = _not_after_the_modified_date(

@@ -399,3 +399,18 @@ def test_the_only_time_a_page_shows_labelled_updated_is_the_time_the_reader_is_t
     # an update months later is a rewrite: the hidden first publication stands
     later = body.replace("Wednesday, November 20, 2019", "Wednesday, March 4, 2020")
     assert _chosen_published(later, json_ld).at == datetime(2019, 11, 20, 6, 35, 39, tzinfo=UTC)
+
+
+def test_a_time_stated_in_utc_is_kept_as_the_page_states_it_at_its_own_offset():
+    # JSON-LD and the meta tag say 06:35:29Z (the next day in UTC); the <time> says 22:35:29-08:00, the same instant
+    head = (
+        '<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2023-11-09T06:35:29Z"}</script>'
+        '<meta property="article:published_time" content="2023-11-09T06:35:29+00:00">'
+    )
+    body = "<h1>Arrest after the fire</h1><p>Posted: <time datetime='2023-11-08T22:35:29-08:00'>Nov 8</time></p>"
+    chosen = _chosen_published(body, head)
+    assert chosen.at == datetime(2023, 11, 9, 6, 35, 29, tzinfo=UTC)
+    assert chosen.raw == "2023-11-08T22:35:29-08:00"
+    # another instant at a local offset (a later edit's <time>) leaves the UTC statement as it is
+    edited = body.replace("22:35:29", "23:55:47")
+    assert _chosen_published(edited, head).raw == "2023-11-09T06:35:29Z"
