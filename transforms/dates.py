@@ -431,14 +431,17 @@ def normalise_article_dates(
     skipped: list[str] = []
     stated_offsets = {o for c in [*published, *modified] if (o := _offset_of(c.raw)) is not None and o}
     published_readings = _with_ambiguous_zones_settled(_read_all(published, context), stated_offsets, context)
+    modified_readings = _with_ambiguous_zones_settled(_read_all(modified, context), stated_offsets, context)
     chosen_published = _choose("published", published_readings, context, flags, skipped)
     if chosen_published is not None:
         chosen_published = _as_the_page_shows_it(chosen_published, published_readings, context)
         chosen_published = _with_time_of_day(chosen_published, published_readings, context)
-        chosen_published = _with_offset_from_page(chosen_published, published_readings, context)
+        # the page's modified date may state the wall clock it shows with its offset (a story never edited)
+        chosen_published = _with_offset_from_page(
+            chosen_published, [*published_readings, *modified_readings], context
+        )
         chosen_published = _with_offset_the_page_shows(chosen_published, published_readings, context)
         chosen_published = _in_the_pages_own_offset(chosen_published, published_readings, context)
-    modified_readings = _with_ambiguous_zones_settled(_read_all(modified, context), stated_offsets, context)
     if chosen_published is not None:
         chosen_published = _not_after_the_modified_date(
             chosen_published, published_readings, modified_readings, context

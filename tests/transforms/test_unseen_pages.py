@@ -414,3 +414,17 @@ def test_a_time_stated_in_utc_is_kept_as_the_page_states_it_at_its_own_offset():
     # another instant at a local offset (a later edit's <time>) leaves the UTC statement as it is
     edited = body.replace("22:35:29", "23:55:47")
     assert _chosen_published(edited, head).raw == "2023-11-09T06:35:29Z"
+
+
+def test_a_naive_shown_time_takes_the_offset_the_pages_modified_date_gives_the_same_wall_clock():
+    # the byline shows 6:38 AM without a zone; the page's (never edited) modified date says 06:38:32-05:00
+    body = (
+        "<h1>Six arrested in drug inquiry</h1><div class='byline'>Staff report | 11/20/19 6:38 AM</div>"
+        "<meta itemprop='dateModified' content='2019-11-20T06:38:32-05:00'><p>Text.</p>"
+    )
+    chosen = _chosen_published(body)
+    assert chosen.at.replace(second=0) == datetime(2019, 11, 20, 11, 38, tzinfo=UTC)
+    assert not chosen.is_timezone_assumed
+    # a modified date at another wall clock says nothing about the shown time's zone
+    other = body.replace("06:38:32-05:00", "09:12:00-05:00")
+    assert _chosen_published(other).at == datetime(2019, 11, 20, 6, 38, tzinfo=UTC)
