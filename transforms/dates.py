@@ -309,6 +309,21 @@ def _with_offset_the_page_shows(
     return chosen
 
 
+def _first_shown(readings: list[tuple[DateCandidate, ReadDate | None]], context: DateContext) -> ReadDate | None:
+    """The page's first visible absolute date (a byline, a <time>'s text)."""
+    return next(
+        (
+            read
+            for candidate, read in readings
+            if candidate.source in VISIBLE_SOURCES
+            and read is not None
+            and not read.is_relative
+            and not _implausible(read, context)
+        ),
+        None,
+    )
+
+
 def _as_the_page_shows_it(
     chosen: NormalisedDate, readings: list[tuple[DateCandidate, ReadDate | None]], context: DateContext
 ) -> NormalisedDate:
@@ -328,17 +343,7 @@ def _as_the_page_shows_it(
     ]
     if source_trust(chosen.source) > SOURCE_TRUST["meta"] or len({read.at.date() for _, read in machine}) != 2:
         return chosen  # one date, or a list of other articles' dates (a feed of posts in JSON-LD)
-    shown = next(
-        (
-            read
-            for candidate, read in readings
-            if candidate.source in VISIBLE_SOURCES
-            and read is not None
-            and not read.is_relative
-            and not _implausible(read, context)
-        ),
-        None,
-    )
+    shown = _first_shown(readings, context)
     if shown is None or abs(shown.at - chosen.at) <= DISAGREEMENT:
         return chosen
     for candidate, read in machine:
@@ -423,6 +428,44 @@ def _as_the_page_shows_its_only_time(
     return chosen
 
 
+def _dated_as_last_changed(
+    chosen: NormalisedDate,
+    readings: list[tuple[DateCandidate, ReadDate | None]],
+    modified: list[tuple[DateCandidate, ReadDate | None]],
+    context: DateContext,
+) -> NormalisedDate:
+    """A page that shows the day of its last change as its date: the machine-readable modified date it confirms.
+
+    meta article:published_time "2018-10-07T09:00:35-08:00" (hidden), article:modified_time
+    "2018-11-12T17:36:26-08:00" and a post line "November 12, 2018": the reader is told the 12th, the day the
+    post was last revised, and the machine-readable modified time gives that day its time and offset. Only the
+    page's first visible absolute date is asked, and only when it is days away from the published date.
+    """
+    if source_trust(chosen.source) > SOURCE_TRUST["meta"]:
+        return chosen
+    shown = _first_shown(readings, context)
+    if shown is None or abs(shown.at - chosen.at) <= DISAGREEMENT:
+        return chosen
+    for candidate, read in modified:
+        if (
+            read is not None
+            and source_trust(candidate.source) <= SOURCE_TRUST[sources.TIME_ELEMENT]
+            and read.at > chosen.at
+            and _on_the_shown_day(read, candidate.raw, shown)
+            and not _implausible(read, context)
+        ):
+            return _normalised(candidate, read)
+    return chosen
+
+
+def _on_the_shown_day(read: ReadDate, raw: str, shown: ReadDate) -> bool:
+    """True when a machine-readable time names the day a shown date names: at the offset it states, for a
+    day-only shown date ("November 12, 2018" and "2018-11-12T17:36:26-08:00"); within a day otherwise."""
+    if shown.precision != "day":
+        return abs(read.at - shown.at) <= DISAGREEMENT
+    return (read.at + (_offset_of(raw) or timedelta(0))).date() == shown.at.date()
+
+
 def normalise_article_dates(
     published: list[DateCandidate], modified: list[DateCandidate], context: DateContext
 ) -> ArticleDates:
@@ -446,6 +489,7 @@ def normalise_article_dates(
         chosen_published = _not_after_the_modified_date(
             chosen_published, published_readings, modified_readings, context
         )
+        chosen_published = _dated_as_last_changed(chosen_published, published_readings, modified_readings, context)
         chosen_published = _as_the_page_shows_its_only_time(
             chosen_published, published_readings, modified_readings, context
         )

@@ -428,3 +428,17 @@ def test_a_naive_shown_time_takes_the_offset_the_pages_modified_date_gives_the_s
     # a modified date at another wall clock says nothing about the shown time's zone
     other = body.replace("06:38:32-05:00", "09:12:00-05:00")
     assert _chosen_published(other).at == datetime(2019, 11, 20, 6, 38, tzinfo=UTC)
+
+
+def test_a_page_that_shows_the_day_of_its_last_change_is_dated_by_its_modified_time():
+    # the hidden published time is a month older than the one date the post shows, which is its last revision
+    head = (
+        '<meta property="article:published_time" content="2018-10-07T09:00:35-08:00">'
+        '<meta property="article:modified_time" content="2018-11-12T17:36:26-08:00">'
+    )
+    body = "<h1>Meal prep for a busy week</h1><div class='post-meta'>November 12, 2018 | BY: Kim Doe</div><p>Text.</p>"
+    chosen = _chosen_published(body, head)
+    assert chosen.at == datetime(2018, 11, 13, 1, 36, 26, tzinfo=UTC) and chosen.source == "meta:article:modified_time"
+    # a shown date that names neither (a teaser's) leaves the published time
+    teaser = body.replace("November 12, 2018", "December 3, 2018")
+    assert _chosen_published(teaser, head).at == datetime(2018, 10, 7, 17, 0, 35, tzinfo=UTC)
