@@ -466,6 +466,31 @@ def _on_the_shown_day(read: ReadDate, raw: str, shown: ReadDate) -> bool:
     return (read.at + (_offset_of(raw) or timedelta(0))).date() == shown.at.date()
 
 
+def _as_the_time_element_reads(
+    chosen: NormalisedDate, readings: list[tuple[DateCandidate, ReadDate | None]], context: DateContext
+) -> NormalisedDate:
+    """A <time datetime> days away from the date the page shows, with no other machine-readable date to back it:
+    the date the reader is told.
+
+    <time datetime="2019-07-03T10:18:46Z">Publié le 29 juin 2019</time> on a page without JSON-LD or meta dates:
+    the attribute is when the entry was last saved, the text when it was published. Only a page's one <time>.
+    """
+    if chosen.source != sources.TIME_ELEMENT or [c.source for c, _ in readings].count(sources.TIME_ELEMENT) > 1:
+        return chosen  # several <time>s are a list of posts or comments, each with its own date
+    shown = _first_shown(readings, context)
+    if shown is None or abs(shown.at - chosen.at) <= DISAGREEMENT:
+        return chosen
+    if any(
+        read is not None and source_trust(candidate.source) <= SOURCE_TRUST["meta"] and not _implausible(read, context)
+        for candidate, read in readings
+    ):
+        return chosen  # JSON-LD or a meta tag speaks too: the rules above settle it
+    for candidate, read in readings:
+        if read is shown:
+            return _normalised(candidate, read)
+    return chosen
+
+
 def normalise_article_dates(
     published: list[DateCandidate], modified: list[DateCandidate], context: DateContext
 ) -> ArticleDates:
@@ -489,6 +514,7 @@ def normalise_article_dates(
         chosen_published = _not_after_the_modified_date(
             chosen_published, published_readings, modified_readings, context
         )
+        chosen_published = _as_the_time_element_reads(chosen_published, published_readings, context)
         chosen_published = _dated_as_last_changed(chosen_published, published_readings, modified_readings, context)
         chosen_published = _as_the_page_shows_its_only_time(
             chosen_published, published_readings, modified_readings, context

@@ -442,3 +442,15 @@ def test_a_page_that_shows_the_day_of_its_last_change_is_dated_by_its_modified_t
     # a shown date that names neither (a teaser's) leaves the published time
     teaser = body.replace("November 12, 2018", "December 3, 2018")
     assert _chosen_published(teaser, head).at == datetime(2018, 10, 7, 17, 0, 35, tzinfo=UTC)
+
+
+def test_a_lone_time_element_whose_text_names_another_day_is_read_as_its_text():
+    # no JSON-LD or meta dates; the one <time>'s attribute is when the entry was last saved
+    body = (
+        "<h1>Les grenades</h1><div class='time'><time datetime='2019-07-03T10:18:46Z'>Publié le 29 juin 2019</time>"
+        "</div><p>Texte.</p>"
+    )
+    assert _chosen_published(body, lang="fr").at == datetime(2019, 6, 29, tzinfo=UTC)
+    # a meta tag that backs the attribute keeps it
+    meta = '<meta property="article:published_time" content="2019-07-03T10:18:46Z">'
+    assert _chosen_published(body, meta, lang="fr").at == datetime(2019, 7, 3, 10, 18, 46, tzinfo=UTC)
