@@ -344,10 +344,10 @@ def _as_the_page_shows_it(
     if source_trust(chosen.source) > SOURCE_TRUST["meta"] or len({read.at.date() for _, read in machine}) != 2:
         return chosen  # one date, or a list of other articles' dates (a feed of posts in JSON-LD)
     shown = _first_shown(readings, context)
-    if shown is None or abs(shown.at - chosen.at) <= DISAGREEMENT:
+    if shown is None or (abs(shown.at - chosen.at) <= DISAGREEMENT and _on_the_shown_day(chosen.at, chosen.raw, shown)):
         return chosen
     for candidate, read in machine:
-        if abs(read.at - shown.at) <= DISAGREEMENT:
+        if read.at != chosen.at and _on_the_shown_day(read.at, candidate.raw, shown):
             return _normalised(candidate, read)
     return chosen
 
@@ -451,19 +451,19 @@ def _dated_as_last_changed(
             read is not None
             and source_trust(candidate.source) <= SOURCE_TRUST[sources.TIME_ELEMENT]
             and read.at > chosen.at
-            and _on_the_shown_day(read, candidate.raw, shown)
+            and _on_the_shown_day(read.at, candidate.raw, shown)
             and not _implausible(read, context)
         ):
             return _normalised(candidate, read)
     return chosen
 
 
-def _on_the_shown_day(read: ReadDate, raw: str, shown: ReadDate) -> bool:
+def _on_the_shown_day(at: datetime, raw: str, shown: ReadDate) -> bool:
     """True when a machine-readable time names the day a shown date names: at the offset it states, for a
     day-only shown date ("November 12, 2018" and "2018-11-12T17:36:26-08:00"); within a day otherwise."""
     if shown.precision != "day":
-        return abs(read.at - shown.at) <= DISAGREEMENT
-    return (read.at + (_offset_of(raw) or timedelta(0))).date() == shown.at.date()
+        return abs(at - shown.at) <= DISAGREEMENT
+    return (at + (_offset_of(raw) or timedelta(0))).date() == shown.at.date()
 
 
 def _as_the_time_element_reads(

@@ -454,3 +454,15 @@ def test_a_lone_time_element_whose_text_names_another_day_is_read_as_its_text():
     # a meta tag that backs the attribute keeps it
     meta = '<meta property="article:published_time" content="2019-07-03T10:18:46Z">'
     assert _chosen_published(body, meta, lang="fr").at == datetime(2019, 7, 3, 10, 18, 46, tzinfo=UTC)
+
+
+def test_a_shown_day_settles_machine_dates_that_name_two_days_hours_apart():
+    # microdata keeps the evening the draft was saved, the meta tag and the dateline the day it went out
+    head = '<meta name="dcterms.date" content="2021-10-28T13:21:30+01:00">'
+    body = (
+        "<h1>More people need help as the climate changes</h1>"
+        "<meta itemprop='datePublished' content='2021-10-27T20:35:36+01:00'>"
+        "<p class='article__meta'>Hamburg, 28.10.2021, 058/21</p><p>Text.</p>"
+    )
+    chosen = _chosen_published(body, head, lang="de")
+    assert chosen.at == datetime(2021, 10, 28, 12, 21, 30, tzinfo=UTC) and chosen.source == "meta:dcterms.date"
