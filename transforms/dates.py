@@ -389,23 +389,19 @@ def _not_after_the_modified_date(
     return chosen
 
 
-# How long after the machine-readable publication a page's only shown time, labelled "Updated", may come and
-# still be taken for the date the reader is told: the same week's news, not a rewrite years later.
-SHOWN_UPDATE_WINDOW = timedelta(days=7)
-
-
 def _as_the_page_shows_its_only_time(
     chosen: NormalisedDate,
     readings: list[tuple[DateCandidate, ReadDate | None]],
     modified: list[tuple[DateCandidate, ReadDate | None]],
     context: DateContext,
 ) -> NormalisedDate:
-    """The time the page shows, labelled "Updated", when the page shows no published time at all.
+    """The date the page shows, labelled "Updated", when the page shows no published date at all.
 
     JSON-LD datePublished "2019-11-20T06:35:39Z" (hidden) and one visible line "Updated 1:39 am EST, Wednesday,
-    November 20, 2019": the reader is told 1:39 am and nothing earlier. Only a shown time with its zone, not
-    before the machine-readable date and within a week of it, is taken: a rewrite years later keeps the first
-    date. A page that shows a published date (a byline, a <time>) keeps the one it shows.
+    November 20, 2019": the reader is told 1:39 am and nothing earlier, and the page dates itself by it, however
+    long after the hidden date ("Updated May 06, 2019" on a page first saved in 2016). A shown date without its
+    zone or time only counts when it names a later day: on the hidden date's own day it adds nothing but a
+    guessed zone. A page that shows a published date (a byline, a <time>) keeps the one it shows.
     """
     if source_trust(chosen.source) > SOURCE_TRUST["meta"]:
         return chosen
@@ -415,15 +411,10 @@ def _as_the_page_shows_its_only_time(
     ):
         return chosen  # the page shows a published date: that is what the reader is told
     for candidate, read in modified:
-        if (
-            read is not None
-            and candidate.source in VISIBLE_SOURCES
-            and read.precision == "minute"
-            and not read.is_timezone_assumed
-            and not read.is_relative
-            and timedelta(minutes=-1) <= read.at - chosen.at <= SHOWN_UPDATE_WINDOW
-            and not _implausible(read, context)
-        ):
+        if read is None or candidate.source not in VISIBLE_SOURCES or read.is_relative or _implausible(read, context):
+            continue
+        exact = read.precision == "minute" and not read.is_timezone_assumed
+        if read.at - chosen.at >= (timedelta(minutes=-1) if exact else DISAGREEMENT):
             return _normalised(candidate, read)
     return chosen
 
