@@ -482,6 +482,32 @@ def _as_the_time_element_reads(
     return chosen
 
 
+def _before_the_last_save(
+    chosen: NormalisedDate,
+    readings: list[tuple[DateCandidate, ReadDate | None]],
+    modified: list[tuple[DateCandidate, ReadDate | None]],
+    context: DateContext,
+) -> NormalisedDate:
+    """A published date identical to the modified date, on a page whose one <time datetime> and shown date name
+    an earlier day: the CMS wrote its last save into both, the <time> says when the article went out.
+
+    JSON-LD datePublished and dateModified "2019-11-19 19:31:39", <time datetime="2019-11-18 19:14:00"> and a
+    byline "November 18, 2019 -- 19:14 GMT": published on the 18th.
+    """
+    if source_trust(chosen.source) > SOURCE_TRUST["meta"]:
+        return chosen
+    if not any(read is not None and read.at == chosen.at for _, read in modified):
+        return chosen
+    times = [(c, r) for c, r in readings if c.source == sources.TIME_ELEMENT]
+    shown = _first_shown(readings, context)
+    if len(times) != 1 or shown is None or times[0][1] is None:
+        return chosen
+    candidate, read = times[0]
+    if read.at < chosen.at - DISAGREEMENT and read.at.date() == shown.at.date() and not _implausible(read, context):
+        return _normalised(candidate, read)
+    return chosen
+
+
 def normalise_article_dates(
     published: list[DateCandidate], modified: list[DateCandidate], context: DateContext
 ) -> ArticleDates:
@@ -506,6 +532,7 @@ def normalise_article_dates(
             chosen_published, published_readings, modified_readings, context
         )
         chosen_published = _as_the_time_element_reads(chosen_published, published_readings, context)
+        chosen_published = _before_the_last_save(chosen_published, published_readings, modified_readings, context)
         chosen_published = _dated_as_last_changed(chosen_published, published_readings, modified_readings, context)
         chosen_published = _as_the_page_shows_its_only_time(
             chosen_published, published_readings, modified_readings, context

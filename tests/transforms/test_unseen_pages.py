@@ -469,3 +469,19 @@ def test_a_shown_day_settles_machine_dates_that_name_two_days_hours_apart():
     )
     chosen = _chosen_published(body, head, lang="de")
     assert chosen.at == datetime(2021, 10, 28, 12, 21, 30, tzinfo=UTC) and chosen.source == "meta:dcterms.date"
+
+
+def test_a_published_date_that_is_the_last_save_yields_to_the_earlier_time_the_page_shows():
+    # the CMS wrote its last save into datePublished and dateModified; the page's <time> and byline say the 18th
+    json_ld = (
+        '<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2019-11-19 19:31:39",'
+        '"dateModified":"2019-11-19 19:31:39"}</script>'
+    )
+    body = (
+        "<h1>The best gadgets of the year</h1><div class='byline'>By Jo Doe | November 18, 2019 -- 19:14 GMT</div>"
+        "<time datetime='2019-11-18 19:14:00'></time><p>Text.</p>"
+    )
+    assert _chosen_published(body, json_ld).at == datetime(2019, 11, 18, 19, 14, tzinfo=UTC)
+    # a published date with a later dateModified is not the last save: it is kept
+    edited = json_ld.replace('"dateModified":"2019-11-19 19:31:39"', '"dateModified":"2019-11-20 08:00:00"')
+    assert _chosen_published(body, edited).at == datetime(2019, 11, 19, 19, 31, 39, tzinfo=UTC)
