@@ -508,6 +508,33 @@ def _before_the_last_save(
     return chosen
 
 
+# meta tags named only "date": a page's generation or last-change time as often as its publication
+GENERIC_META = {"meta:date", "meta:dc.date", "meta:dcterms.date"}
+
+
+def _shown_before_a_generic_meta_date(
+    chosen: NormalisedDate, readings: list[tuple[DateCandidate, ReadDate | None]], context: DateContext
+) -> NormalisedDate:
+    """A zoned time the page shows as published, hours before the one date the page's generic meta `date` gives.
+
+    <meta name="date" content="2019-11-19T01:48:03Z"> and a byline "November 18, 2019 at 2:26 PM HST" (00:26 UTC):
+    the meta tag is when the page was last generated, the byline when the story went out.
+    """
+    if chosen.source not in GENERIC_META:
+        return chosen
+    for candidate, read in readings:
+        if (
+            read is not None
+            and candidate.source in VISIBLE_SOURCES
+            and read.precision == "minute"
+            and not read.is_timezone_assumed
+            and not read.is_relative
+            and timedelta(minutes=1) < chosen.at - read.at <= DISAGREEMENT
+        ):
+            return _normalised(candidate, read)
+    return chosen
+
+
 def normalise_article_dates(
     published: list[DateCandidate], modified: list[DateCandidate], context: DateContext
 ) -> ArticleDates:
@@ -532,6 +559,7 @@ def normalise_article_dates(
             chosen_published, published_readings, modified_readings, context
         )
         chosen_published = _as_the_time_element_reads(chosen_published, published_readings, context)
+        chosen_published = _shown_before_a_generic_meta_date(chosen_published, published_readings, context)
         chosen_published = _before_the_last_save(chosen_published, published_readings, modified_readings, context)
         chosen_published = _dated_as_last_changed(chosen_published, published_readings, modified_readings, context)
         chosen_published = _as_the_page_shows_its_only_time(

@@ -485,3 +485,14 @@ def test_a_published_date_that_is_the_last_save_yields_to_the_earlier_time_the_p
     # a published date with a later dateModified is not the last save: it is kept
     edited = json_ld.replace('"dateModified":"2019-11-19 19:31:39"', '"dateModified":"2019-11-20 08:00:00"')
     assert _chosen_published(body, edited).at == datetime(2019, 11, 19, 19, 31, 39, tzinfo=UTC)
+
+
+def test_a_zoned_byline_time_beats_a_later_generic_meta_date():
+    # <meta name="date"> is when the page was last generated; the byline states when the story went out, with its zone
+    head = '<meta name="date" content="2019-11-19T01:48:03.835Z">'
+    body = "<h1>Water vapour on a moon</h1><div class='byline'>By HNN Staff | November 18, 2019 at 2:26 PM HST</div>"
+    chosen = _chosen_published(body + "<p>Text.</p>", head)
+    assert chosen.at == datetime(2019, 11, 19, 0, 26, tzinfo=UTC) and chosen.source == "byline"
+    # an article meta tag (article:published_time) names the publication itself: it is kept
+    named = head.replace('name="date"', 'property="article:published_time"')
+    assert _chosen_published(body + "<p>Text.</p>", named).at == datetime(2019, 11, 19, 1, 48, 3, 835000, tzinfo=UTC)
