@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from broadsheet.records import DateCandidate
 from transforms import date_candidates as sources
@@ -259,7 +259,7 @@ def _in_the_pages_own_offset(
         if (
             read is not None
             and not read.is_timezone_assumed
-            and (offset := _offset_of(candidate.raw))
+            and _offset_of(candidate.raw)  # a non-zero offset (timedelta(0) is false)
             and abs(read.at - chosen.at) < timedelta(minutes=1)
             and not _implausible(read, context)
         ):
@@ -322,6 +322,18 @@ def _first_shown(readings: list[tuple[DateCandidate, ReadDate | None]], context:
         ),
         None,
     )
+
+
+def _shown_days(readings: list[tuple[DateCandidate, ReadDate | None]], context: DateContext) -> set[date]:
+    """The days of every visible absolute date on the page."""
+    return {
+        read.at.date()
+        for candidate, read in readings
+        if candidate.source in VISIBLE_SOURCES
+        and read is not None
+        and not read.is_relative
+        and not _implausible(read, context)
+    }
 
 
 def _as_the_page_shows_it(
@@ -430,13 +442,18 @@ def _dated_as_last_changed(
     meta article:published_time "2018-10-07T09:00:35-08:00" (hidden), article:modified_time
     "2018-11-12T17:36:26-08:00" and a post line "November 12, 2018": the reader is told the 12th, the day the
     post was last revised, and the machine-readable modified time gives that day its time and offset. Only the
-    page's first visible absolute date is asked, and only when it is days away from the published date.
+    page's first visible absolute date is asked: when it is days away from the published date, or on the next
+    day and the only day the page shows (a WebPage's "2018-09-15T10:15:48+02:00" under "By Kim - 2018-09-16");
+    a page showing several days may head them with today's date in its masthead.
     """
-    if source_trust(chosen.source) > SOURCE_TRUST["meta"]:
+    if source_trust(chosen.source) > SOURCE_TRUST["json-ld:"]:
         return chosen
     shown = _first_shown(readings, context)
-    if shown is None or abs(shown.at - chosen.at) <= DISAGREEMENT:
-        return chosen
+    if shown is None or (
+        abs(shown.at - chosen.at) <= DISAGREEMENT
+        and (_on_the_shown_day(chosen.at, chosen.raw, shown) or len(_shown_days(readings, context)) > 1)
+    ):
+        return chosen  # the day the page shows, or one of a list of teasers' dates (a masthead's today)
     for candidate, read in modified:
         if (
             read is not None
@@ -549,9 +566,7 @@ def normalise_article_dates(
         chosen_published = _as_the_page_shows_it(chosen_published, published_readings, context)
         chosen_published = _with_time_of_day(chosen_published, published_readings, context)
         # the page's modified date may state the wall clock it shows with its offset (a story never edited)
-        chosen_published = _with_offset_from_page(
-            chosen_published, [*published_readings, *modified_readings], context
-        )
+        chosen_published = _with_offset_from_page(chosen_published, [*published_readings, *modified_readings], context)
         chosen_published = _with_offset_the_page_shows(chosen_published, published_readings, context)
         chosen_published = _in_the_pages_own_offset(chosen_published, published_readings, context)
     if chosen_published is not None:

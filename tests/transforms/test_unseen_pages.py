@@ -496,3 +496,17 @@ def test_a_zoned_byline_time_beats_a_later_generic_meta_date():
     # an article meta tag (article:published_time) names the publication itself: it is kept
     named = head.replace('name="date"', 'property="article:published_time"')
     assert _chosen_published(body + "<p>Text.</p>", named).at == datetime(2019, 11, 19, 1, 48, 3, 835000, tzinfo=UTC)
+
+
+def test_the_one_day_a_page_shows_settles_it_against_a_generic_json_ld_date_the_day_before():
+    # a WebPage object's datePublished is the evening before the day the author line and dateModified name
+    json_ld = (
+        '<script type="application/ld+json">{"@graph":[{"@type":"WebPage","datePublished":"2018-09-15T10:15:48+02:00",'
+        '"dateModified":"2018-09-16T10:22:22+02:00"}]}</script>'
+    )
+    body = "<h1>Light festival</h1><p class='post-text-author'>By <a href='/author/kim'>Kim</a> - 2018-09-16</p>"
+    chosen = _chosen_published(body + "<p>Text.</p>", json_ld)
+    assert chosen.at == datetime(2018, 9, 16, 8, 22, 22, tzinfo=UTC)
+    # a page that shows several days (a masthead's today above a list of posts) keeps the published date
+    listing = body + "<div class='post-meta'>2018-08-02</div><div class='post-meta'>2018-07-21</div>"
+    assert _chosen_published(listing, json_ld).at == datetime(2018, 9, 15, 8, 15, 48, tzinfo=UTC)
