@@ -9,6 +9,10 @@ leave a flag) and the next is tried; a modified date before the published date i
 Published dates from "last changed" signals (sitemap lastmod, HTTP Last-Modified) are a flagged last resort.
 Trusted sources that disagree with the chosen date by more than a day leave the flag `sources_disagree`.
 A chosen date without a time takes its time from a less trusted source on the same day, if one has it.
+The published date is then checked against what the page shows a reader (a byline, a <time>'s text, an
+"Updated" line): where the hidden machine-readable dates disagree with it in the ways real pages do (a CMS's
+last save written as the publication, a <time> attribute that is the last edit, a page that shows only its
+update), the shown date, or the machine-readable date that confirms it, wins; each way is one function below.
 """
 
 from __future__ import annotations
@@ -569,7 +573,7 @@ def normalise_article_dates(
         chosen_published = _with_offset_from_page(chosen_published, [*published_readings, *modified_readings], context)
         chosen_published = _with_offset_the_page_shows(chosen_published, published_readings, context)
         chosen_published = _in_the_pages_own_offset(chosen_published, published_readings, context)
-    if chosen_published is not None:
+        # then what the reader is shown, against the machine-readable dates that disagree with it
         chosen_published = _not_after_the_modified_date(
             chosen_published, published_readings, modified_readings, context
         )
