@@ -75,7 +75,11 @@ MODIFIED_META = (
     "lastmod",
     "revised",
 )
-BYLINE_CLASSES = re.compile(r"byline|date|dateline|(?:article|post|entry)(?:-|_|__)?meta|published|posted|time", re.I)
+# an author line ("By Jo Doe - 2018-09-16", "04.02.2022 | 15:33 Uhr | Jo Doe") often carries the date too
+AUTHOR_CLASS = re.compile(r"author", re.I)
+BYLINE_CLASSES = re.compile(
+    r"byline|date|dateline|(?:article|post|entry)(?:-|_|__)?meta|published|posted|time|author", re.I
+)
 # Containers whose dates belong to other articles or to readers, not to this article.
 ELSEWHERE_CLASSES = re.compile(
     r"related|teaser|sidebar|comment|widget|recommend|suggestion|promo|most-read|trending|masthead|site-header"
@@ -244,6 +248,9 @@ NOT_PUBLISHED_LABEL = re.compile(
 )
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def _from_bylines(tree: html.HtmlElement, found: DateCandidates) -> None:
     for element in tree.xpath("//*[@class]"):
         # the cheap class test first: walking every ancestor of every classed element cost more than the rest
@@ -251,9 +258,14 @@ def _from_bylines(tree: html.HtmlElement, found: DateCandidates) -> None:
             element.get("class")
         ):
             continue
+        text = " ".join(element.text_content().split())
+        if not _DIGIT.search(text):
+            continue  # no date in it (most author and meta lines): no need to walk its ancestors
         if _is_elsewhere(element) or element.find(".//h1") is not None:
             continue  # a wrapper round the headline ("post_meta_wrapper"): its byline children are read alone
-        text = " ".join(element.text_content().split())
+        if AUTHOR_CLASS.search(element.get("class")) and next(element.iterancestors("a"), None) is not None:
+            continue  # an author line inside a link credits the linked article (a teaser); a linked date alone
+            # is often this post's own permalink or day archive
         if label := NOT_PUBLISHED_LABEL.search(text):
             text = text[: label.start()].strip()
         if not (6 <= len(text) <= 200 and re.search(r"\d", text)) or PAGE_CLOCK.match(text):

@@ -128,12 +128,18 @@ def _two_digit_year(text: str) -> bool:
     return re.search(r"\d{1,2}[./-]\d{1,2}[./-]\d{2}(?!\d)", text) is not None
 
 
+# a day, month and four-digit year written with dots or slashes, which no neighbouring word can complete or change
+_WHOLE_NUMERIC_DATE = re.compile(r"\d{1,2}([./])\d{1,2}\1\d{4}")
+
+
 def _stands_alone(span: str, segment: str, languages: tuple[str, ...]) -> bool:
     """False when a found date is a bare year, or part of a longer date dateparser could not read
     ("30 février 2024" found as "février 2024"; "February 30, 2024" as "30, 2024"): the word next to it is
     a number or a month."""
     if re.fullmatch(r"\W*\d{4}\W*", span):
         return False  # a year alone is not a date
+    if _WHOLE_NUMERIC_DATE.fullmatch(span.strip()):
+        return True  # "28.10.2021" is a whole date whatever stands beside it ("Berlin, 28.10.2021, 058/21")
     before, _, after = segment.partition(span)
     neighbours = [word for word in (before.split()[-1:] + after.replace(",", " ").split()[:1]) if word]
     return not any(re.search(r"\d", word) or _names_a_date(word, languages) for word in neighbours)

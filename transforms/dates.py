@@ -9,13 +9,17 @@ leave a flag) and the next is tried; a modified date before the published date i
 Published dates from "last changed" signals (sitemap lastmod, HTTP Last-Modified) are a flagged last resort.
 Trusted sources that disagree with the chosen date by more than a day leave the flag `sources_disagree`.
 A chosen date without a time takes its time from a less trusted source on the same day, if one has it.
+The published date is then checked against what the page shows a reader (a byline, a <time>'s text, an
+"Updated" line): where the hidden machine-readable dates disagree with it in the ways real pages do (a CMS's
+last save written as the publication, a <time> attribute that is the last edit, a page that shows only its
+update), the shown date, or the machine-readable date that confirms it, wins; each way is one function below.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from broadsheet.records import DateCandidate
 from transforms import date_candidates as sources
@@ -247,6 +251,26 @@ def _with_ambiguous_zones_settled(
     return settled
 
 
+def _in_the_pages_own_offset(
+    chosen: NormalisedDate, readings: list[tuple[DateCandidate, ReadDate | None]], context: DateContext
+) -> NormalisedDate:
+    """A time stated in UTC ("...T06:35:29Z"), as another source on the page states the same instant at the
+    page's own offset ("2023-11-08T22:35:29-08:00"): same instant, and the day and wall clock the page's
+    readers were told (a UTC statement puts a late-evening story on the next day)."""
+    if _offset_of(chosen.raw) != timedelta(0) or chosen.precision not in ("instant", "minute"):
+        return chosen
+    for candidate, read in readings:
+        if (
+            read is not None
+            and not read.is_timezone_assumed
+            and _offset_of(candidate.raw)  # a non-zero offset (timedelta(0) is false)
+            and abs(read.at - chosen.at) < timedelta(minutes=1)
+            and not _implausible(read, context)
+        ):
+            return _normalised(candidate, read)
+    return chosen
+
+
 VISIBLE_SOURCES = {sources.BYLINE, sources.TIME_TEXT}
 
 
@@ -289,6 +313,33 @@ def _with_offset_the_page_shows(
     return chosen
 
 
+def _first_shown(readings: list[tuple[DateCandidate, ReadDate | None]], context: DateContext) -> ReadDate | None:
+    """The page's first visible absolute date (a byline, a <time>'s text)."""
+    return next(
+        (
+            read
+            for candidate, read in readings
+            if candidate.source in VISIBLE_SOURCES
+            and read is not None
+            and not read.is_relative
+            and not _implausible(read, context)
+        ),
+        None,
+    )
+
+
+def _shown_days(readings: list[tuple[DateCandidate, ReadDate | None]], context: DateContext) -> set[date]:
+    """The days of every visible absolute date on the page."""
+    return {
+        read.at.date()
+        for candidate, read in readings
+        if candidate.source in VISIBLE_SOURCES
+        and read is not None
+        and not read.is_relative
+        and not _implausible(read, context)
+    }
+
+
 def _as_the_page_shows_it(
     chosen: NormalisedDate, readings: list[tuple[DateCandidate, ReadDate | None]], context: DateContext
 ) -> NormalisedDate:
@@ -308,21 +359,11 @@ def _as_the_page_shows_it(
     ]
     if source_trust(chosen.source) > SOURCE_TRUST["meta"] or len({read.at.date() for _, read in machine}) != 2:
         return chosen  # one date, or a list of other articles' dates (a feed of posts in JSON-LD)
-    shown = next(
-        (
-            read
-            for candidate, read in readings
-            if candidate.source in VISIBLE_SOURCES
-            and read is not None
-            and not read.is_relative
-            and not _implausible(read, context)
-        ),
-        None,
-    )
-    if shown is None or abs(shown.at - chosen.at) <= DISAGREEMENT:
+    shown = _first_shown(readings, context)
+    if shown is None or (abs(shown.at - chosen.at) <= DISAGREEMENT and _on_the_shown_day(chosen.at, chosen.raw, shown)):
         return chosen
     for candidate, read in machine:
-        if abs(read.at - shown.at) <= DISAGREEMENT:
+        if read.at != chosen.at and _on_the_shown_day(read.at, candidate.raw, shown):
             return _normalised(candidate, read)
     return chosen
 
@@ -364,6 +405,157 @@ def _not_after_the_modified_date(
     return chosen
 
 
+def _as_the_page_shows_its_only_time(
+    chosen: NormalisedDate,
+    readings: list[tuple[DateCandidate, ReadDate | None]],
+    modified: list[tuple[DateCandidate, ReadDate | None]],
+    context: DateContext,
+) -> NormalisedDate:
+    """The date the page shows, labelled "Updated", when the page shows no published date at all.
+
+    JSON-LD datePublished "2019-11-20T06:35:39Z" (hidden) and one visible line "Updated 1:39 am EST, Wednesday,
+    November 20, 2019": the reader is told 1:39 am and nothing earlier, and the page dates itself by it, however
+    long after the hidden date ("Updated May 06, 2019" on a page first saved in 2016). A shown date without its
+    zone or time only counts when it names a later day: on the hidden date's own day it adds nothing but a
+    guessed zone. A page that shows a published date (a byline, a <time>) keeps the one it shows.
+    """
+    if source_trust(chosen.source) > SOURCE_TRUST["meta"]:
+        return chosen
+    if any(
+        candidate.source in VISIBLE_SOURCES | {sources.TIME_ELEMENT} and read is not None and not read.is_relative
+        for candidate, read in readings
+    ):
+        return chosen  # the page shows a published date: that is what the reader is told
+    for candidate, read in modified:
+        if read is None or candidate.source not in VISIBLE_SOURCES or read.is_relative or _implausible(read, context):
+            continue
+        exact = read.precision == "minute" and not read.is_timezone_assumed
+        if read.at - chosen.at >= (timedelta(minutes=-1) if exact else DISAGREEMENT):
+            return _normalised(candidate, read)
+    return chosen
+
+
+def _dated_as_last_changed(
+    chosen: NormalisedDate,
+    readings: list[tuple[DateCandidate, ReadDate | None]],
+    modified: list[tuple[DateCandidate, ReadDate | None]],
+    context: DateContext,
+) -> NormalisedDate:
+    """A page that shows the day of its last change as its date: the machine-readable modified date it confirms.
+
+    meta article:published_time "2018-10-07T09:00:35-08:00" (hidden), article:modified_time
+    "2018-11-12T17:36:26-08:00" and a post line "November 12, 2018": the reader is told the 12th, the day the
+    post was last revised, and the machine-readable modified time gives that day its time and offset. Only the
+    page's first visible absolute date is asked: when it is days away from the published date, or on the next
+    day and the only day the page shows (a WebPage's "2018-09-15T10:15:48+02:00" under "By Kim - 2018-09-16");
+    a page showing several days may head them with today's date in its masthead.
+    """
+    if source_trust(chosen.source) > SOURCE_TRUST["json-ld:"]:
+        return chosen
+    shown = _first_shown(readings, context)
+    if shown is None or (
+        abs(shown.at - chosen.at) <= DISAGREEMENT
+        and (_on_the_shown_day(chosen.at, chosen.raw, shown) or len(_shown_days(readings, context)) > 1)
+    ):
+        return chosen  # the day the page shows, or one of a list of teasers' dates (a masthead's today)
+    for candidate, read in modified:
+        if (
+            read is not None
+            and source_trust(candidate.source) <= SOURCE_TRUST[sources.TIME_ELEMENT]
+            and read.at > chosen.at
+            and _on_the_shown_day(read.at, candidate.raw, shown)
+            and not _implausible(read, context)
+        ):
+            return _normalised(candidate, read)
+    return chosen
+
+
+def _on_the_shown_day(at: datetime, raw: str, shown: ReadDate) -> bool:
+    """True when a machine-readable time names the day a shown date names: at the offset it states, for a
+    day-only shown date ("November 12, 2018" and "2018-11-12T17:36:26-08:00"); within a day otherwise."""
+    if shown.precision != "day":
+        return abs(at - shown.at) <= DISAGREEMENT
+    return (at + (_offset_of(raw) or timedelta(0))).date() == shown.at.date()
+
+
+def _as_the_time_element_reads(
+    chosen: NormalisedDate, readings: list[tuple[DateCandidate, ReadDate | None]], context: DateContext
+) -> NormalisedDate:
+    """A <time datetime> days away from the date the page shows, with no other machine-readable date to back it:
+    the date the reader is told.
+
+    <time datetime="2019-07-03T10:18:46Z">Publié le 29 juin 2019</time> on a page without JSON-LD or meta dates:
+    the attribute is when the entry was last saved, the text when it was published. Only a page's one <time>.
+    """
+    if chosen.source != sources.TIME_ELEMENT or [c.source for c, _ in readings].count(sources.TIME_ELEMENT) > 1:
+        return chosen  # several <time>s are a list of posts or comments, each with its own date
+    shown = _first_shown(readings, context)
+    if shown is None or abs(shown.at - chosen.at) <= DISAGREEMENT:
+        return chosen
+    if any(
+        read is not None and source_trust(candidate.source) <= SOURCE_TRUST["meta"] and not _implausible(read, context)
+        for candidate, read in readings
+    ):
+        return chosen  # JSON-LD or a meta tag speaks too: the rules above settle it
+    for candidate, read in readings:
+        if read is shown:
+            return _normalised(candidate, read)
+    return chosen
+
+
+def _before_the_last_save(
+    chosen: NormalisedDate,
+    readings: list[tuple[DateCandidate, ReadDate | None]],
+    modified: list[tuple[DateCandidate, ReadDate | None]],
+    context: DateContext,
+) -> NormalisedDate:
+    """A published date identical to the modified date, on a page whose one <time datetime> and shown date name
+    an earlier day: the CMS wrote its last save into both, the <time> says when the article went out.
+
+    JSON-LD datePublished and dateModified "2019-11-19 19:31:39", <time datetime="2019-11-18 19:14:00"> and a
+    byline "November 18, 2019 -- 19:14 GMT": published on the 18th.
+    """
+    if source_trust(chosen.source) > SOURCE_TRUST["meta"]:
+        return chosen
+    if not any(read is not None and read.at == chosen.at for _, read in modified):
+        return chosen
+    times = [(c, r) for c, r in readings if c.source == sources.TIME_ELEMENT]
+    shown = _first_shown(readings, context)
+    if len(times) != 1 or shown is None or times[0][1] is None:
+        return chosen
+    candidate, read = times[0]
+    if read.at < chosen.at - DISAGREEMENT and read.at.date() == shown.at.date() and not _implausible(read, context):
+        return _normalised(candidate, read)
+    return chosen
+
+
+# meta tags named only "date": a page's generation or last-change time as often as its publication
+GENERIC_META = {"meta:date", "meta:dc.date", "meta:dcterms.date"}
+
+
+def _shown_before_a_generic_meta_date(
+    chosen: NormalisedDate, readings: list[tuple[DateCandidate, ReadDate | None]], context: DateContext
+) -> NormalisedDate:
+    """A zoned time the page shows as published, hours before the one date the page's generic meta `date` gives.
+
+    <meta name="date" content="2019-11-19T01:48:03Z"> and a byline "November 18, 2019 at 2:26 PM HST" (00:26 UTC):
+    the meta tag is when the page was last generated, the byline when the story went out.
+    """
+    if chosen.source not in GENERIC_META:
+        return chosen
+    for candidate, read in readings:
+        if (
+            read is not None
+            and candidate.source in VISIBLE_SOURCES
+            and read.precision == "minute"
+            and not read.is_timezone_assumed
+            and not read.is_relative
+            and timedelta(minutes=1) < chosen.at - read.at <= DISAGREEMENT
+        ):
+            return _normalised(candidate, read)
+    return chosen
+
+
 def normalise_article_dates(
     published: list[DateCandidate], modified: list[DateCandidate], context: DateContext
 ) -> ArticleDates:
@@ -372,15 +564,24 @@ def normalise_article_dates(
     skipped: list[str] = []
     stated_offsets = {o for c in [*published, *modified] if (o := _offset_of(c.raw)) is not None and o}
     published_readings = _with_ambiguous_zones_settled(_read_all(published, context), stated_offsets, context)
+    modified_readings = _with_ambiguous_zones_settled(_read_all(modified, context), stated_offsets, context)
     chosen_published = _choose("published", published_readings, context, flags, skipped)
     if chosen_published is not None:
         chosen_published = _as_the_page_shows_it(chosen_published, published_readings, context)
         chosen_published = _with_time_of_day(chosen_published, published_readings, context)
-        chosen_published = _with_offset_from_page(chosen_published, published_readings, context)
+        # the page's modified date may state the wall clock it shows with its offset (a story never edited)
+        chosen_published = _with_offset_from_page(chosen_published, [*published_readings, *modified_readings], context)
         chosen_published = _with_offset_the_page_shows(chosen_published, published_readings, context)
-    modified_readings = _with_ambiguous_zones_settled(_read_all(modified, context), stated_offsets, context)
-    if chosen_published is not None:
+        chosen_published = _in_the_pages_own_offset(chosen_published, published_readings, context)
+        # then what the reader is shown, against the machine-readable dates that disagree with it
         chosen_published = _not_after_the_modified_date(
+            chosen_published, published_readings, modified_readings, context
+        )
+        chosen_published = _as_the_time_element_reads(chosen_published, published_readings, context)
+        chosen_published = _shown_before_a_generic_meta_date(chosen_published, published_readings, context)
+        chosen_published = _before_the_last_save(chosen_published, published_readings, modified_readings, context)
+        chosen_published = _dated_as_last_changed(chosen_published, published_readings, modified_readings, context)
+        chosen_published = _as_the_page_shows_its_only_time(
             chosen_published, published_readings, modified_readings, context
         )
     ignored: list[str] = []

@@ -119,6 +119,15 @@ def test_a_time_element_without_datetime_gives_its_text():
     assert found.published[0] == DateCandidate("5 March 2024", "time")
 
 
+def test_an_author_line_gives_its_date_but_not_a_teaser_s_author_line_inside_a_link():
+    body = (
+        "<article><h1>Light festival</h1><p class='post-text-author'>By <a href='/author/kim'>Kim</a> - 2018-09-16</p>"
+        "<ul class='more-articles'><li><a href='/other'><span class='item-author'>09.10.2021</span> Dive fair</a></li>"
+        "</ul></article>"
+    )
+    assert _bylines(_candidates(body).published) == [DateCandidate("By Kim - 2018-09-16", "byline")]
+
+
 def test_a_byline_with_published_and_updated_gives_one_candidate_for_each():
     found = _candidates('<div class="byline">Published 5 March 2024 10:00 | Updated 6 March 2024 18:30</div>')
     assert _bylines(found.published) == [DateCandidate("Published 5 March 2024 10:00", "byline")]

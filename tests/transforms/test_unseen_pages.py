@@ -441,3 +441,136 @@ def test_a_wordpress_account_only_the_json_ld_graph_names_is_not_credited_as_the
         graph,
     )
     assert _extract(shown).authors == ["Dana Whitlock"]
+
+
+def test_the_only_date_a_page_shows_labelled_updated_is_the_date_the_reader_is_told():
+    # the published instant is hidden in JSON-LD; the one visible line says "Updated" a few minutes later
+    json_ld = (
+        '<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2019-11-20T06:35:39Z",'
+        '"dateModified":"2019-11-20T06:39:54Z"}</script>'
+    )
+    body = (
+        "<h1>Electric vans at the motor show</h1><div class='byline'>By Sam Doe, Associated Press</div>"
+        "<div class='article-time'>Updated 1:39 am EST, Wednesday, November 20, 2019</div><p>Text.</p>"
+    )
+    chosen = _chosen_published(body, json_ld)
+    assert chosen.at == datetime(2019, 11, 20, 6, 39, tzinfo=UTC) and chosen.source == "byline"
+    # a page that also shows when it was published keeps the published date it shows
+    both = body.replace(
+        "<div class='article-time'>", "<div class='article-time'>Published 1:35 am EST, November 20, 2019 | "
+    )
+    assert _chosen_published(both, json_ld).at == datetime(2019, 11, 20, 6, 35, 39, tzinfo=UTC)
+    # months later, the page still dates itself by the update it shows ("Updated Mar 4, 2020" on a 2019 page)
+    later = body.replace("1:39 am EST, Wednesday, November 20, 2019", "Mar 4, 2020")
+    assert _chosen_published(later, json_ld).at == datetime(2020, 3, 4, tzinfo=UTC)
+    # a shown update without zone on the hidden date's own day adds only a guessed zone: the hidden instant stands
+    same_day = body.replace("1:39 am EST, Wednesday, November 20, 2019", "20.11.2019 09:35")
+    assert _chosen_published(same_day, json_ld).at == datetime(2019, 11, 20, 6, 35, 39, tzinfo=UTC)
+
+
+def test_a_time_stated_in_utc_is_kept_as_the_page_states_it_at_its_own_offset():
+    # JSON-LD and the meta tag say 06:35:29Z (the next day in UTC); the <time> says 22:35:29-08:00, the same instant
+    head = (
+        '<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2023-11-09T06:35:29Z"}</script>'
+        '<meta property="article:published_time" content="2023-11-09T06:35:29+00:00">'
+    )
+    body = "<h1>Arrest after the fire</h1><p>Posted: <time datetime='2023-11-08T22:35:29-08:00'>Nov 8</time></p>"
+    chosen = _chosen_published(body, head)
+    assert chosen.at == datetime(2023, 11, 9, 6, 35, 29, tzinfo=UTC)
+    assert chosen.raw == "2023-11-08T22:35:29-08:00"
+    # another instant at a local offset (a later edit's <time>) leaves the UTC statement as it is
+    edited = body.replace("22:35:29", "23:55:47")
+    assert _chosen_published(edited, head).raw == "2023-11-09T06:35:29Z"
+
+
+def test_a_naive_shown_time_takes_the_offset_the_pages_modified_date_gives_the_same_wall_clock():
+    # the byline shows 6:38 AM without a zone; the page's (never edited) modified date says 06:38:32-05:00
+    body = (
+        "<h1>Six arrested in drug inquiry</h1><div class='byline'>Staff report | 11/20/19 6:38 AM</div>"
+        "<meta itemprop='dateModified' content='2019-11-20T06:38:32-05:00'><p>Text.</p>"
+    )
+    chosen = _chosen_published(body)
+    assert chosen.at.replace(second=0) == datetime(2019, 11, 20, 11, 38, tzinfo=UTC)
+    assert not chosen.is_timezone_assumed
+    # a modified date at another wall clock says nothing about the shown time's zone
+    other = body.replace("06:38:32-05:00", "09:12:00-05:00")
+    assert _chosen_published(other).at == datetime(2019, 11, 20, 6, 38, tzinfo=UTC)
+
+
+def test_a_page_that_shows_the_day_of_its_last_change_is_dated_by_its_modified_time():
+    # the hidden published time is a month older than the one date the post shows, which is its last revision
+    head = (
+        '<meta property="article:published_time" content="2018-10-07T09:00:35-08:00">'
+        '<meta property="article:modified_time" content="2018-11-12T17:36:26-08:00">'
+    )
+    body = "<h1>Meal prep for a busy week</h1><div class='post-meta'>November 12, 2018 | BY: Kim Doe</div><p>Text.</p>"
+    chosen = _chosen_published(body, head)
+    assert chosen.at == datetime(2018, 11, 13, 1, 36, 26, tzinfo=UTC) and chosen.source == "meta:article:modified_time"
+    # a shown date that names neither (a teaser's) leaves the published time
+    teaser = body.replace("November 12, 2018", "December 3, 2018")
+    assert _chosen_published(teaser, head).at == datetime(2018, 10, 7, 17, 0, 35, tzinfo=UTC)
+
+
+def test_a_lone_time_element_whose_text_names_another_day_is_read_as_its_text():
+    # no JSON-LD or meta dates; the one <time>'s attribute is when the entry was last saved
+    body = (
+        "<h1>Les grenades</h1><div class='time'><time datetime='2019-07-03T10:18:46Z'>Publié le 29 juin 2019</time>"
+        "</div><p>Texte.</p>"
+    )
+    assert _chosen_published(body, lang="fr").at == datetime(2019, 6, 29, tzinfo=UTC)
+    # a meta tag that backs the attribute keeps it
+    meta = '<meta property="article:published_time" content="2019-07-03T10:18:46Z">'
+    assert _chosen_published(body, meta, lang="fr").at == datetime(2019, 7, 3, 10, 18, 46, tzinfo=UTC)
+
+
+def test_a_shown_day_settles_machine_dates_that_name_two_days_hours_apart():
+    # microdata keeps the evening the draft was saved, the meta tag and the dateline the day it went out
+    head = '<meta name="dcterms.date" content="2021-10-28T13:21:30+01:00">'
+    body = (
+        "<h1>More people need help as the climate changes</h1>"
+        "<meta itemprop='datePublished' content='2021-10-27T20:35:36+01:00'>"
+        "<p class='article__meta'>Hamburg, 28.10.2021, 058/21</p><p>Text.</p>"
+    )
+    chosen = _chosen_published(body, head, lang="de")
+    assert chosen.at == datetime(2021, 10, 28, 12, 21, 30, tzinfo=UTC) and chosen.source == "meta:dcterms.date"
+
+
+def test_a_published_date_that_is_the_last_save_yields_to_the_earlier_time_the_page_shows():
+    # the CMS wrote its last save into datePublished and dateModified; the page's <time> and byline say the 18th
+    json_ld = (
+        '<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2019-11-19 19:31:39",'
+        '"dateModified":"2019-11-19 19:31:39"}</script>'
+    )
+    body = (
+        "<h1>The best gadgets of the year</h1><div class='byline'>By Jo Doe | November 18, 2019 -- 19:14 GMT</div>"
+        "<time datetime='2019-11-18 19:14:00'></time><p>Text.</p>"
+    )
+    assert _chosen_published(body, json_ld).at == datetime(2019, 11, 18, 19, 14, tzinfo=UTC)
+    # a published date with a later dateModified is not the last save: it is kept
+    edited = json_ld.replace('"dateModified":"2019-11-19 19:31:39"', '"dateModified":"2019-11-20 08:00:00"')
+    assert _chosen_published(body, edited).at == datetime(2019, 11, 19, 19, 31, 39, tzinfo=UTC)
+
+
+def test_a_zoned_byline_time_beats_a_later_generic_meta_date():
+    # <meta name="date"> is when the page was last generated; the byline states when the story went out, with its zone
+    head = '<meta name="date" content="2019-11-19T01:48:03.835Z">'
+    body = "<h1>Water vapour on a moon</h1><div class='byline'>By HNN Staff | November 18, 2019 at 2:26 PM HST</div>"
+    chosen = _chosen_published(body + "<p>Text.</p>", head)
+    assert chosen.at == datetime(2019, 11, 19, 0, 26, tzinfo=UTC) and chosen.source == "byline"
+    # an article meta tag (article:published_time) names the publication itself: it is kept
+    named = head.replace('name="date"', 'property="article:published_time"')
+    assert _chosen_published(body + "<p>Text.</p>", named).at == datetime(2019, 11, 19, 1, 48, 3, 835000, tzinfo=UTC)
+
+
+def test_the_one_day_a_page_shows_settles_it_against_a_generic_json_ld_date_the_day_before():
+    # a WebPage object's datePublished is the evening before the day the author line and dateModified name
+    json_ld = (
+        '<script type="application/ld+json">{"@graph":[{"@type":"WebPage","datePublished":"2018-09-15T10:15:48+02:00",'
+        '"dateModified":"2018-09-16T10:22:22+02:00"}]}</script>'
+    )
+    body = "<h1>Light festival</h1><p class='post-text-author'>By <a href='/author/kim'>Kim</a> - 2018-09-16</p>"
+    chosen = _chosen_published(body + "<p>Text.</p>", json_ld)
+    assert chosen.at == datetime(2018, 9, 16, 8, 22, 22, tzinfo=UTC)
+    # a page that shows several days (a masthead's today above a list of posts) keeps the published date
+    listing = body + "<div class='post-meta'>2018-08-02</div><div class='post-meta'>2018-07-21</div>"
+    assert _chosen_published(listing, json_ld).at == datetime(2018, 9, 15, 8, 15, 48, tzinfo=UTC)
