@@ -331,7 +331,7 @@ def _first_shown(readings: list[tuple[DateCandidate, ReadDate | None]], context:
 def _shown_days(readings: list[tuple[DateCandidate, ReadDate | None]], context: DateContext) -> set[date]:
     """The days of every visible absolute date on the page."""
     return {
-        read.at.date()
+        _local_day(read.at, context)
         for candidate, read in readings
         if candidate.source in VISIBLE_SOURCES
         and read is not None
@@ -360,10 +360,12 @@ def _as_the_page_shows_it(
     if source_trust(chosen.source) > SOURCE_TRUST["meta"] or len({read.at.date() for _, read in machine}) != 2:
         return chosen  # one date, or a list of other articles' dates (a feed of posts in JSON-LD)
     shown = _first_shown(readings, context)
-    if shown is None or (abs(shown.at - chosen.at) <= DISAGREEMENT and _on_the_shown_day(chosen.at, chosen.raw, shown)):
+    if shown is None or (
+        abs(shown.at - chosen.at) <= DISAGREEMENT and _on_the_shown_day(chosen.at, chosen.raw, shown, context)
+    ):
         return chosen
     for candidate, read in machine:
-        if read.at != chosen.at and _on_the_shown_day(read.at, candidate.raw, shown):
+        if read.at != chosen.at and _on_the_shown_day(read.at, candidate.raw, shown, context):
             return _normalised(candidate, read)
     return chosen
 
@@ -455,7 +457,7 @@ def _dated_as_last_changed(
     shown = _first_shown(readings, context)
     if shown is None or (
         abs(shown.at - chosen.at) <= DISAGREEMENT
-        and (_on_the_shown_day(chosen.at, chosen.raw, shown) or len(_shown_days(readings, context)) > 1)
+        and (_on_the_shown_day(chosen.at, chosen.raw, shown, context) or len(_shown_days(readings, context)) > 1)
     ):
         return chosen  # the day the page shows, or one of a list of teasers' dates (a masthead's today)
     for candidate, read in modified:
@@ -463,19 +465,24 @@ def _dated_as_last_changed(
             read is not None
             and source_trust(candidate.source) <= SOURCE_TRUST[sources.TIME_ELEMENT]
             and read.at > chosen.at
-            and _on_the_shown_day(read.at, candidate.raw, shown)
+            and _on_the_shown_day(read.at, candidate.raw, shown, context)
             and not _implausible(read, context)
         ):
             return _normalised(candidate, read)
     return chosen
 
 
-def _on_the_shown_day(at: datetime, raw: str, shown: ReadDate) -> bool:
+def _on_the_shown_day(at: datetime, raw: str, shown: ReadDate, context: DateContext) -> bool:
     """True when a machine-readable time names the day a shown date names: at the offset it states, for a
-    day-only shown date ("November 12, 2018" and "2018-11-12T17:36:26-08:00"); within a day otherwise."""
+    day-only shown date ("November 12, 2018" and "2018-11-12T17:36:26-08:00"); within a day otherwise. A day-only
+    date is read as midnight in the site's zone, so its day is the one in that zone, not its UTC day."""
     if shown.precision != "day":
         return abs(at - shown.at) <= DISAGREEMENT
-    return (at + (_offset_of(raw) or timedelta(0))).date() == shown.at.date()
+    return (at + (_offset_of(raw) or timedelta(0))).date() == _local_day(shown.at, context)
+
+
+def _local_day(at: datetime, context: DateContext) -> date:
+    return at.astimezone(context.zone).date()
 
 
 def _as_the_time_element_reads(

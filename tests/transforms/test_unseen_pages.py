@@ -335,11 +335,13 @@ def test_a_join_date_or_a_forums_last_post_is_not_a_publication_date():
     assert raws == ["Erstellt 21.02.2011 · Antworten: 6"]
 
 
-def _chosen_published(body: str, head: str = "", lang: str = "en", url: str = "https://blog.example/post") -> datetime:
+def _chosen_published(
+    body: str, head: str = "", lang: str = "en", url: str = "https://blog.example/post", zone: str = "UTC"
+) -> datetime:
     tree = html.document_fromstring(_page(body, head, lang))
     found = html_date_candidates(tree)
     extra = page_date_candidates(FetchedPage("fixture", url, url, 200, {}, b"", FETCHED_AT))
-    context = DateContext.for_site("UTC", [lang], FETCHED_AT, lang)
+    context = DateContext.for_site(zone, [lang], FETCHED_AT, lang)
     return normalise_article_dates([*found.published, *extra.published], found.modified, context).published
 
 
@@ -509,6 +511,23 @@ def test_a_page_that_shows_the_day_of_its_last_change_is_dated_by_its_modified_t
     # a shown date that names neither (a teaser's) leaves the published time
     teaser = body.replace("November 12, 2018", "December 3, 2018")
     assert _chosen_published(teaser, head).at == datetime(2018, 10, 7, 17, 0, 35, tzinfo=UTC)
+
+
+def test_a_shown_day_is_the_day_in_the_sites_zone_not_its_utc_day():
+    # a site at +01:00 published at 00:40 local (23:40 UTC the day before) and shows that local day: its
+    # published time stays; the modified time twelve minutes later names the same local day and is not chosen
+    head = (
+        '<meta property="article:published_time" content="2024-03-08T23:40:00+00:00">'
+        '<meta property="article:modified_time" content="2024-03-08T23:52:00+00:00">'
+        '<script type="application/ld+json">{"@type":"NewsArticle","headline":"Rerun date fixed",'
+        '"datePublished":"2024-03-09T00:40:00+01:00","dateModified":"2024-03-09T00:52:00+01:00"}</script>'
+    )
+    body = (
+        "<h1>Rerun date fixed</h1><span class='td-post-date'><time class='entry-date updated td-module-date' "
+        "datetime='2024-03-09T00:40:00+01:00'>March 9, 2024</time></span>"
+    )
+    chosen = _chosen_published(body + "<p>Text.</p>", head, zone="Africa/Lagos")
+    assert chosen.at == datetime(2024, 3, 8, 23, 40, tzinfo=UTC) and chosen.source == "json-ld"
 
 
 def test_a_lone_time_element_whose_text_names_another_day_is_read_as_its_text():
