@@ -18,6 +18,7 @@ update), the shown date, or the machine-readable date that confirms it, wins; ea
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
@@ -313,31 +314,26 @@ def _with_offset_the_page_shows(
     return chosen
 
 
-def _first_shown(readings: list[tuple[DateCandidate, ReadDate | None]], context: DateContext) -> ReadDate | None:
-    """The page's first visible absolute date (a byline, a <time>'s text)."""
-    return next(
-        (
-            read
-            for candidate, read in readings
-            if candidate.source in VISIBLE_SOURCES
-            and read is not None
-            and not read.is_relative
-            and not _implausible(read, context)
-        ),
-        None,
-    )
-
-
-def _shown_days(readings: list[tuple[DateCandidate, ReadDate | None]], context: DateContext) -> set[date]:
-    """The days of every visible absolute date on the page."""
-    return {
-        _local_day(read.at, context)
+def _shown(readings: list[tuple[DateCandidate, ReadDate | None]], context: DateContext) -> Iterator[ReadDate]:
+    """The page's visible absolute dates (a byline, a <time>'s text), in page order."""
+    return (
+        read
         for candidate, read in readings
         if candidate.source in VISIBLE_SOURCES
         and read is not None
         and not read.is_relative
         and not _implausible(read, context)
-    }
+    )
+
+
+def _first_shown(readings: list[tuple[DateCandidate, ReadDate | None]], context: DateContext) -> ReadDate | None:
+    """The page's first visible absolute date."""
+    return next(_shown(readings, context), None)
+
+
+def _shown_days(readings: list[tuple[DateCandidate, ReadDate | None]], context: DateContext) -> set[date]:
+    """The days, in the site's zone, of every visible absolute date on the page."""
+    return {_local_day(read.at, context) for read in _shown(readings, context)}
 
 
 def _as_the_page_shows_it(
@@ -531,7 +527,8 @@ def _before_the_last_save(
     if len(times) != 1 or shown is None or times[0][1] is None:
         return chosen
     candidate, read = times[0]
-    if read.at < chosen.at - DISAGREEMENT and read.at.date() == shown.at.date() and not _implausible(read, context):
+    on_the_shown_day = read.at.date() == shown.at.date()
+    if read.at < chosen.at - DISAGREEMENT and on_the_shown_day and not _implausible(read, context):
         return _normalised(candidate, read)
     return chosen
 

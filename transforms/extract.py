@@ -121,11 +121,11 @@ def article_signals(parsed: ParsedPage, body: str, link_texts: set[str]) -> Arti
 _VISIBLE_TEXT = etree.XPath("//body//text()[not(parent::script or parent::style or parent::noscript)]")
 
 
-def _looks_like_a_fragment(document: trafilatura.settings.Document | None, tree: html.HtmlElement) -> bool:
-    """The fast pass returned a small part of a page that has much more text (a FAQ or an offer split into
-    several containers, a standfirst taken for the body, a forum thread). The page's text is measured only
-    when the fast result is short (2 ms on a news page; trafilatura's html2txt, which copies the tree, 6.5 ms)."""
-    length = len(document.text or "") if document is not None else 0
+def _looks_like_a_fragment(length: int, tree: html.HtmlElement) -> bool:
+    """A fast result of `length` characters is a small part of a page that has much more text (a FAQ or an offer
+    split into several containers, a standfirst taken for the body, a forum thread). The page's text is measured
+    only when the fast result is short (2 ms on a news page; trafilatura's html2txt, which copies the tree, 6.5 ms).
+    """
     if length >= FRAGMENT_MAX_CHARS:
         return False
     return length < FRAGMENT_PAGE_SHARE * sum(len(piece.strip()) for piece in _VISIBLE_TEXT(tree))
@@ -134,9 +134,9 @@ def _looks_like_a_fragment(document: trafilatura.settings.Document | None, tree:
 def trafilatura_body(tree: html.HtmlElement, url: str | None) -> trafilatura.settings.Document | None:
     """trafilatura's fast pass, and its defaults as a second opinion where the fast pass looks like a fragment."""
     document = trafilatura.bare_extraction(tree, url=url, **TRAFILATURA_OPTIONS)
-    if _looks_like_a_fragment(document, tree):
+    found = len(document.text or "") if document is not None else 0
+    if _looks_like_a_fragment(found, tree):
         second = trafilatura.bare_extraction(tree, url=url, **SECOND_OPINION_OPTIONS)
-        found = len(document.text or "") if document is not None else 0
         if second is not None and len(second.text or "") >= SECOND_OPINION_GAIN * found:
             return second
     return document
