@@ -527,7 +527,7 @@ def _before_the_last_save(
     if len(times) != 1 or shown is None or times[0][1] is None:
         return chosen
     candidate, read = times[0]
-    on_the_shown_day = read.at.date() == shown.at.date()
+    on_the_shown_day = _local_day(read.at, context) == _local_day(shown.at, context)
     if read.at < chosen.at - DISAGREEMENT and on_the_shown_day and not _implausible(read, context):
         return _normalised(candidate, read)
     return chosen

@@ -570,6 +570,20 @@ def test_a_published_date_that_is_the_last_save_yields_to_the_earlier_time_the_p
     assert _chosen_published(body, edited).at == datetime(2019, 11, 19, 19, 31, 39, tzinfo=UTC)
 
 
+def test_the_last_save_rule_compares_days_in_the_sites_zone():
+    # a site at +01:00: the <time> (01:30 local, 00:30 UTC) and the shown "March 9, 2024" (midnight local, 23:00
+    # UTC on the 8th) name the same local day, so the earlier <time> wins over the last save
+    json_ld = (
+        '<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2024-03-10T10:00:00+01:00",'
+        '"dateModified":"2024-03-10T10:00:00+01:00"}</script>'
+    )
+    body = (
+        "<h1>Rerun date fixed</h1><div class='byline'>By Jo Doe | March 9, 2024</div>"
+        "<time datetime='2024-03-09T01:30:00+01:00'></time><p>Text.</p>"
+    )
+    assert _chosen_published(body, json_ld, zone="Africa/Lagos").at == datetime(2024, 3, 9, 0, 30, tzinfo=UTC)
+
+
 def test_a_zoned_byline_time_beats_a_later_generic_meta_date():
     # <meta name="date"> is when the page was last generated; the byline states when the story went out, with its zone
     head = '<meta name="date" content="2019-11-19T01:48:03.835Z">'
