@@ -44,13 +44,13 @@ TRAFILATURA_OPTIONS = {
 # trafilatura's defaults: its own extractor compared with readability and jusText, and a recall retry when the
 # result covers little of the page. They cost more CPU than the fast pass and keep more boilerplate on most
 # pages, so they are asked for a second opinion only where the fast pass looks like a fragment of the page: under
-# 1,000 characters (a short brief) and under a tenth of the page's text (a FAQ or offer split into containers,
+# 1,000 characters (a short brief) and under a fifth of the page's text (a FAQ or offer split into containers,
 # a standfirst taken for the body). Their answer replaces the fast one when it is half as long again
 # (trafilatura's own acceptance ratio for its retry). Measured on the article-extraction benchmark and
 # trafilatura-eval: docs/benchmarks.md.
 SECOND_OPINION_OPTIONS = {**TRAFILATURA_OPTIONS, "fast": False, "favor_recall": False}
 FRAGMENT_MAX_CHARS = 1000
-FRAGMENT_PAGE_SHARE = 0.1
+FRAGMENT_PAGE_SHARE = 0.2  # a tenth missed pages where a standfirst is the fast result; 0.3 loses on AEB
 SECOND_OPINION_GAIN = 1.5
 TITLE_SUFFIX = re.compile(r"\s+[|\-–—·:»]\s+[^|\-–—·:»]{2,60}$")
 

@@ -4,6 +4,7 @@ broken its markup. Everything downstream (our rules, trafilatura, the metadata r
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import charset_normalizer
 from lxml import etree, html
@@ -73,6 +74,9 @@ def _holdable_reference(match: re.Match[str]) -> str:
 def load_page(text: str) -> html.HtmlElement | None:
     """The page's document tree, however deeply its markup nests; None for a page with no element at all."""
     text = DROPPED_CHARACTERS.sub("", text).replace(SOFT_HYPHEN_ENTITY, "")
+    # one spelling per character: a page may write "য়" as one code point or as two (য + ় nukta) and "é" as e +
+    # U+0301; normalised (NFC, as trafilatura.extract returns its text), the same words match in search and dedup
+    text = unicodedata.normalize("NFC", text)
     text = NUMERIC_CHARACTER_REFERENCE.sub(_holdable_reference, text)
     try:  # as UTF-8 bytes, as trafilatura does: lxml refuses a str that declares its encoding
         return html.document_fromstring(text.encode("utf-8"), parser=PAGE_PARSER)

@@ -88,6 +88,14 @@ def test_broken_markup_still_gives_the_whole_article(page_html: str):
     _assert_every_paragraph_intact(extract_article(_page(page_html.encode())))
 
 
+def test_letters_written_as_a_base_and_a_combining_mark_are_stored_in_one_spelling():
+    """A letter written as its base and a combining mark ("ä" as a + U+0308, as macOS and some editors write it)
+    looks the same to a reader; stored as written, a search for "fährt" would miss the article. Stored in NFC."""
+    decomposed = _html().replace("ä", "a\u0308").replace("Ö", "O\u0308").replace("ü", "u\u0308")
+    assert "fährt" not in decomposed
+    _assert_every_paragraph_intact(extract_article(_page(decomposed.encode())))
+
+
 def test_a_binary_body_served_as_html_is_rejected_as_undecodable():
     png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8
     result = extract_article(_page(png))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from lxml import html
 
 from broadsheet.records import DateCandidate, ExtractedArticle, FetchedPage, Reject, RejectReason
@@ -176,15 +177,19 @@ ESSAY = [
 ]
 
 
-def test_an_article_split_after_its_standfirst_is_read_whole_not_just_the_standfirst():
+@pytest.mark.parametrize(
+    "teaser_titles",
+    [
+        pytest.param(("Ferry timetable", "Harbour budget", "Dredging resumes", "Quay repairs"), id="with a sidebar"),
+        pytest.param((), id="alone on its page: the standfirst is a ninth of the page's text"),
+    ],
+)
+def test_an_article_split_after_its_standfirst_is_read_whole_not_just_the_standfirst(teaser_titles: tuple[str, ...]):
     """trafilatura's fast pass takes the first "entry-content" container (the standfirst, long enough not to
     look empty) and stops; its defaults, asked because that is a small part of the page, find the essay in the
     container after it."""
     paragraphs = "".join(f"<p>{text} {ENGLISH}</p>" for text in ESSAY)
-    teasers = "".join(
-        f"<div class='teaser'><h3>{title}</h3><p>{ENGLISH}</p></div>"
-        for title in ("Ferry timetable", "Harbour budget", "Dredging resumes", "Quay repairs")
-    )
+    teasers = "".join(f"<div class='teaser'><h3>{title}</h3><p>{ENGLISH}</p></div>" for title in teaser_titles)
     page = _page(
         "<div id='content_article'><h1>The ranking of research</h1>"
         f"<div class='entry-content chapo'><p>{ESSAY_LEAD}</p></div>"
