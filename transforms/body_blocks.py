@@ -8,6 +8,7 @@ it as blocks so that text rules can drop whole paragraphs, and so that one body 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from html import escape
 
 from lxml import etree
@@ -25,6 +26,11 @@ class Block:
     text: str
     group: int = 0
     ordered: bool = False
+
+    @cached_property
+    def word_count(self) -> int:
+        """Whitespace-separated words: the length limit of most body rules, asked of each block by each rule."""
+        return len(self.text.split())
 
 
 def _text(element: etree._Element) -> str:

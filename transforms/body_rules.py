@@ -51,7 +51,7 @@ class ShortLineRule:
     def matches(self, block: Block) -> bool:
         if self.keep_headings and block.kind == "h":
             return False
-        if self.max_words is not None and len(block.text.split()) > self.max_words:
+        if self.max_words is not None and block.word_count > self.max_words:
             return False
         found = self.pattern.search(block.text) if self.anywhere else self.pattern.match(block.text)
         return found is not None
@@ -63,8 +63,11 @@ class ShortLineRule:
 _SEPARATORS = re.compile(r"\s+[|\-–—·:»/]\s+")
 
 
+_NON_WORD = re.compile(r"\W+")
+
+
 def normalised(text: str) -> str:
-    return re.sub(r"\W+", " ", text).strip().casefold()
+    return _NON_WORD.sub(" ", text).strip().casefold()
 
 
 def _headline_forms(hints: PageHints) -> set[str]:
@@ -100,10 +103,10 @@ def remove_header_furniture(blocks: list[Block], hints: PageHints) -> list[Block
     start = next((i for i, b in enumerate(blocks[:4]) if normalised(b.text) in forms), None)
     if start is None:  # no headline in the body: a kicker above the article's date stamp ("Olympia", "02 Feb. 2022")
         start = next((i for i, b in enumerate(blocks[:3]) if _is_date_stamp(b)), None)
-    if start is not None and all(len(b.text.split()) <= 6 for b in blocks[:start]):
+    if start is not None and all(b.word_count <= 6 for b in blocks[:start]):
         blocks = blocks[start:]
     head, rest = blocks[:4], blocks[4:]
-    head = [b for b in head if not (BYLINE.match(b.text) and len(b.text.split()) <= 20)]
+    head = [b for b in head if not (BYLINE.match(b.text) and b.word_count <= 20)]
     return head + rest
 
 
@@ -312,10 +315,10 @@ def remove_trailing_widgets(blocks: list[Block], hints: PageHints) -> list[Block
     kept: list[Block] = []
     in_widget = False
     for block in blocks:
-        if len(block.text.split()) <= 8 and TRAILING_WIDGET.match(block.text):
+        if block.word_count <= 8 and TRAILING_WIDGET.match(block.text):
             in_widget = True
             continue
-        if in_widget and (len(block.text.split()) < 25 or block.kind == "li" or _is_term_list(block.text)):
+        if in_widget and (block.word_count < 25 or block.kind == "li" or _is_term_list(block.text)):
             continue
         in_widget = False
         kept.append(block)
@@ -405,7 +408,7 @@ def remove_shouted_promos(blocks: list[Block], hints: PageHints) -> list[Block]:
     kept = []
     for block in blocks:
         letters = _LETTERS.findall(block.text)
-        words = len(block.text.split())
+        words = block.word_count
         is_candidate = block.kind == "p" and 4 <= words <= 30 and len(letters) >= 15
         is_candidate = is_candidate and block.text.rstrip()[-1] not in "?:"
         if is_candidate and sum(map(str.isupper, letters)) >= 0.95 * len(letters):
@@ -457,7 +460,7 @@ def remove_captions_with_credits(blocks: list[Block], hints: PageHints) -> list[
     ("Marco Odermatt im Ziel. © AFP / Jan Roe"), or that a credit-only line follows ("© WSNA")."""
     kept = []
     for i, block in enumerate(blocks):
-        words = len(block.text.split())
+        words = block.word_count
         next_is_credit = i + 1 < len(blocks) and CREDIT_ONLY.match(blocks[i + 1].text) is not None
         if (
             block.kind == "p"
@@ -482,9 +485,7 @@ WIRE_SLUG = re.compile(r"^\s*[A-Z]{2}-[A-Z]{2,}-{1,2}[\w-]+,?\s.*\b(writethru|ad
 
 def remove_wire_slugs_and_rules(blocks: list[Block], hints: PageHints) -> list[Block]:
     """Drop news-agency slug lines ("AP-US--Budget-Vote, 2nd Ld-Writethru") and lines of only punctuation ("___")."""
-    return [
-        b for b in blocks if re.search(r"\w", b.text) and not (len(b.text.split()) <= 8 and WIRE_SLUG.match(b.text))
-    ]
+    return [b for b in blocks if re.search(r"\w", b.text) and not (b.word_count <= 8 and WIRE_SLUG.match(b.text))]
 
 
 def _host(url: str) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from lxml import etree, html
 
@@ -186,7 +187,7 @@ def _first_words(token: str) -> set[str]:
 _DISPATCH: dict[tuple[str, ...], _Dispatch] = {}
 
 
-def _dispatch(rules: list[TreeRule]) -> _Dispatch:
+def _dispatch(rules: list[TreeRule]) -> tuple[tuple[str, ...], _Dispatch]:
     """Built once per list of rules: the token regex, the tag -> structural tests table, and the set of words
     a class/id must contain for the regex to be worth running (a set lookup is ~20x cheaper than the regex).
     """
@@ -198,7 +199,18 @@ def _dispatch(rules: list[TreeRule]) -> _Dispatch:
                 by_tag.setdefault(tag, []).append(rule)
         first_words = frozenset(word for rule in rules for token in rule.tokens for word in _first_words(token))
         _DISPATCH[key] = (_token_matcher(rules), by_tag, first_words)
-    return _DISPATCH[key]
+    return key, _DISPATCH[key]
+
+
+@lru_cache(maxsize=16384)
+def _rule_index(key: tuple[str, ...], names: str) -> int:
+    """Which of the rules named `key` an element's "class id" names match (-1: none). Cached: a page repeats its
+    class names on hundreds of elements ("col-md-4", "item"), and so do a site's pages."""
+    matcher, _, first_words = _DISPATCH[key]
+    if matcher is None or first_words.isdisjoint(names.translate(_WORD_BREAKS).lower().split()):
+        return -1
+    found = matcher.search(names)
+    return int(found.lastgroup[1:]) if found is not None else -1
 
 
 def _is_paragraph(element: html.HtmlElement) -> bool:
@@ -240,7 +252,7 @@ def apply_tree_rules(tree: html.HtmlElement, rules: list[TreeRule] | None = None
     when one rule would remove most of them piece by piece (a live blog whose entries are classed "comment").
     """
     rules = TREE_RULES if rules is None else rules
-    matcher, by_tag, first_words = _dispatch(rules)
+    key, (matcher, by_tag, _) = _dispatch(rules)
     removed = dict.fromkeys((rule.name for rule in rules), 0)
     doomed: list[tuple[html.HtmlElement, TreeRule, bool]] = []
     total: int | None = None
@@ -257,11 +269,9 @@ def apply_tree_rules(tree: html.HtmlElement, rules: list[TreeRule] | None = None
         rule = None
         attributes = element.attrib
         if matcher is not None and attributes and ("class" in attributes or "id" in attributes):
-            names = attributes.get("class", "") + " " + attributes.get("id", "")
-            if not first_words.isdisjoint(names.translate(_WORD_BREAKS).lower().split()):
-                found = matcher.search(names)
-                if found is not None:
-                    rule = rules[int(found.lastgroup[1:])]
+            index = _rule_index(key, attributes.get("class", "") + " " + attributes.get("id", ""))
+            if index >= 0:
+                rule = rules[index]
         if rule is None and tag in by_tag:
             rule = next((r for r in by_tag[tag] if r.test is not None and r.test(element)), None)
         if rule is None:
