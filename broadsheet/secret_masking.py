@@ -2,8 +2,8 @@
 
 Errors from libraries quote what they were given (psycopg quotes a malformed URL whole, password included,
 before any connection exists), so masking only the messages we write is not enough: `install_secret_masking`
-masks every log record of the process (message, arguments and traceback text), and `masked_error` gives an
-exception whose text is masked, to raise `from None` so the original's text is not printed in the chain.
+masks every log record of the process (message, arguments and traceback text); an error we raise about a
+connection string quotes it through `mask_secrets`, and is raised `from None` so the original is not printed.
 """
 
 from __future__ import annotations
@@ -65,9 +65,3 @@ def install_secret_masking(logger: logging.Logger | None = None) -> None:
 
         masking_factory.masks_secrets = True  # type: ignore[attr-defined]
         logging.setLogRecordFactory(masking_factory)
-
-
-def masked_error(error: BaseException, error_type: type[Exception] = RuntimeError, context: str = "") -> Exception:
-    """An exception of `error_type` whose text is `error`'s, masked (raise it `from None`)."""
-    text = mask_secrets(f"{type(error).__name__}: {error}")
-    return error_type(f"{context}{text}" if context else text)

@@ -166,15 +166,6 @@ def extract_body_from_html(text: str, url: str | None = None) -> str:
     return extract_body(tree, url, page_hints(tree, address=url)).text
 
 
-# Chinese, Japanese and Korean write words without spaces: two of these characters count as a word
-CJK_CHARACTERS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
-
-
-def body_word_count(text: str) -> int:
-    """Words of body text, for the minimum an article needs; CJK text counted by characters (two a word)."""
-    return len(text.split()) + len(CJK_CHARACTERS.findall(text)) // 2
-
-
 def extract_article(page: FetchedPage) -> ExtractedArticle | Reject:
     """Extract the article of one fetched page; a page that is not a usable article becomes a Reject."""
     if page.status >= 400:
