@@ -23,7 +23,7 @@ from transforms.date_choice import (
     implausible,
     source_trust,
 )
-from transforms.date_formats import DateContext
+from transforms.date_formats import DateContext, ReadDate
 from transforms.date_text import read_date
 
 
@@ -122,20 +122,35 @@ def with_ambiguous_zones_settled(readings: Readings, stated_offsets: set[timedel
 
 def in_the_pages_own_offset(chosen: NormalisedDate, readings: Readings, context: DateContext) -> NormalisedDate:
     """A time stated in UTC ("...T06:35:29Z"), as another source on the page states the same instant at the
-    page's own offset ("2023-11-08T22:35:29-08:00"): same instant, and the day and wall clock the page's
-    readers were told (a UTC statement puts a late-evening story on the next day)."""
+    page's own offset ("2023-11-08T22:35:29-08:00"), or writes its wall clock without an offset
+    ("2023-11-08 22:35:29", "November 8, 2023 at 10:35 p.m."): same instant, and the day and wall clock the page's
+    readers were told (a UTC statement puts a late-evening story on the next day).
+
+    A wall clock without an offset is read in the site's zone; when it falls whole hours from the UTC statement
+    with the same minutes (and seconds, where both give them), the page is in another zone than the site's, and
+    the UTC statement fixes the instant.
+    """
     if offset_of(chosen.raw) != timedelta(0) or chosen.precision not in ("instant", "minute"):
         return chosen
     for candidate, read in readings:
-        if (
-            read is not None
-            and not read.is_timezone_assumed
-            and offset_of(candidate.raw)  # a non-zero offset (timedelta(0) is false)
-            and abs(read.at - chosen.at) < timedelta(minutes=1)
-            and not implausible(read, context)
-        ):
-            return chosen_date(candidate, read)
+        if read is None or implausible(read, context):
+            continue
+        if not read.is_timezone_assumed:
+            if offset_of(candidate.raw) and abs(read.at - chosen.at) < timedelta(minutes=1):  # a non-zero offset
+                return chosen_date(candidate, read)
+        elif read.precision in ("instant", "minute") and not read.is_relative and _same_clock_hours_apart(read, chosen):
+            return replace(chosen, raw=candidate.raw, source=candidate.source)  # the instant, as the page writes it
     return chosen
+
+
+def _same_clock_hours_apart(read: ReadDate, chosen: NormalisedDate) -> bool:
+    """`read` is `chosen`'s instant written at a wall clock 1 to 14 whole hours away, to the minute (and second)."""
+    apart = read.at - chosen.at
+    if read.precision == "minute" or chosen.precision == "minute":
+        apart = read.at.replace(second=0, microsecond=0) - chosen.at.replace(second=0, microsecond=0)
+    else:
+        apart -= timedelta(microseconds=read.at.microsecond - chosen.at.microsecond)
+    return timedelta(hours=1) <= abs(apart) <= timedelta(hours=14) and apart % timedelta(hours=1) == timedelta(0)
 
 
 def with_offset_the_page_shows(chosen: NormalisedDate, readings: Readings, context: DateContext) -> NormalisedDate:

@@ -408,7 +408,9 @@ def test_machine_readable_dates_that_disagree_are_settled_by_the_date_the_page_s
     )
     body = "<h1>Eisberge</h1><div class='post-meta'>Von Kim Roth · 6. November 2023, 15:25 Uhr</div><p>Text.</p>"
     chosen = _chosen_published(body, head, lang="de")
-    assert chosen.at == datetime(2023, 11, 6, 14, 25, tzinfo=UTC) and chosen.source == "meta:article:published_time"
+    assert chosen.at == datetime(2023, 11, 6, 14, 25, tzinfo=UTC)
+    # the byline's 15:25 is the meta tag's 14:25 UTC at the page's +01:00: the wall clock the reader is shown
+    assert chosen.raw.endswith("15:25 Uhr") and not chosen.is_timezone_assumed
     # the page's own JSON-LD stands when the byline names neither (a teaser's date) ...
     teaser = body.replace("6. November 2023", "1. Oktober 2023")
     assert _chosen_published(teaser, head, lang="de").at == datetime(2023, 11, 3, 10, 25, 56, tzinfo=UTC)
@@ -488,6 +490,33 @@ def test_a_time_stated_in_utc_is_kept_as_the_page_states_it_at_its_own_offset():
     # another instant at a local offset (a later edit's <time>) leaves the UTC statement as it is
     edited = body.replace("22:35:29", "23:55:47")
     assert _chosen_published(edited, head).raw == "2023-11-09T06:35:29Z"
+
+
+@pytest.mark.parametrize(
+    "local",
+    [
+        pytest.param('{"@type":"NewsArticle","dateCreated":"2023-11-08 17:49:09"}', id="naive JSON-LD"),
+        pytest.param('{"@type":"WebPage","datePublished":"2023-11-08T17:49"}', id="a naive time to the minute"),
+    ],
+)
+def test_a_utc_statement_is_kept_at_the_wall_clock_the_page_writes_without_an_offset(local: str):
+    """A US page states 01:49:09Z on the 9th and writes the same instant as its own wall clock, 17:49:09 on the
+    8th, without an offset. In a site zone that is not the page's (UTC here) that wall clock falls eight whole
+    hours away: the UTC statement gives the instant, the wall clock the day the reader sees."""
+    head = (
+        '<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2023-11-09T01:49:09Z"}'
+        f'</script><script type="application/ld+json">{local}</script>'
+    )
+    body = "<h1>Fentanyl deaths</h1><p>Text.</p>"
+    chosen = _chosen_published(body, head)
+    assert chosen.at == datetime(2023, 11, 9, 1, 49, 9, tzinfo=UTC)
+    assert chosen.raw.startswith("2023-11-08T17:49" if "T17" in local else "2023-11-08 17:49")
+    assert not chosen.is_timezone_assumed
+    # in the page's own zone the two agree to the second: the UTC statement stands as it is
+    assert _chosen_published(body, head, zone="America/Los_Angeles").raw == "2023-11-09T01:49:09Z"
+    # a wall clock on another minute is another time (a later edit), not this instant written locally
+    other = _chosen_published(body, head.replace("17:49", "17:52"))
+    assert other.raw == "2023-11-09T01:49:09Z"
 
 
 def test_a_naive_shown_time_takes_the_offset_the_pages_modified_date_gives_the_same_wall_clock():
