@@ -41,7 +41,28 @@ class AirflowStartFailed(RuntimeError):
     """A component did not come up; the message names it and its log file."""
 
 
+EPHEMERAL_PORTS = Path("/proc/sys/net/ipv4/ip_local_port_range")
+LOWEST_LISTENING_PORT = 10000  # below it sit the well-known services (PostgreSQL, Redis, RabbitMQ, ...)
+
+
 def free_port() -> int:
+    """A port free now on 127.0.0.1 for a server started a moment later, drawn from below the kernel's ephemeral
+    range: a port the kernel picked (bind to 0) is one it also hands to outgoing connections, and a parallel
+    test's connection to PostgreSQL once took a probed port before the demo site bound it."""
+    try:
+        lowest_ephemeral = int(EPHEMERAL_PORTS.read_text().split()[0])
+    except (OSError, ValueError, IndexError):  # not Linux: the kernel's own choice
+        lowest_ephemeral = LOWEST_LISTENING_PORT
+    for _ in range(200):
+        port = secrets.randbelow(max(lowest_ephemeral - LOWEST_LISTENING_PORT, 1)) + LOWEST_LISTENING_PORT
+        if port >= lowest_ephemeral:
+            break
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]

@@ -6,7 +6,13 @@ from __future__ import annotations
 import socket
 
 from broadsheet.settings import Settings
-from demo.airflow_server import AirflowConfig, server_environment
+from demo.airflow_server import (
+    EPHEMERAL_PORTS,
+    LOWEST_LISTENING_PORT,
+    AirflowConfig,
+    free_port,
+    server_environment,
+)
 from demo.sites_server import port_is_free
 
 PORT_VARIABLES = (
@@ -29,3 +35,14 @@ def test_a_taken_demo_site_port_is_seen_as_taken():
         holder.bind(("127.0.0.1", 0))
         holder.listen()
         assert not port_is_free(holder.getsockname()[1])
+
+
+def test_a_free_port_is_never_one_the_kernel_hands_to_outgoing_connections():
+    """A server's port is probed, then bound a moment later; a port from the ephemeral range could meanwhile be
+    taken as the source port of a parallel test's PostgreSQL connection ("Address already in use" in CI)."""
+    lowest_ephemeral = int(EPHEMERAL_PORTS.read_text().split()[0])
+    ports = {free_port() for _ in range(50)}
+    assert all(LOWEST_LISTENING_PORT <= port < lowest_ephemeral for port in ports)
+    assert len(ports) > 40  # drawn at random: two instances probing at once do not pick the same one
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", ports.pop()))  # and each is free

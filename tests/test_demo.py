@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -14,21 +13,16 @@ import psycopg
 import pytest
 
 from broadsheet.database import embedded_postgres
+from demo.airflow_server import free_port
 
 pytestmark = pytest.mark.airflow
 
 BROADSHEET_DEMO = str(Path(sys.executable).with_name("broadsheet-demo"))
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _demo_origins(site_keys) -> str:
     """Free ports for the demo sites; one choice per test, as the registry's fixed ports are for a user."""
-    return json.dumps({key: f"http://127.0.0.1:{_free_port()}" for key in site_keys})
+    return json.dumps({key: f"http://127.0.0.1:{free_port()}" for key in site_keys})
 
 
 def _run_demo(tmp_path: Path, database_url: str | None, origins: str) -> str:
